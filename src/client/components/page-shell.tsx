@@ -1,0 +1,28 @@
+import type { ComponentChildren } from 'preact';
+
+interface PageShellProps {
+  title: string;
+  lang?: string;
+  children: ComponentChildren;
+}
+
+/** The HTML document around every server-rendered page. Styles come from a file: the CSP forbids inline ones. */
+export function PageShell({ title, lang = 'en', children }: PageShellProps) {
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{title}</title>
+        <link rel="stylesheet" href="/assets/base.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to content
+        </a>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}

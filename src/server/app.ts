@@ -1,0 +1,80 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { AppDeps, AppEnv } from './http/context.js';
+import { AppError, errorCodeForStatus } from './http/errors.js';
+import { authenticate, csrfProtection } from './http/auth.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import { authRoutes, meRoutes } from './routes/auth.js';
+import { userRoutes } from './routes/users.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { accountRoutes } from './routes/accounts.js';
+import { contactRoutes } from './routes/contacts.js';
+import { pageRoutes } from './routes/pages.js';
+import type { ErrorEnvelope } from '../shared/schemas/common.js';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+export const API_VERSION = '0.1.0';
+
+function buildApi() {
+  return new Hono<AppEnv>()
+    .route('/auth', authRoutes)
+    .route('/me', meRoutes)
+    .route('/users', userRoutes)
+    .route('/api-keys', apiKeyRoutes)
+    .route('/accounts', accountRoutes)
+    .route('/', contactRoutes);
+}
+
+/** Builds the whole application from its dependencies; tests build it the same way. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    c.set('auth', null);
+    await next();
+  });
+
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('payload_too_large', `the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+      },
+    }),
+    authenticate,
+    csrfProtection,
+  );
+  app.route('/api', buildApi());
+
+  const openApi = buildOpenApiDocument(app, { version: API_VERSION, serverUrl: deps.config.publicUrl });
+  app.get('/api/openapi.json', (c) => c.json(openApi));
+  app.route('/', pageRoutes(openApi));
+
+  app.notFound((c) => {
+    const body: ErrorEnvelope = { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } };
+    return c.json(body, 404);
+  });
+
+  app.onError((error, c) => {
+    const rid = c.var.requestId;
+    if (error instanceof AppError) {
+      const body: ErrorEnvelope = { error: { code: error.code, message: error.message, issues: error.issues } };
+      return c.json(body, error.status as 400, error.headers);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = /json/i.test(error.message) ? 'invalid_json' : errorCodeForStatus(error.status);
+      const body: ErrorEnvelope = { error: { code, message: error.message || 'bad request' } };
+      return c.json(body, error.status);
+    }
+    deps.logger.error('unhandled error', { requestId: rid, path: c.req.path, error: String(error), stack: (error as Error).stack });
+    const body: ErrorEnvelope = { error: { code: 'internal', message: 'something went wrong on our side', requestId: rid } };
+    return c.json(body, 500);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => (v === '' ? undefined : v === '1' || v === 'true' || v === 'yes'));
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  KEYPULSE_DATA_DIR: z.string().default('./data'),
+  KEYPULSE_PUBLIC_URL: z.string().url().optional(),
+  KEYPULSE_DEMO: flag.optional(),
+  KEYPULSE_ADMIN_EMAIL: z.string().optional(),
+  KEYPULSE_ADMIN_PASSWORD: z.string().optional(),
+  KEYPULSE_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  KEYPULSE_COOKIE_SECURE: flag.optional(),
+  KEYPULSE_TRUST_PROXY: flag.optional(),
+  KEYPULSE_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  KEYPULSE_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  KEYPULSE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = ReturnType<typeof buildConfig>;
+
+function buildConfig(env: z.infer<typeof EnvSchema>) {
+  const port = env.PORT;
+  const publicUrl = (env.KEYPULSE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  return {
+    port,
+    host: env.HOST,
+    publicUrl,
+    database: env.DATABASE_URL
+      ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
+      : ({ kind: 'pglite', dataDir: resolve(env.KEYPULSE_DATA_DIR) } as const),
+    /** Demo data is loaded into an empty embedded database unless turned off. */
+    demo: env.KEYPULSE_DEMO ?? !env.DATABASE_URL,
+    initialAdmin:
+      env.KEYPULSE_ADMIN_EMAIL && env.KEYPULSE_ADMIN_PASSWORD
+        ? { email: env.KEYPULSE_ADMIN_EMAIL, password: env.KEYPULSE_ADMIN_PASSWORD }
+        : null,
+    sessionTtlMs: env.KEYPULSE_SESSION_TTL_HOURS * 3600_000,
+    cookieSecure: env.KEYPULSE_COOKIE_SECURE ?? publicUrl.startsWith('https://'),
+    trustProxy: env.KEYPULSE_TRUST_PROXY ?? false,
+    loginThrottle: {
+      maxAttempts: env.KEYPULSE_LOGIN_MAX_ATTEMPTS,
+      windowMs: env.KEYPULSE_LOGIN_WINDOW_MINUTES * 60_000,
+    },
+    logLevel: env.KEYPULSE_LOG_LEVEL,
+  };
+}
+
+/** Parses the environment once; nothing else in the code reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return buildConfig(parsed.data);
+}
+
+/** Config for tests and tools: defaults plus overrides, no environment. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...buildConfig(EnvSchema.parse({ KEYPULSE_LOG_LEVEL: 'silent' })), ...overrides };
+}

@@ -1,0 +1,40 @@
+import type { Config } from '../config.js';
+import type { Db } from '../db/client.js';
+import type { Actor } from '../domain/permissions.js';
+import type { LoginThrottle } from '../auth/login-throttle.js';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything the app needs from outside, passed in once so tests can build it the same way. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  loginThrottle: LoginThrottle;
+}
+
+export type { Actor };
+
+export interface AuthContext {
+  user: Actor;
+  via: 'session' | 'api_key';
+  sessionId?: string;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    auth: AuthContext | null;
+    requestId: string;
+  };
+};

@@ -1,0 +1,76 @@
+import type { MiddlewareHandler, ValidationTargets } from 'hono';
+import { validator } from 'hono/validator';
+import type { z } from 'zod';
+import { AppError } from './errors.js';
+import type { ErrorIssue } from '../../shared/schemas/common.js';
+
+/** Metadata hung on middleware so the OpenAPI document can be built from the routes themselves. */
+export const OPENAPI_META = Symbol('openapi');
+
+export type OperationMeta = {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  /** Success status → schema of the JSON body (or a content-type string for non-JSON bodies). */
+  responses?: Record<number, z.ZodType | { contentType: string; description: string }>;
+  public?: boolean;
+};
+export type MetaPart =
+  | { kind: 'operation'; meta: OperationMeta }
+  | { kind: 'input'; target: 'json' | 'query' | 'param'; schema: z.ZodType };
+
+export function withMeta<T extends object>(handler: T, part: MetaPart): T {
+  (handler as Record<symbol, unknown>)[OPENAPI_META] = part;
+  return handler;
+}
+
+export function toIssues(error: z.ZodError): ErrorIssue[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length ? issue.path.join('.') : '(body)',
+    message: issue.message,
+  }));
+}
+
+function describeIssues(where: string, issues: ErrorIssue[]): string {
+  const first = issues[0];
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return first ? `invalid ${where}: ${first.path} ${first.message}${more}` : `invalid ${where}`;
+}
+
+const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
+const wherePhrase = { json: 'request body', query: 'query parameters', param: 'path parameters' } as const;
+
+/**
+ * Validates one part of the request with a shared zod schema. Failures become a 400
+ * `validation_failed` with every issue listed; a JSON body sent with another content type is a 415.
+ */
+export function valid<Target extends 'json' | 'query' | 'param', Schema extends z.ZodType>(
+  target: Target,
+  schema: Schema,
+) {
+  const middleware = validator(target as keyof ValidationTargets, (value, c) => {
+    if (target === 'json') {
+      const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
+      if (!jsonMediaType.test(mediaType)) {
+        throw new AppError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json');
+      }
+    }
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      const issues = toIssues(result.error);
+      throw new AppError('validation_failed', describeIssues(wherePhrase[target], issues), issues);
+    }
+    return result.data as z.output<Schema>;
+  });
+  return withMeta(middleware, { kind: 'input', target, schema }) as MiddlewareHandler<
+    any,
+    string,
+    { in: { [K in Target]: z.input<Schema> }; out: { [K in Target]: z.output<Schema> } }
+  >;
+}
+
+/** Documents an operation; does nothing at run time. */
+export function describe(meta: OperationMeta): MiddlewareHandler {
+  const middleware: MiddlewareHandler = async (_c, next) => next();
+  return withMeta(middleware, { kind: 'operation', meta });
+}

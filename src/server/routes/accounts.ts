@@ -1,0 +1,85 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/context.js';
+import { AppError } from '../http/errors.js';
+import { describe, valid } from '../http/validate.js';
+import { requireAuth } from '../http/auth.js';
+import { assertUserReference, loadAccountFor } from '../http/access.js';
+import { accountOwnerScope, canCreateAccounts } from '../domain/permissions.js';
+import { insertAccount, listAccounts, toAccount, updateAccountRow } from '../db/queries/accounts.js';
+import { IdParams, pageOf } from '../../shared/schemas/common.js';
+import { Account, AccountListQuery, CreateAccount, UpdateAccount } from '../../shared/schemas/account.js';
+
+const mayNotReassign = () =>
+  new AppError('forbidden', 'account managers cannot hand accounts to someone else; ask an admin');
+
+export const accountRoutes = new Hono<AppEnv>()
+  .get(
+    '/',
+    describe({
+      summary: 'List accounts the caller may see (search, filter, sort, paginate)',
+      tags: ['Accounts'],
+      responses: { 200: pageOf(Account) },
+    }),
+    valid('query', AccountListQuery),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const page = await listAccounts(c.var.deps.db, c.req.valid('query'), accountOwnerScope(user));
+      return c.json({ ...page, data: page.data.map(toAccount) });
+    },
+  )
+  .post(
+    '/',
+    describe({
+      summary: 'Create an account (admins; managers create accounts they own)',
+      tags: ['Accounts'],
+      responses: { 201: Account },
+    }),
+    valid('json', CreateAccount),
+    async (c) => {
+      const { user } = requireAuth(c);
+      if (!canCreateAccounts(user)) throw new AppError('forbidden', 'your role can read accounts but not create them');
+      const body = c.req.valid('json');
+      const ownerId = body.ownerId ?? user.id;
+      if (user.role === 'account_manager' && ownerId !== user.id) throw mayNotReassign();
+      await assertUserReference(c.var.deps.db, 'ownerId', ownerId, true);
+      const row = await insertAccount(c.var.deps.db, { ...body, ownerId }, c.var.deps.clock.now());
+      return c.json(toAccount(row), 201);
+    },
+  )
+  .get(
+    '/:id',
+    describe({ summary: 'Get an account', tags: ['Accounts'], responses: { 200: Account } }),
+    valid('param', IdParams),
+    async (c) => c.json(toAccount(await loadAccountFor(c, c.req.valid('param').id, 'view'))),
+  )
+  .patch(
+    '/:id',
+    describe({ summary: 'Update an account', tags: ['Accounts'], responses: { 200: Account } }),
+    valid('param', IdParams),
+    valid('json', UpdateAccount),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const account = await loadAccountFor(c, c.req.valid('param').id, 'edit');
+      const changes = c.req.valid('json');
+      if (changes.ownerId && changes.ownerId !== account.ownerId) {
+        if (user.role !== 'admin') throw mayNotReassign();
+        await assertUserReference(c.var.deps.db, 'ownerId', changes.ownerId, true);
+      }
+      const row = await updateAccountRow(c.var.deps.db, account.id, changes, c.var.deps.clock.now());
+      return c.json(toAccount(row!));
+    },
+  )
+  .delete(
+    '/:id',
+    describe({
+      summary: 'Archive an account: it leaves lists and campaigns, its history stays',
+      tags: ['Accounts'],
+      responses: { 200: Account },
+    }),
+    valid('param', IdParams),
+    async (c) => {
+      const account = await loadAccountFor(c, c.req.valid('param').id, 'edit');
+      const row = await updateAccountRow(c.var.deps.db, account.id, { archived: true }, c.var.deps.clock.now());
+      return c.json(toAccount(row!));
+    },
+  );

@@ -1,0 +1,156 @@
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../http/context.js';
+import { AppError, conflict } from '../http/errors.js';
+import { describe, valid } from '../http/validate.js';
+import { assertUserReference, loadAccountFor, loadContactFor } from '../http/access.js';
+import { isUniqueViolation } from '../db/errors.js';
+import {
+  findContactByEmail,
+  insertContact,
+  listContacts,
+  softDeleteContact,
+  toContact,
+  updateContactRow,
+} from '../db/queries/contacts.js';
+import { ImportFileError, parseContactImport } from '../domain/contact-import.js';
+import { IdParams, pageOf } from '../../shared/schemas/common.js';
+import {
+  Contact,
+  ContactImportQuery,
+  ContactImportResult,
+  ContactListQuery,
+  CreateContact,
+  UpdateContact,
+  type ContactImportRowResult,
+} from '../../shared/schemas/contact.js';
+
+const emailTaken = () => conflict('this account already has a contact with this email', 'email');
+
+async function readCsvUpload(c: Context<AppEnv>): Promise<string> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'text/csv' || type === 'text/plain') return c.req.text();
+  if (type === 'multipart/form-data') {
+    const form = await c.req.parseBody().catch(() => {
+      throw new AppError('bad_request', 'the multipart body could not be read');
+    });
+    const file = form['file'];
+    if (!(file instanceof File)) throw new AppError('validation_failed', 'attach the CSV as the form field "file"', [{ path: 'file', message: 'is required' }]);
+    return file.text();
+  }
+  throw new AppError('unsupported_media_type', 'send the CSV as text/csv or as multipart/form-data with a "file" field');
+}
+
+export const contactRoutes = new Hono<AppEnv>()
+  .get(
+    '/accounts/:id/contacts',
+    describe({ summary: "List an account's contacts", tags: ['Contacts'], responses: { 200: pageOf(Contact) } }),
+    valid('param', IdParams),
+    valid('query', ContactListQuery),
+    async (c) => {
+      const account = await loadAccountFor(c, c.req.valid('param').id, 'view');
+      const page = await listContacts(c.var.deps.db, account.id, c.req.valid('query'));
+      return c.json({ ...page, data: page.data.map(toContact) });
+    },
+  )
+  .post(
+    '/accounts/:id/contacts',
+    describe({ summary: 'Add a contact to an account', tags: ['Contacts'], responses: { 201: Contact } }),
+    valid('param', IdParams),
+    valid('json', CreateContact),
+    async (c) => {
+      const { db, clock } = c.var.deps;
+      const account = await loadAccountFor(c, c.req.valid('param').id, 'edit');
+      const body = c.req.valid('json');
+      if (body.counterpartId) await assertUserReference(db, 'counterpartId', body.counterpartId, false);
+      try {
+        return c.json(toContact(await insertContact(db, account.id, body, clock.now())), 201);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw emailTaken();
+        throw error;
+      }
+    },
+  )
+  .post(
+    '/accounts/:id/contacts/import',
+    describe({
+      summary:
+        'Import contacts from CSV (columns: name, email, title, level, role, language). Existing emails are updated; ' +
+        'each bad row is reported with its line number and nothing of it is written. dryRun=true only checks.',
+      tags: ['Contacts'],
+      responses: { 200: ContactImportResult },
+    }),
+    valid('param', IdParams),
+    valid('query', ContactImportQuery),
+    async (c) => {
+      const { db, clock } = c.var.deps;
+      const account = await loadAccountFor(c, c.req.valid('param').id, 'edit');
+      const { dryRun } = c.req.valid('query');
+      let parsed;
+      try {
+        parsed = parseContactImport(await readCsvUpload(c));
+      } catch (error) {
+        if (error instanceof ImportFileError) throw new AppError('unprocessable', error.message);
+        throw error;
+      }
+
+      const rows: ContactImportRowResult[] = [];
+      for (const row of parsed) {
+        if (!row.ok) {
+          rows.push({ line: row.line, status: 'error', email: row.email, contactId: null, errors: row.errors });
+          continue;
+        }
+        const { role, ...fields } = row.value;
+        const values = { ...fields, buyingRole: role };
+        const existing = await findContactByEmail(db, account.id, values.email);
+        if (dryRun) {
+          rows.push({ line: row.line, status: existing ? 'updated' : 'created', email: values.email, contactId: existing?.id ?? null, errors: [] });
+          continue;
+        }
+        try {
+          const saved = existing
+            ? await updateContactRow(db, existing.id, values, clock.now())
+            : await insertContact(db, account.id, { ...values, relationshipStrength: 3, unsubscribed: false, bounced: false }, clock.now());
+          rows.push({ line: row.line, status: existing ? 'updated' : 'created', email: values.email, contactId: saved!.id, errors: [] });
+        } catch (error) {
+          if (!isUniqueViolation(error)) throw error;
+          rows.push({ line: row.line, status: 'error', email: values.email, contactId: null, errors: [{ column: 'email', message: 'was added by someone else meanwhile; import again' }] });
+        }
+      }
+      const tally = (s: ContactImportRowResult['status']) => rows.filter((r) => r.status === s).length;
+      return c.json({ dryRun, created: tally('created'), updated: tally('updated'), failed: tally('error'), rows });
+    },
+  )
+  .get(
+    '/contacts/:id',
+    describe({ summary: 'Get a contact', tags: ['Contacts'], responses: { 200: Contact } }),
+    valid('param', IdParams),
+    async (c) => c.json(toContact(await loadContactFor(c, c.req.valid('param').id, 'view'))),
+  )
+  .patch(
+    '/contacts/:id',
+    describe({ summary: 'Update a contact', tags: ['Contacts'], responses: { 200: Contact } }),
+    valid('param', IdParams),
+    valid('json', UpdateContact),
+    async (c) => {
+      const { db, clock } = c.var.deps;
+      const contact = await loadContactFor(c, c.req.valid('param').id, 'edit');
+      const changes = c.req.valid('json');
+      if (changes.counterpartId) await assertUserReference(db, 'counterpartId', changes.counterpartId, false);
+      try {
+        return c.json(toContact((await updateContactRow(db, contact.id, changes, clock.now()))!));
+      } catch (error) {
+        if (isUniqueViolation(error)) throw emailTaken();
+        throw error;
+      }
+    },
+  )
+  .delete(
+    '/contacts/:id',
+    describe({ summary: 'Remove a contact (their past answers are kept)', tags: ['Contacts'] }),
+    valid('param', IdParams),
+    async (c) => {
+      const contact = await loadContactFor(c, c.req.valid('param').id, 'edit');
+      await softDeleteContact(c.var.deps.db, contact.id, c.var.deps.clock.now());
+      return c.body(null, 204);
+    },
+  );

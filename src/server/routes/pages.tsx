@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import type { AppEnv } from '../http/context.js';
+import { pageSecurityHeaders, renderPage } from '../http/html.js';
+import { HomePage } from '../../client/pages/home-page.js';
+import { ApiReferencePage, type ReferenceOperation } from '../../client/pages/api-reference-page.js';
+import { NotFoundPage } from '../../client/pages/not-found-page.js';
+
+const baseCss = readFileSync(new URL('../../client/styles/base.css', import.meta.url), 'utf8');
+
+type Doc = { info: { version: string }; paths: Record<string, Record<string, any>> };
+
+function typeOf(schema: any): string {
+  if (!schema) return 'any';
+  if (schema.enum) return schema.enum.join(' | ');
+  if (schema.format) return `${schema.type ?? 'string'} (${schema.format})`;
+  return schema.type ?? (schema.anyOf ? schema.anyOf.map(typeOf).join(' | ') : 'any');
+}
+
+function toReference(doc: Doc): ReferenceOperation[] {
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => {
+      const success = Object.entries(op.responses as Record<string, any>).find(([s]) => s.startsWith('2'));
+      const responseSchema = success?.[1]?.content?.['application/json']?.schema;
+      const requestSchema = op.requestBody?.content?.['application/json']?.schema;
+      return {
+        method,
+        path,
+        summary: op.summary,
+        tag: op.tags?.[0] ?? 'Other',
+        parameters: (op.parameters ?? []).map((p: any) => ({ name: p.name, in: p.in, required: p.required, type: typeOf(p.schema) })),
+        requestSchema: requestSchema ? JSON.stringify(requestSchema, null, 2) : undefined,
+        responseStatus: success?.[0],
+        responseSchema: responseSchema ? JSON.stringify(responseSchema, null, 2) : undefined,
+      };
+    }),
+  );
+}
+
+export function pageRoutes(openApi: Doc) {
+  const reference = toReference(openApi);
+  return new Hono<AppEnv>()
+    .get('/assets/base.css', (c) =>
+      c.body(baseCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
+    )
+    .use(pageSecurityHeaders)
+    .get('/', (c) => renderPage(c, <HomePage />))
+    .get('/api/docs', (c) => renderPage(c, <ApiReferencePage operations={reference} version={openApi.info.version} />))
+    .get('*', (c, next) => (c.req.path.startsWith('/api/') ? next() : renderPage(c, <NotFoundPage />, 404)));
+}

@@ -1,0 +1,94 @@
+import type { Db } from '../db/client.js';
+import type { Clock } from '../http/context.js';
+import { hashPassword } from '../auth/passwords.js';
+import { findUserByEmail, insertUser } from '../db/queries/users.js';
+import { findAccountByName, insertAccount } from '../db/queries/accounts.js';
+import { findContactByEmail, insertContact } from '../db/queries/contacts.js';
+import { DEMO_PASSWORD, demoAccounts, demoUsers } from './demo-data.js';
+
+export interface DemoLogin {
+  email: string;
+  password: string;
+  role: string;
+  name: string;
+}
+
+function addDays(date: Date, days: number): string {
+  return new Date(date.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function emailFor(contactName: string, accountName: string): string {
+  const local = contactName.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/^dr\.\s*/, '').replace(/[^a-z]+/g, '.');
+  const domain = accountName.toLowerCase().split(' ')[0]!.replace(/[^a-z]/g, '');
+  return `${local.replace(/^\.|\.$/g, '')}@${domain}.example`;
+}
+
+/**
+ * Loads a believable portfolio. Idempotent: every entity is looked up by its natural key first,
+ * so running it again adds only what is missing.
+ */
+export async function seedDemo(db: Db, clock: Clock, log: (line: string) => void = () => {}): Promise<DemoLogin[]> {
+  const now = clock.now();
+  const ids = new Map<string, string>();
+  let created = 0;
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const u of demoUsers) {
+    const existing = await findUserByEmail(db, u.email);
+    const row = existing ?? (created++, await insertUser(db, { email: u.email, name: u.name, role: u.role, passwordHash }));
+    ids.set(u.key, row.id);
+  }
+  for (const a of demoAccounts) {
+    const ownerId = ids.get(a.owner)!;
+    const account =
+      (await findAccountByName(db, a.name)) ??
+      (created++,
+      await insertAccount(
+        db,
+        {
+          name: a.name,
+          industry: a.industry,
+          ownerId,
+          stage: a.stage,
+          annualRevenue: a.revenue ? a.revenue * 100 : null,
+          grossProfit: a.revenue ? Math.round(a.revenue * a.marginPct) : null,
+          costToServe: a.costToServe ? a.costToServe * 100 : null,
+          contractStart: a.contractStart || null,
+          renewalDate: a.renewalInDays ? addDays(now, a.renewalInDays) : null,
+          serviceNotes: a.notes ?? null,
+        },
+        now,
+      ));
+    for (const [name, title, level, buyingRole, strength, language] of a.contacts) {
+      const email = emailFor(name, a.name);
+      if (await findContactByEmail(db, account.id, email)) continue;
+      created++;
+      await insertContact(
+        db,
+        account.id,
+        {
+          name,
+          email,
+          title,
+          level,
+          buyingRole,
+          language: language ?? 'en',
+          relationshipStrength: strength,
+          counterpartId: ownerId,
+          unsubscribed: false,
+          bounced: false,
+        },
+        now,
+      );
+    }
+  }
+  log(created ? `Demo data: ${created} records added.` : 'Demo data: already present.');
+  return demoUsers.map((u) => ({ email: u.email, password: DEMO_PASSWORD, role: u.role, name: u.name }));
+}
+
+export function formatDemoLogins(logins: DemoLogin[]): string {
+  const width = Math.max(...logins.map((l) => l.email.length));
+  return [
+    'Demo logins (password for all: ' + DEMO_PASSWORD + '):',
+    ...logins.map((l) => `  ${l.email.padEnd(width)}  ${l.role.padEnd(15)}  ${l.name}`),
+  ].join('\n');
+}
