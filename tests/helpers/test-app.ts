@@ -1,0 +1,122 @@
+import { createApp, type App } from '../../src/server/app.js';
+import { buildDeps } from '../../src/server/bootstrap.js';
+import { testConfig, type Config } from '../../src/server/config.js';
+import type { Database } from '../../src/server/db/client.js';
+import type { AppDeps } from '../../src/server/http/context.js';
+import { hashPassword } from '../../src/server/auth/passwords.js';
+import { insertUser } from '../../src/server/db/queries/users.js';
+import type { Role } from '../../src/shared/schemas/user.js';
+import { openTestDatabase } from './database.js';
+import { FakeClock } from './fake-clock.js';
+
+export const ORIGIN = 'http://localhost:3000';
+export const TEST_PASSWORD = 'correct horse battery';
+
+export interface TestUser {
+  id: string;
+  email: string;
+  role: Role;
+  name: string;
+}
+
+type Body = unknown;
+interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Raw body (string, FormData); when absent, `json` is sent as JSON. */
+  body?: BodyInit;
+  json?: Body;
+}
+
+/** Talks to the app in-process, like a browser (cookie + Origin) or a script (Bearer key). */
+export class TestClient {
+  cookie: string | null = null;
+  constructor(
+    private readonly app: App,
+    private readonly defaults: Record<string, string> = { origin: ORIGIN },
+  ) {}
+
+  async request(method: string, path: string, options: RequestOptions = {}) {
+    const headers: Record<string, string> = { ...this.defaults, ...options.headers };
+    if (this.cookie) headers.cookie = this.cookie;
+    let body = options.body;
+    if (body === undefined && options.json !== undefined) {
+      body = JSON.stringify(options.json);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await this.app.request(`${ORIGIN}${path}`, { method, headers, body });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) {
+      const pair = setCookie.split(';')[0]!;
+      this.cookie = /=$/.test(pair) || /Max-Age=0/i.test(setCookie) ? null : pair;
+    }
+    const text = await res.text();
+    let data: any = text;
+    if ((res.headers.get('content-type') ?? '').includes('json') && text) data = JSON.parse(text);
+    return { status: res.status, headers: res.headers, body: data, text };
+  }
+
+  get(path: string, options?: RequestOptions) {
+    return this.request('GET', path, options);
+  }
+  post(path: string, json?: Body, options: RequestOptions = {}) {
+    return this.request('POST', path, { ...options, json });
+  }
+  patch(path: string, json?: Body, options: RequestOptions = {}) {
+    return this.request('PATCH', path, { ...options, json });
+  }
+  delete(path: string, options?: RequestOptions) {
+    return this.request('DELETE', path, options);
+  }
+}
+
+export interface TestContext {
+  app: App;
+  deps: AppDeps;
+  database: Database;
+  clock: FakeClock;
+  /** An unauthenticated browser-like client. */
+  anonymous(): TestClient;
+  createUser(role: Role, fields?: Partial<{ email: string; name: string }>): Promise<TestUser>;
+  /** A signed-in client for a new user of this role (or for the given user). */
+  signIn(roleOrUser: Role | TestUser): Promise<TestClient & { user: TestUser }>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
+  const database = await openTestDatabase();
+  const clock = new FakeClock();
+  const deps = buildDeps(database, testConfig({ publicUrl: ORIGIN, ...overrides }), clock);
+  const app = createApp(deps);
+  // One hash for every test user: scrypt is deliberately slow.
+  const passwordHash = await hashPassword(TEST_PASSWORD);
+
+  const ctx: TestContext = {
+    app,
+    deps,
+    database,
+    clock,
+    anonymous: () => new TestClient(app),
+    async createUser(role, fields = {}) {
+      counter++;
+      const row = await insertUser(database.db, {
+        email: fields.email ?? `${role}.${counter}.${Date.now()}@example.com`,
+        name: fields.name ?? `${role} ${counter}`,
+        role,
+        passwordHash,
+      });
+      return { id: row.id, email: row.email, role: row.role, name: row.name };
+    },
+    async signIn(roleOrUser) {
+      const user = typeof roleOrUser === 'string' ? await ctx.createUser(roleOrUser) : roleOrUser;
+      const client = new TestClient(app) as TestClient & { user: TestUser };
+      const res = await client.post('/api/auth/login', { email: user.email, password: TEST_PASSWORD });
+      if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.text}`);
+      client.user = user;
+      return client;
+    },
+    close: () => database.close(),
+  };
+  return ctx;
+}
