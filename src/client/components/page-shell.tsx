@@ -15,6 +15,7 @@ export function PageShell({ title, lang = 'en', children }: PageShellProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>{title}</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/base.css" />
       </head>
       <body>

@@ -6,7 +6,10 @@ import { HomePage } from '../../client/pages/home-page.js';
 import { ApiReferencePage, type ReferenceOperation } from '../../client/pages/api-reference-page.js';
 import { NotFoundPage } from '../../client/pages/not-found-page.js';
 
-const baseCss = readFileSync(new URL('../../client/styles/base.css', import.meta.url), 'utf8');
+const asset = (name: string) => readFileSync(new URL(`../../client/styles/${name}`, import.meta.url), 'utf8');
+const baseCss = asset('base.css');
+const favicon = asset('favicon.svg');
+const cached = 'public, max-age=3600';
 
 type Doc = { info: { version: string }; paths: Record<string, Record<string, any>> };
 
@@ -41,8 +44,10 @@ export function pageRoutes(openApi: Doc) {
   const reference = toReference(openApi);
   return new Hono<AppEnv>()
     .get('/assets/base.css', (c) =>
-      c.body(baseCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
+      c.body(baseCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': cached }),
     )
+    .get('/assets/favicon.svg', (c) => c.body(favicon, 200, { 'content-type': 'image/svg+xml', 'cache-control': cached }))
+    .get('/favicon.ico', (c) => c.redirect('/assets/favicon.svg', 301))
     .use(pageSecurityHeaders)
     .get('/', (c) => renderPage(c, <HomePage />))
     .get('/api/docs', (c) => renderPage(c, <ApiReferencePage operations={reference} version={openApi.info.version} />))
