@@ -4,3 +4,6 @@ export * from './schemas/auth.js';
 export * from './schemas/account.js';
 export * from './schemas/contact.js';
 export * from './csv.js';
+export * from './schemas/survey.js';
+export * from './answers.js';
+export * from './i18n.js';

@@ -5,7 +5,7 @@ import { describe, valid } from '../http/validate.js';
 import { requireRole } from '../http/auth.js';
 import { hashPassword } from '../auth/passwords.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { countActiveAdmins, getUser, insertUser, listUsers, toUser, updateUserRow } from '../db/queries/users.js';
+import { getUser, insertUser, listUsers, lockActiveAdmins, toUser, updateUserRow } from '../db/queries/users.js';
 import { deleteUserSessions } from '../db/queries/sessions.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import { CreateUser, UpdateUser, User, UserListQuery } from '../../shared/schemas/user.js';
@@ -69,20 +69,19 @@ export const userRoutes = new Hono<AppEnv>()
 
       const losesAdmin =
         existing.role === 'admin' && !existing.disabled && ((fields.role && fields.role !== 'admin') || fields.disabled);
-      if (losesAdmin && (await countActiveAdmins(db)) <= 1) {
-        throw new AppError('conflict', 'this is the last active admin: promote another admin first');
-      }
+      const passwordHash = password ? await hashPassword(password) : undefined;
       try {
-        const row = await updateUserRow(
-          db,
-          id,
-          { ...fields, ...(password ? { passwordHash: await hashPassword(password) } : {}) },
-          clock.now(),
-        );
-        if (!row) throw notFound('user');
-        const credentialsChanged =
-          password !== undefined || (fields.role && fields.role !== existing.role) || fields.disabled === true;
-        if (credentialsChanged) await deleteUserSessions(db, id);
+        const row = await db.transaction(async (tx) => {
+          if (losesAdmin && (await lockActiveAdmins(tx)) <= 1) {
+            throw new AppError('conflict', 'this is the last active admin: promote another admin first');
+          }
+          const updated = await updateUserRow(tx, id, { ...fields, ...(passwordHash ? { passwordHash } : {}) }, clock.now());
+          if (!updated) throw notFound('user');
+          const credentialsChanged =
+            password !== undefined || (fields.role && fields.role !== existing.role) || fields.disabled === true;
+          if (credentialsChanged) await deleteUserSessions(tx, id);
+          return updated;
+        });
         return c.json(toUser(row));
       } catch (error) {
         if (isUniqueViolation(error)) throw emailTaken();

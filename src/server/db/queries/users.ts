@@ -82,10 +82,15 @@ export async function listUsers(
   return { data: rows, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }
 
-export async function countActiveAdmins(db: Db): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
+/**
+ * Counts the active admins and locks their rows until the transaction ends, so two admins demoting
+ * each other at once cannot both see "another admin is left" (call it inside a transaction).
+ */
+export async function lockActiveAdmins(tx: Db): Promise<number> {
+  const rows = await tx
+    .select({ id: users.id })
     .from(users)
-    .where(and(eq(users.role, 'admin'), eq(users.disabled, false)));
-  return row?.n ?? 0;
+    .where(and(eq(users.role, 'admin'), eq(users.disabled, false)))
+    .for('update');
+  return rows.length;
 }

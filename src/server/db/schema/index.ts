@@ -1,2 +1,3 @@
 export * from './users.js';
 export * from './accounts.js';
+export * from './surveys.js';
