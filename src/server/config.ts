@@ -19,6 +19,15 @@ const EnvSchema = z.object({
   KEYPULSE_TRUST_PROXY: flag.optional(),
   KEYPULSE_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   KEYPULSE_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  KEYPULSE_COMPANY_NAME: z.string().min(1).default('Keypulse Demo Co'),
+  KEYPULSE_EMAIL_FROM: z.string().min(3).default('Keypulse <surveys@keypulse.localhost>'),
+  RESEND_API_KEY: z.string().optional(),
+  RESEND_BASE_URL: z.string().url().optional(),
+  RESEND_WEBHOOK_SECRET: z.string().optional(),
+  KEYPULSE_RESEND_RPS: z.coerce.number().positive().default(2),
+  KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS: z.coerce.number().int().min(0).default(30),
+  KEYPULSE_SECRET: z.string().min(32).optional(),
+  KEYPULSE_WORKERS: flag.optional(),
   KEYPULSE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -48,6 +57,19 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
       windowMs: env.KEYPULSE_LOGIN_WINDOW_MINUTES * 60_000,
     },
     logLevel: env.KEYPULSE_LOG_LEVEL,
+    companyName: env.KEYPULSE_COMPANY_NAME,
+    email: {
+      from: env.KEYPULSE_EMAIL_FROM,
+      /** Resend when an API key is set; otherwise the local outbox. */
+      resend: env.RESEND_API_KEY ? { apiKey: env.RESEND_API_KEY, baseUrl: env.RESEND_BASE_URL ?? null } : null,
+      webhookSecret: env.RESEND_WEBHOOK_SECRET ?? null,
+      requestsPerSecond: env.KEYPULSE_RESEND_RPS,
+    },
+    minDaysBetweenSurveys: env.KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS,
+    /** Signs survey and unsubscribe links; generated and kept in the database when not given. */
+    secret: env.KEYPULSE_SECRET ?? null,
+    /** Run the queue workers inside the web process (the default) or only in `npm run worker`. */
+    workersInWebProcess: env.KEYPULSE_WORKERS ?? true,
   };
 }
 
