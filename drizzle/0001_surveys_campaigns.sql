@@ -53,6 +53,7 @@ CREATE TABLE "messages" (
 	"invitation_id" uuid,
 	"campaign_id" uuid,
 	"sequence" smallint DEFAULT 0 NOT NULL,
+	"batch_key" text,
 	"to_address" text NOT NULL,
 	"subject" text,
 	"html" text,
@@ -136,6 +137,7 @@ CREATE INDEX "invitations_contact_sent_idx" ON "invitations" USING btree ("conta
 CREATE INDEX "invitations_campaign_status_idx" ON "invitations" USING btree ("campaign_id","status");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_invitation_sequence_idx" ON "messages" USING btree ("invitation_id","sequence");--> statement-breakpoint
 CREATE INDEX "messages_status_idx" ON "messages" USING btree ("status");--> statement-breakpoint
+CREATE INDEX "messages_batch_idx" ON "messages" USING btree ("batch_key");--> statement-breakpoint
 CREATE INDEX "messages_campaign_idx" ON "messages" USING btree ("campaign_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_provider_id_idx" ON "messages" USING btree ("provider_id") WHERE "messages"."provider_id" is not null;--> statement-breakpoint
 CREATE INDEX "messages_created_idx" ON "messages" USING btree ("created_at");--> statement-breakpoint

@@ -12,6 +12,10 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { accountRoutes } from './routes/accounts.js';
 import { contactRoutes } from './routes/contacts.js';
 import { pageRoutes } from './routes/pages.js';
+import { surveyRoutes } from './routes/surveys.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import { messageRoutes } from './routes/messages.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -24,7 +28,10 @@ function buildApi() {
     .route('/users', userRoutes)
     .route('/api-keys', apiKeyRoutes)
     .route('/accounts', accountRoutes)
-    .route('/', contactRoutes);
+    .route('/', contactRoutes)
+    .route('/surveys', surveyRoutes)
+    .route('/campaigns', campaignRoutes)
+    .route('/messages', messageRoutes);
 }
 
 /** Builds the whole application from its dependencies; tests build it the same way. */
@@ -49,6 +56,10 @@ export function createApp(deps: AppDeps) {
     csrfProtection,
   );
   app.route('/api', buildApi());
+  app.use('/webhooks/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => {
+    throw new AppError('payload_too_large', 'the body is too large');
+  } }));
+  app.route('/webhooks', webhookRoutes);
 
   const openApi = buildOpenApiDocument(app, { version: API_VERSION, serverUrl: deps.config.publicUrl });
   app.get('/api/openapi.json', (c) => c.json(openApi));

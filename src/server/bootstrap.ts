@@ -5,6 +5,12 @@ import { countUsers, findUserByEmail, insertUser } from './db/queries/users.js';
 import { hashPassword } from './auth/passwords.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { createLogger } from './http/logger.js';
+import { createLinkTokens, loadLinkSecret } from './auth/link-tokens.js';
+import { ensureBuiltInSurveys } from './db/queries/surveys.js';
+import { createOutboxTransport } from './email/outbox-transport.js';
+import { createResendTransport } from './email/resend-transport.js';
+import type { EmailTransport } from './email/transport.js';
+import type { JobQueue } from './jobs/queue.js';
 import { systemClock, type AppDeps, type Clock } from './http/context.js';
 import { Email } from '../shared/schemas/common.js';
 import { Password } from '../shared/schemas/user.js';
@@ -15,13 +21,36 @@ export async function openMigratedDatabase(config: Config): Promise<Database> {
   return database;
 }
 
-export function buildDeps(database: Database, config: Config, clock: Clock = systemClock): AppDeps {
+export function createTransport(config: Config): EmailTransport {
+  return config.email.resend
+    ? createResendTransport({
+        apiKey: config.email.resend.apiKey,
+        baseUrl: config.email.resend.baseUrl,
+        requestsPerSecond: config.email.requestsPerSecond,
+      })
+    : createOutboxTransport();
+}
+
+/**
+ * Everything the app and the workers need, built once per process. The queue is passed in because
+ * its lifetime (and, in tests, its start-up) is the caller's business.
+ */
+export async function buildDeps(
+  database: Database,
+  config: Config,
+  options: { clock?: Clock; jobs: JobQueue; transport?: EmailTransport },
+): Promise<AppDeps> {
+  const clock = options.clock ?? systemClock;
+  await ensureBuiltInSurveys(database.db, clock.now());
   return {
     db: database.db,
     config,
     clock,
     logger: createLogger(config.logLevel),
     loginThrottle: new LoginThrottle(clock, config.loginThrottle.maxAttempts, config.loginThrottle.windowMs),
+    links: createLinkTokens(await loadLinkSecret(database.db, config.secret)),
+    transport: options.transport ?? createTransport(config),
+    jobs: options.jobs,
   };
 }
 
@@ -29,7 +58,9 @@ export function buildDeps(database: Database, config: Config, clock: Clock = sys
 export async function ensureInitialAdmin(deps: AppDeps): Promise<string | null> {
   const admin = deps.config.initialAdmin;
   if (!admin || (await countUsers(deps.db)) > 0) return null;
-  const email = Email.parse(admin.email);
+  const parsedEmail = Email.safeParse(admin.email);
+  if (!parsedEmail.success) throw new Error('KEYPULSE_ADMIN_EMAIL must be a valid email address');
+  const email = parsedEmail.data;
   const password = Password.safeParse(admin.password);
   if (!password.success) throw new Error('KEYPULSE_ADMIN_PASSWORD must be at least 10 characters');
   if (await findUserByEmail(deps.db, email)) return null;

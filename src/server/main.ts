@@ -2,25 +2,38 @@ import { serve } from '@hono/node-server';
 import { loadConfig } from './config.js';
 import { buildDeps, ensureInitialAdmin, openMigratedDatabase } from './bootstrap.js';
 import { createApp } from './app.js';
-import { countUsers } from './db/queries/users.js';
+import { countUsers, findUserByEmail } from './db/queries/users.js';
+import { createLogger } from './http/logger.js';
+import { PgBossQueue } from './jobs/queue.js';
 import { formatDemoLogins, seedDemo } from './seed/demo.js';
+import { demoUsers, DEMO_PASSWORD } from './seed/demo-data.js';
 
 const config = loadConfig();
 const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite at ${config.database.dataDir}`;
 console.log(`Keypulse: opening ${where} and applying migrations…`);
 const database = await openMigratedDatabase(config);
-const deps = buildDeps(database, config);
+const queue = await PgBossQueue.start(database, { logger: createLogger(config.logLevel) });
+const deps = await buildDeps(database, config, { jobs: queue });
 
+const emptyAtStart = (await countUsers(deps.db)) === 0;
 const admin = await ensureInitialAdmin(deps);
 if (admin) console.log(`Created the first admin: ${admin}`);
-if (config.demo) {
-  const empty = (await countUsers(deps.db)) === 0;
-  if (empty) console.log('Empty database: loading demo data (set KEYPULSE_DEMO=0 to skip)…');
-  const logins = await seedDemo(deps.db, deps.clock);
-  console.log(formatDemoLogins(logins));
+if (config.demo && emptyAtStart && !admin) {
+  // Only into an empty database: re-seeding later could bring back a demo admin someone removed.
+  console.log('Empty database: loading demo data (set KEYPULSE_DEMO=0 to skip)…');
+  await seedDemo(deps.db, deps.clock, console.log);
+}
+if (config.demo && (await findUserByEmail(deps.db, demoUsers[0]!.email))) {
+  console.log(formatDemoLogins(demoUsers.map((u) => ({ ...u, password: DEMO_PASSWORD }))));
 } else if ((await countUsers(deps.db)) === 0) {
   console.log('No users yet: set KEYPULSE_ADMIN_EMAIL and KEYPULSE_ADMIN_PASSWORD, or run `npm run user:create`.');
 }
+
+if (config.workersInWebProcess) await queue.work(deps);
+console.log(
+  `Email: ${config.email.resend ? 'Resend' : 'local outbox (set RESEND_API_KEY to send for real)'}; ` +
+    `queue workers ${config.workersInWebProcess ? 'in this process' : 'in `npm run worker` processes'}.`,
+);
 
 const app = createApp(deps);
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
@@ -32,12 +45,12 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${signal}: finishing requests and closing the database…`);
-  server.close(async () => {
-    await database.close();
-    process.exit(0);
-  });
-  setTimeout(() => process.exit(1), 10_000).unref();
+  console.log(`${signal}: finishing requests and jobs, then closing the database…`);
+  setTimeout(() => process.exit(1), 15_000).unref();
+  server.close();
+  await queue.stop();
+  await database.close();
+  process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -7,3 +7,5 @@ export * from './csv.js';
 export * from './schemas/survey.js';
 export * from './answers.js';
 export * from './i18n.js';
+export * from './schemas/campaign.js';
+export * from './schemas/message.js';

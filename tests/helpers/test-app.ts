@@ -7,6 +7,9 @@ import { hashPassword } from '../../src/server/auth/passwords.js';
 import { insertUser } from '../../src/server/db/queries/users.js';
 import type { Role } from '../../src/shared/schemas/user.js';
 import { openTestDatabase } from './database.js';
+import { PgBossQueue, type JobQueue } from '../../src/server/jobs/queue.js';
+import { createLogger } from '../../src/server/http/logger.js';
+import type { EmailTransport } from '../../src/server/email/transport.js';
 import { FakeClock } from './fake-clock.js';
 
 export const ORIGIN = 'http://localhost:3000';
@@ -69,7 +72,16 @@ export class TestClient {
   }
 }
 
+/** For tests that must not queue anything: enqueuing is a bug there. */
+export const noQueue: JobQueue = {
+  enqueue: async (name) => {
+    throw new Error(`unexpected job ${name}`);
+  },
+};
+
 export interface TestContext {
+  /** Runs every queued job to completion (starting pg-boss on first use); returns how many ran. */
+  runJobs(): Promise<number>;
   app: App;
   deps: AppDeps;
   database: Database;
@@ -84,10 +96,22 @@ export interface TestContext {
 
 let counter = 0;
 
-export async function createTestContext(overrides: Partial<Config> = {}): Promise<TestContext> {
+export async function createTestContext(
+  overrides: Partial<Config> = {},
+  options: { transport?: EmailTransport } = {},
+): Promise<TestContext> {
   const database = await openTestDatabase();
   const clock = new FakeClock();
-  const deps = buildDeps(database, testConfig({ publicUrl: ORIGIN, ...overrides }), clock);
+  // pg-boss installs its schema on first use only, so tests that queue nothing pay nothing for it.
+  let queue: Promise<PgBossQueue> | null = null;
+  const startQueue = () =>
+    (queue ??= PgBossQueue.start(database, { logger: createLogger('silent'), supervise: false, retryDelaySeconds: 0 }));
+  const jobs: JobQueue = { enqueue: async (name, data, opts) => (await startQueue()).enqueue(name, data, opts) };
+  const deps = await buildDeps(database, testConfig({ publicUrl: ORIGIN, ...overrides }), {
+    clock,
+    jobs,
+    transport: options.transport,
+  });
   const app = createApp(deps);
   // One hash for every test user: scrypt is deliberately slow.
   const passwordHash = await hashPassword(TEST_PASSWORD);
@@ -116,7 +140,11 @@ export async function createTestContext(overrides: Partial<Config> = {}): Promis
       client.user = user;
       return client;
     },
-    close: () => database.close(),
+    runJobs: async () => (await startQueue()).runUntilIdle(deps),
+    async close() {
+      if (queue) await (await queue).stop();
+      await database.close();
+    },
   };
   return ctx;
 }

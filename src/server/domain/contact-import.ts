@@ -22,8 +22,11 @@ const headerAliases: Record<string, keyof ContactCsvRow> = {
 };
 const requiredColumns = ['name', 'email', 'level', 'role'] as const;
 
+/** A good row; title and language are absent when the file has no such column. */
+export type ImportedContact = Omit<ContactCsvRow, 'title' | 'language'> & Partial<Pick<ContactCsvRow, 'title' | 'language'>>;
+
 export type ParsedImportRow =
-  | { line: number; ok: true; value: ContactCsvRow }
+  | { line: number; ok: true; value: ImportedContact }
   | { line: number; ok: false; email: string | null; errors: { column: string; message: string }[] };
 
 export class ImportFileError extends Error {}
@@ -33,6 +36,8 @@ export class ImportFileError extends Error {}
  * ImportFileError; a bad row is returned with its line number and what is wrong with each column.
  */
 export function parseContactImport(text: string): ParsedImportRow[] {
+  // PostgreSQL text cannot hold NUL; such a file is not a CSV export anyway.
+  if (text.includes('\u0000')) throw new ImportFileError('the file contains NUL bytes: is it really a CSV (not an .xlsx)?');
   let records;
   try {
     records = parseCsv(text);
@@ -78,6 +83,10 @@ export function parseContactImport(text: string): ParsedImportRow[] {
         };
       }
       seen.set(result.data.email, record.line);
-      return { line: record.line, ok: true, value: result.data };
+      // A column the file lacks must not overwrite what an existing contact has (their language, their title).
+      const value: ImportedContact = { ...result.data };
+      if (!columns.includes('title')) delete value.title;
+      if (!columns.includes('language')) delete value.language;
+      return { line: record.line, ok: true, value };
     });
 }

@@ -2,6 +2,9 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Actor } from '../domain/permissions.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
+import type { LinkTokens } from '../auth/link-tokens.js';
+import type { EmailTransport } from '../email/transport.js';
+import type { JobQueue } from '../jobs/queue.js';
 
 export interface Clock {
   now(): Date;
@@ -21,6 +24,11 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   loginThrottle: LoginThrottle;
+  /** Survey and unsubscribe link tokens. */
+  links: LinkTokens;
+  /** Resend when configured, else the local outbox. */
+  transport: EmailTransport;
+  jobs: JobQueue;
 }
 
 export type { Actor };

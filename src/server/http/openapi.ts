@@ -64,6 +64,7 @@ export function buildOpenApiDocument(app: Hono<any>, info: { version: string; se
         parameters.push({ name, in: where, required: where === 'path' || (required.has(name) && schema.default === undefined), schema });
       }
     }
+    if (!requestBody && op.meta.requestBody) requestBody = { required: true, ...op.meta.requestBody };
     const responses: Record<string, unknown> = {};
     for (const [status, body] of Object.entries(op.meta.responses ?? { 204: undefined })) {
       if (!body) responses[status] = { description: 'No content' };

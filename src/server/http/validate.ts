@@ -13,6 +13,8 @@ export type OperationMeta = {
   tags?: string[];
   /** Success status → schema of the JSON body (or a content-type string for non-JSON bodies). */
   responses?: Record<number, z.ZodType | { contentType: string; description: string }>;
+  /** A body not read through `valid('json', …)` (uploads): its OpenAPI media types. */
+  requestBody?: { description: string; content: Record<string, { schema: Record<string, unknown> }> };
   public?: boolean;
 };
 export type MetaPart =
@@ -37,6 +39,28 @@ function describeIssues(where: string, issues: ErrorIssue[]): string {
   return first ? `invalid ${where}: ${first.path} ${first.message}${more}` : `invalid ${where}`;
 }
 
+/**
+ * PostgreSQL text cannot hold U+0000, so a NUL anywhere in the input would fail in the database as a 500.
+ * Refused here instead, naming the field. Iterative, so deeply nested JSON cannot overflow the stack.
+ */
+function findNulCharacter(value: unknown): ErrorIssue | undefined {
+  type Where = { key: string; parent: Where } | null; // a linked path: no copying per level
+  const stack: [unknown, Where][] = [[value, null]];
+  while (stack.length) {
+    const [item, where] = stack.pop()!;
+    if (typeof item === 'string') {
+      if (!item.includes('\u0000')) continue;
+      const keys: string[] = [];
+      for (let w = where; w; w = w.parent) keys.unshift(w.key);
+      return { path: keys.length ? keys.join('.') : '(body)', message: 'must not contain the NUL character' };
+    }
+    if (item && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) stack.push([child, { key, parent: where }]);
+    }
+  }
+  return undefined;
+}
+
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
 const wherePhrase = { json: 'request body', query: 'query parameters', param: 'path parameters' } as const;
 
@@ -55,6 +79,8 @@ export function valid<Target extends 'json' | 'query' | 'param', Schema extends 
         throw new AppError('unsupported_media_type', 'send the body as JSON with Content-Type: application/json');
       }
     }
+    const nul = findNulCharacter(value);
+    if (nul) throw new AppError('validation_failed', describeIssues(wherePhrase[target], [nul]), [nul]);
     const result = schema.safeParse(value);
     if (!result.success) {
       const issues = toIssues(result.error);

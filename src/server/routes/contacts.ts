@@ -77,6 +77,15 @@ export const contactRoutes = new Hono<AppEnv>()
         'Import contacts from CSV (columns: name, email, title, level, role, language). Existing emails are updated; ' +
         'each bad row is reported with its line number and nothing of it is written. dryRun=true only checks.',
       tags: ['Contacts'],
+      requestBody: {
+        description: 'The CSV file, as the raw body or as the multipart form field "file"',
+        content: {
+          'text/csv': { schema: { type: 'string' } },
+          'multipart/form-data': {
+            schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'text/csv' } }, required: ['file'] },
+          },
+        },
+      },
       responses: { 200: ContactImportResult },
     }),
     valid('param', IdParams),
@@ -109,7 +118,7 @@ export const contactRoutes = new Hono<AppEnv>()
         try {
           const saved = existing
             ? await updateContactRow(db, existing.id, values, clock.now())
-            : await insertContact(db, account.id, { ...values, relationshipStrength: 3, unsubscribed: false, bounced: false }, clock.now());
+            : await insertContact(db, account.id, { title: null, language: 'en', ...values, relationshipStrength: 3, unsubscribed: false, bounced: false }, clock.now());
           rows.push({ line: row.line, status: existing ? 'updated' : 'created', email: values.email, contactId: saved!.id, errors: [] });
         } catch (error) {
           if (!isUniqueViolation(error)) throw error;

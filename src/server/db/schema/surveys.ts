@@ -190,6 +190,8 @@ export const messages = pgTable(
     campaignId: uuid('campaign_id').references(() => campaigns.id),
     /** Which email of the invitation this is (0 = the invitation, 1.. = reminders): makes retries idempotent. */
     sequence: smallint('sequence').notNull().default(0),
+    /** The send batch this message belongs to; the provider idempotency key is derived from it. */
+    batchKey: text('batch_key'),
     toAddress: text('to_address').notNull(),
     subject: text('subject'),
     html: text('html'),
@@ -206,6 +208,7 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_invitation_sequence_idx').on(t.invitationId, t.sequence),
     index('messages_status_idx').on(t.status),
+    index('messages_batch_idx').on(t.batchKey),
     index('messages_campaign_idx').on(t.campaignId),
     uniqueIndex('messages_provider_id_idx').on(t.providerId).where(sql`${t.providerId} is not null`),
     index('messages_created_idx').on(t.createdAt),

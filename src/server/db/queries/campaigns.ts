@@ -1,0 +1,251 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { accounts, campaigns, contacts, invitations, messages, responses } from '../schema/index.js';
+import type { CampaignAudience } from '../schema/index.js';
+import type { AudienceCandidate, EligibilityDecision } from '../../domain/eligibility.js';
+import type { Campaign, CampaignCounts } from '../../../shared/schemas/campaign.js';
+import type { Page, PageQuery } from '../../../shared/schemas/common.js';
+
+export type CampaignRow = typeof campaigns.$inferSelect;
+export type InvitationRow = typeof invitations.$inferSelect;
+
+/** Everyone the audience names, with what eligibility needs to know about them. */
+export async function findAudienceCandidates(
+  db: Db,
+  audience: CampaignAudience,
+): Promise<(AudienceCandidate & { language: string })[]> {
+  const who: SQL[] = [];
+  // Contacts named one by one are included even when deleted, so their skip is visible; account members are not.
+  if (audience.accountIds.length) who.push(and(inArray(contacts.accountId, audience.accountIds), isNull(contacts.deletedAt))!);
+  if (audience.contactIds.length) who.push(inArray(contacts.id, audience.contactIds));
+  if (!who.length) return [];
+  const filters: SQL[] = [or(...who)!];
+  if (audience.levels.length) filters.push(inArray(contacts.level, audience.levels));
+  if (audience.buyingRoles.length) filters.push(inArray(contacts.buyingRole, audience.buyingRoles));
+
+  const lastInvited = db
+    .select({
+      contactId: invitations.contactId,
+      at: sql<Date>`max(coalesce(${invitations.sentAt}, ${campaigns.sendAt}))`.as('at'),
+    })
+    .from(invitations)
+    .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
+    .where(inArray(invitations.status, ['pending', 'sent']))
+    .groupBy(invitations.contactId)
+    .as('last_invited');
+
+  const rows = await db
+    .select({
+      contactId: contacts.id,
+      accountId: contacts.accountId,
+      email: contacts.email,
+      language: contacts.language,
+      unsubscribed: contacts.unsubscribed,
+      bounced: contacts.bounced,
+      deletedAt: contacts.deletedAt,
+      accountArchived: accounts.archived,
+      lastInvitedAt: lastInvited.at,
+    })
+    .from(contacts)
+    .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+    .leftJoin(lastInvited, eq(lastInvited.contactId, contacts.id))
+    .where(and(...filters))
+    .orderBy(asc(accounts.name), asc(contacts.level), asc(contacts.name), asc(contacts.id));
+  return rows.map((r) => ({
+    contactId: r.contactId,
+    accountId: r.accountId,
+    email: r.email,
+    language: r.language,
+    unsubscribed: r.unsubscribed,
+    bounced: r.bounced,
+    deleted: r.deletedAt !== null,
+    accountArchived: r.accountArchived,
+    lastInvitedAt: r.lastInvitedAt ? new Date(r.lastInvitedAt) : null,
+  }));
+}
+
+export interface NewInvitation {
+  id: string;
+  decision: EligibilityDecision;
+  language: string;
+  tokenHash: string | null;
+  unsubscribeTokenHash: string | null;
+  expiresAt: Date | null;
+}
+
+export async function insertInvitations(db: Db, campaignId: string, wave: number, rows: NewInvitation[], now: Date) {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insert(invitations)
+      .values(
+        rows.slice(i, i + 1000).map((r) => ({
+          id: r.id,
+          campaignId,
+          wave,
+          accountId: r.decision.accountId,
+          contactId: r.decision.contactId,
+          email: r.decision.email,
+          language: r.language,
+          status: r.decision.eligible ? ('pending' as const) : ('skipped' as const),
+          skipReason: r.decision.eligible ? null : r.decision.reason,
+          tokenHash: r.tokenHash,
+          unsubscribeTokenHash: r.unsubscribeTokenHash,
+          expiresAt: r.expiresAt,
+          createdAt: now,
+        })),
+      )
+      .onConflictDoNothing();
+  }
+}
+
+export async function getCampaign(db: Db, id: string): Promise<CampaignRow | undefined> {
+  const [row] = await db.select().from(campaigns).where(eq(campaigns.id, id));
+  return row;
+}
+
+/** The owners of every account a campaign reaches: a manager may only see campaigns within their accounts. */
+export async function campaignAccountOwners(db: Db, campaignId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ ownerId: accounts.ownerId })
+    .from(invitations)
+    .innerJoin(accounts, eq(accounts.id, invitations.accountId))
+    .where(eq(invitations.campaignId, campaignId));
+  return rows.map((r) => r.ownerId);
+}
+
+export async function listCampaigns(
+  db: Db,
+  query: PageQuery & { status?: CampaignRow['status'] },
+  ownerScope: string | null,
+): Promise<Page<CampaignRow>> {
+  const conditions: SQL[] = [];
+  if (query.status) conditions.push(eq(campaigns.status, query.status));
+  if (ownerScope) {
+    // Campaigns whose every invitation is on the manager's accounts (creation guarantees this for managers).
+    conditions.push(sql`not exists (select 1 from ${invitations} i join ${accounts} a on a.id = i.account_id
+      where i.campaign_id = ${campaigns.id} and a.owner_id <> ${ownerScope})`);
+    conditions.push(sql`exists (select 1 from ${invitations} i where i.campaign_id = ${campaigns.id})`);
+  }
+  const where = conditions.length ? and(...conditions) : undefined;
+  const [rows, [total]] = await Promise.all([
+    db
+      .select()
+      .from(campaigns)
+      .where(where)
+      .orderBy(desc(campaigns.createdAt), desc(campaigns.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    db.select({ n: count() }).from(campaigns).where(where),
+  ]);
+  return { data: rows, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+}
+
+/** Live counts for campaigns, computed from invitations, the first email of each, and responses. */
+export async function campaignCounts(db: Db, ids: string[]): Promise<Map<string, CampaignCounts>> {
+  const result = new Map<string, CampaignCounts>();
+  if (!ids.length) return result;
+  const empty = (): CampaignCounts => ({
+    targeted: 0, skipped: 0, skippedByReason: {}, queued: 0, sent: 0, delivered: 0, bounced: 0,
+    complained: 0, failed: 0, responded: 0, completed: 0, responseRate: null,
+  });
+  for (const id of ids) result.set(id, empty());
+
+  const [inv, msg, resp] = await Promise.all([
+    db
+      .select({ campaignId: invitations.campaignId, status: invitations.status, reason: invitations.skipReason, n: count() })
+      .from(invitations)
+      .where(inArray(invitations.campaignId, ids))
+      .groupBy(invitations.campaignId, invitations.status, invitations.skipReason),
+    db
+      .select({ campaignId: messages.campaignId, status: messages.status, n: count() })
+      .from(messages)
+      .where(and(inArray(messages.campaignId, ids), eq(messages.sequence, 0)))
+      .groupBy(messages.campaignId, messages.status),
+    db
+      .select({
+        campaignId: responses.campaignId,
+        responded: count(),
+        completed: sql<number>`count(${responses.completedAt})::int`,
+      })
+      .from(responses)
+      .where(and(inArray(responses.campaignId, ids), sql`${responses.answers} <> '{}'::jsonb`))
+      .groupBy(responses.campaignId),
+  ]);
+  for (const r of inv) {
+    const c = result.get(r.campaignId)!;
+    c.targeted += r.n;
+    if (r.status === 'skipped') {
+      c.skipped += r.n;
+      c.skippedByReason[r.reason ?? 'unknown'] = (c.skippedByReason[r.reason ?? 'unknown'] ?? 0) + r.n;
+    }
+  }
+  for (const r of msg) {
+    const c = result.get(r.campaignId!)!;
+    if (r.status === 'queued') c.queued += r.n;
+    if (['sent', 'delivered', 'delayed', 'bounced', 'complained'].includes(r.status)) c.sent += r.n;
+    if (r.status === 'delivered') c.delivered += r.n;
+    if (r.status === 'bounced') c.bounced += r.n;
+    if (r.status === 'complained') c.complained += r.n;
+    if (r.status === 'failed') c.failed += r.n;
+  }
+  for (const r of resp) {
+    const c = result.get(r.campaignId)!;
+    c.responded = r.responded;
+    c.completed = Number(r.completed);
+  }
+  for (const c of result.values()) c.responseRate = c.sent > 0 ? Math.round((c.responded / c.sent) * 1000) / 1000 : null;
+  return result;
+}
+
+export function toCampaign(row: CampaignRow, counts: CampaignCounts): Campaign {
+  return {
+    id: row.id,
+    name: row.name,
+    surveyId: row.surveyId,
+    surveyVersionId: row.surveyVersionId,
+    createdBy: row.createdBy,
+    audience: row.audience,
+    status: row.status,
+    sendAt: row.sendAt.toISOString(),
+    reminder: row.reminderAfterDays ? { afterDays: row.reminderAfterDays, max: row.reminderMax } : null,
+    expiresAfterDays: row.expiresAfterDays,
+    repeat: row.repeat,
+    wave: row.wave,
+    nextWaveAt: row.nextWaveAt?.toISOString() ?? null,
+    cancelledAt: row.cancelledAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    counts,
+  };
+}
+
+export async function listInvitations(
+  db: Db,
+  campaignId: string,
+  query: PageQuery & { status?: InvitationRow['status'] },
+): Promise<Page<InvitationRow>> {
+  const where = and(eq(invitations.campaignId, campaignId), query.status ? eq(invitations.status, query.status) : undefined);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select()
+      .from(invitations)
+      .where(where)
+      .orderBy(asc(invitations.wave), asc(invitations.email), asc(invitations.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    db.select({ n: count() }).from(invitations).where(where),
+  ]);
+  return { data: rows, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+}
+
+/** Campaigns whose first send time has come. */
+export async function dueScheduledCampaigns(db: Db, now: Date): Promise<CampaignRow[]> {
+  return db.select().from(campaigns).where(and(eq(campaigns.status, 'scheduled'), lte(campaigns.sendAt, now)));
+}
+
+/** Repeating campaigns whose next wave is due. */
+export async function dueRepeatCampaigns(db: Db, now: Date): Promise<CampaignRow[]> {
+  return db
+    .select()
+    .from(campaigns)
+    .where(and(inArray(campaigns.status, ['sending', 'active']), isNotNull(campaigns.nextWaveAt), lte(campaigns.nextWaveAt, now)));
+}

@@ -1,0 +1,134 @@
+import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { campaigns, responses, surveys, surveyVersions } from '../schema/index.js';
+import type { Survey, SurveyDefinition, SurveyKind } from '../../../shared/schemas/survey.js';
+import { builtInTemplates, surveyLanguages } from '../../domain/survey-templates.js';
+
+export type SurveyRow = typeof surveys.$inferSelect;
+export type SurveyVersionRow = typeof surveyVersions.$inferSelect;
+
+export interface SurveyWithVersion {
+  survey: SurveyRow;
+  version: SurveyVersionRow;
+  responseCount: number;
+}
+
+export function toSurvey({ survey, version, responseCount }: SurveyWithVersion): Survey {
+  return {
+    id: survey.id,
+    name: survey.name,
+    kind: survey.kind,
+    templateKey: survey.templateKey,
+    version: version.version,
+    versionId: version.id,
+    definition: version.definition,
+    languages: surveyLanguages(version.definition),
+    responseCount,
+    createdAt: survey.createdAt.toISOString(),
+    updatedAt: survey.updatedAt.toISOString(),
+  };
+}
+
+/** Creates the built-in NPS and audit templates once; later starts leave them (and their edits) alone. */
+export async function ensureBuiltInSurveys(db: Db, now: Date): Promise<void> {
+  for (const template of builtInTemplates) {
+    await db.transaction(async (tx) => {
+      const [created] = await tx
+        .insert(surveys)
+        .values({ name: template.name, kind: template.kind, templateKey: template.templateKey, createdAt: now, updatedAt: now })
+        .onConflictDoNothing({ target: surveys.templateKey })
+        .returning();
+      if (created) {
+        await tx.insert(surveyVersions).values({ surveyId: created.id, version: 1, definition: template.definition, createdAt: now });
+      }
+    });
+  }
+}
+
+async function latestVersions(db: Db, surveyIds: string[]): Promise<Map<string, SurveyVersionRow>> {
+  if (!surveyIds.length) return new Map();
+  const rows = await db
+    .selectDistinctOn([surveyVersions.surveyId])
+    .from(surveyVersions)
+    .where(inArray(surveyVersions.surveyId, surveyIds))
+    .orderBy(surveyVersions.surveyId, desc(surveyVersions.version));
+  return new Map(rows.map((r) => [r.surveyId, r]));
+}
+
+async function responseCounts(db: Db, surveyIds: string[]): Promise<Map<string, number>> {
+  if (!surveyIds.length) return new Map();
+  const rows = await db
+    .select({ surveyId: responses.surveyId, n: count() })
+    .from(responses)
+    .where(inArray(responses.surveyId, surveyIds))
+    .groupBy(responses.surveyId);
+  return new Map(rows.map((r) => [r.surveyId, r.n]));
+}
+
+export async function listSurveys(db: Db): Promise<SurveyWithVersion[]> {
+  const rows = await db.select().from(surveys).where(eq(surveys.archived, false)).orderBy(asc(surveys.templateKey), asc(surveys.name));
+  const ids = rows.map((r) => r.id);
+  const [versions, counts] = await Promise.all([latestVersions(db, ids), responseCounts(db, ids)]);
+  return rows.map((survey) => ({ survey, version: versions.get(survey.id)!, responseCount: counts.get(survey.id) ?? 0 }));
+}
+
+export async function getSurveyWithVersion(db: Db, id: string): Promise<SurveyWithVersion | undefined> {
+  const [survey] = await db.select().from(surveys).where(eq(surveys.id, id));
+  if (!survey) return undefined;
+  const [versions, counts] = await Promise.all([latestVersions(db, [id]), responseCounts(db, [id])]);
+  return { survey, version: versions.get(id)!, responseCount: counts.get(id) ?? 0 };
+}
+
+export async function getSurveyVersion(db: Db, versionId: string): Promise<SurveyVersionRow | undefined> {
+  const [row] = await db.select().from(surveyVersions).where(eq(surveyVersions.id, versionId));
+  return row;
+}
+
+export async function insertSurvey(
+  db: Db,
+  values: { name: string; kind: SurveyKind; definition: SurveyDefinition },
+  now: Date,
+): Promise<string> {
+  return db.transaction(async (tx) => {
+    const [survey] = await tx
+      .insert(surveys)
+      .values({ name: values.name, kind: values.kind, createdAt: now, updatedAt: now })
+      .returning();
+    await tx.insert(surveyVersions).values({ surveyId: survey!.id, version: 1, definition: values.definition, createdAt: now });
+    return survey!.id;
+  });
+}
+
+/** Is this version already in use (a campaign was sent with it), so that editing must add a version? */
+export async function isVersionInUse(db: Db, versionId: string): Promise<boolean> {
+  const [used] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.surveyVersionId, versionId)).limit(1);
+  return Boolean(used);
+}
+
+export async function updateSurvey(
+  db: Db,
+  current: SurveyWithVersion,
+  changes: { name?: string; definition?: SurveyDefinition },
+  now: Date,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(surveys)
+      .set({ ...(changes.name ? { name: changes.name } : {}), updatedAt: now })
+      .where(eq(surveys.id, current.survey.id));
+    if (!changes.definition) return;
+    if (await isVersionInUse(tx, current.version.id)) {
+      await tx.insert(surveyVersions).values({
+        surveyId: current.survey.id,
+        version: current.version.version + 1,
+        definition: changes.definition,
+        createdAt: now,
+      });
+    } else {
+      await tx
+        .update(surveyVersions)
+        .set({ definition: changes.definition })
+        .where(eq(surveyVersions.id, current.version.id));
+    }
+  });
+}

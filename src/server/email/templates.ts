@@ -1,0 +1,303 @@
+import { t, uiLanguage, type MessageKey } from '../../shared/i18n.js';
+import type { SurveyKind } from '../../shared/schemas/survey.js';
+
+/**
+ * Email templates: pure functions from data to `{ subject, html, text }`.
+ *
+ * The HTML follows what survives the common clients: nested tables for layout (Outlook's Word engine has no
+ * flexbox, no max-width, no inline-block), inline styles only (some Gmail views drop <style>), a 600px column,
+ * a hidden preheader for the inbox preview, and no text in images. For dark mode we declare `color-scheme`
+ * and set an explicit background *and* text colour on every element that holds text: clients that recolour
+ * (Outlook, Gmail apps) then invert pairs, never leaving dark text on a darkened background. Every pair
+ * used has at least 4.5:1 contrast.
+ */
+
+export interface EmailContent {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface SurveyInvitationInput {
+  /** The respondent's language (BCP 47); interface texts fall back to its base language, then English. */
+  lang: string;
+  contactName: string;
+  /** Our account owner, who signs the email. */
+  ownerName: string;
+  /** Our company (the sender). */
+  companyName: string;
+  surveyKind: SurveyKind;
+  /** Already in the respondent's language. */
+  surveyTitle: string;
+  /** The NPS question, already localized; null uses the standard wording. */
+  npsQuestion: string | null;
+  surveyUrl: string;
+  unsubscribeUrl: string;
+  reminder: boolean;
+}
+
+/** Email texts i18n.ts does not have (it is shared with the survey pages and owned elsewhere). */
+const local = {
+  en: {
+    subjectNps: 'A quick question from {company}',
+    subjectSurvey: '{title} – {company}',
+    npsQuestion: 'How likely are you to recommend {company} to a friend or colleague?',
+    customBody: '{owner} would value your answers to a short survey: {title}.',
+    reminderLead: 'We are writing again in case our earlier email got buried.',
+    buttonFallback: 'If the button does not work, copy this link into your browser:',
+    alsoOpen: 'You can also open the survey here:',
+  },
+  es: {
+    subjectNps: 'Una pregunta rápida de {company}',
+    subjectSurvey: '{title} – {company}',
+    npsQuestion: '¿Qué probabilidad hay de que recomiende {company} a un amigo o colega?',
+    customBody: 'A {owner} le gustaría conocer sus respuestas a una breve encuesta: {title}.',
+    reminderLead: 'Le escribimos de nuevo por si nuestro correo anterior quedó enterrado.',
+    buttonFallback: 'Si el botón no funciona, copie este enlace en su navegador:',
+    alsoOpen: 'También puede abrir la encuesta aquí:',
+  },
+} as const;
+type LocalKey = keyof (typeof local)['en'];
+
+function tl(lang: string, key: LocalKey, vars: Record<string, string> = {}): string {
+  const table: Record<LocalKey, string> = (local as Record<string, Record<LocalKey, string>>)[uiLanguage(lang)] ?? local.en;
+  // One pass over the template, as in i18n.ts: a value containing "{company}" is not expanded again.
+  return table[key].replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+export function escapeHtml(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+function assertWebUrl(url: string, what: string): void {
+  if (!/^https?:\/\/[^\s<>"]+$/i.test(url)) throw new Error(`${what} must be an http(s) URL, got ${JSON.stringify(url)}`);
+}
+
+/** The link a score button opens: the survey with the score preselected. */
+export function scoreUrl(surveyUrl: string, score: number): string {
+  return `${surveyUrl}${surveyUrl.includes('?') ? '&' : '?'}score=${score}`;
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+// Palette: every text colour is used only on the background it is listed with (contrast in brackets).
+const colors = {
+  page: '#f3f4f6',
+  card: '#ffffff',
+  text: '#1f2937', // on card 14.7:1
+  muted: '#4b5563', // on card 7.6:1, on page 6.9:1
+  button: '#1d4ed8', // white on it 6.7:1
+  scoreBg: '#eef2ff',
+  scoreText: '#1e3a8a', // on scoreBg 9.3:1
+  scoreBorder: '#4f46e5',
+  link: '#1d4ed8', // on card 6.7:1, on page 6.1:1
+} as const;
+const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+
+function paragraph(html: string, opts: { size?: number; color?: string; bold?: boolean; padding?: string } = {}): string {
+  const style = [
+    `padding:${opts.padding ?? '0 32px 16px 32px'}`,
+    `font-family:${font}`,
+    `font-size:${opts.size ?? 16}px`,
+    `line-height:${Math.round((opts.size ?? 16) * 1.5)}px`,
+    `color:${opts.color ?? colors.text}`,
+    `background-color:${colors.card}`,
+    ...(opts.bold ? ['font-weight:bold'] : []),
+  ].join(';');
+  return `<tr><td bgcolor="${colors.card}" style="${style};">${html}</td></tr>`;
+}
+
+function link(url: string, label: string, color: string = colors.link): string {
+  return `<a href="${escapeHtml(url)}" style="color:${color};text-decoration:underline;word-break:break-word;overflow-wrap:anywhere;">${label}</a>`;
+}
+
+/**
+ * The 0–10 scale: each score is its own ≥ 40px link. The scores are inline blocks, so a phone wraps them
+ * into two rows instead of shrinking them; Outlook, which ignores inline-block, gets a one-row table
+ * through conditional comments.
+ */
+function npsScale(lang: string, surveyUrl: string): string {
+  const low = t(lang, 'notLikely');
+  const high = t(lang, 'veryLikely');
+  const cells = Array.from({ length: 11 }, (_, n) => {
+    const title = n === 0 ? `0 – ${low}` : n === 10 ? `10 – ${high}` : String(n);
+    const style = [
+      'display:block',
+      'width:40px',
+      'height:40px',
+      'line-height:40px',
+      'text-align:center',
+      `font-family:${font}`,
+      'font-size:16px',
+      'font-weight:bold',
+      `color:${colors.scoreText}`,
+      `background-color:${colors.scoreBg}`,
+      `border:1px solid ${colors.scoreBorder}`,
+      'border-radius:6px',
+      'text-decoration:none',
+    ].join(';');
+    return (
+      `<!--[if mso]><td width="46" align="center" bgcolor="${colors.scoreBg}" style="padding:3px;"><![endif]-->` +
+      `<div style="display:inline-block;vertical-align:top;padding:3px;">` +
+      `<a href="${escapeHtml(scoreUrl(surveyUrl, n))}" title="${escapeHtml(title)}" style="${style};">${n}</a>` +
+      `</div>` +
+      `<!--[if mso]></td><![endif]-->`
+    );
+  }).join('');
+  const labelStyle = `font-family:${font};font-size:13px;line-height:18px;color:${colors.muted};background-color:${colors.card}`;
+  return (
+    `<tr><td align="center" bgcolor="${colors.card}" style="padding:0 26px 8px 26px;font-size:0;line-height:0;background-color:${colors.card};">` +
+    `<!--[if mso]><table role="presentation" cellpadding="0" cellspacing="0" border="0" align="center"><tr><![endif]-->` +
+    cells +
+    `<!--[if mso]></tr></table><![endif]-->` +
+    `</td></tr>` +
+    `<tr><td bgcolor="${colors.card}" style="padding:0 32px 24px 32px;background-color:${colors.card};">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>` +
+    `<td align="left" valign="top" bgcolor="${colors.card}" style="${labelStyle};">0 = ${escapeHtml(low)}</td>` +
+    `<td align="right" valign="top" bgcolor="${colors.card}" style="${labelStyle};">10 = ${escapeHtml(high)}</td>` +
+    `</tr></table></td></tr>`
+  );
+}
+
+function button(url: string, label: string): string {
+  return (
+    `<tr><td align="center" bgcolor="${colors.card}" style="padding:8px 32px 24px 32px;background-color:${colors.card};">` +
+    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" align="center"><tr>` +
+    `<td align="center" bgcolor="${colors.button}" style="border-radius:6px;mso-padding-alt:14px 28px;background-color:${colors.button};">` +
+    `<a href="${escapeHtml(url)}" style="display:inline-block;padding:14px 28px;font-family:${font};font-size:16px;` +
+    `line-height:20px;font-weight:bold;color:#ffffff;background-color:${colors.button};text-decoration:none;border-radius:6px;">` +
+    `${escapeHtml(label)}</a></td></tr></table></td></tr>`
+  );
+}
+
+function htmlLang(lang: string): string {
+  return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(lang) ? lang : uiLanguage(lang);
+}
+
+function layout(opts: { lang: string; title: string; preheader: string; rows: string; footer: string }): string {
+  // Filler after the preheader stops clients from appending body text to the inbox preview.
+  const filler = '&#847;&zwnj;&nbsp;'.repeat(40);
+  return [
+    '<!doctype html>',
+    `<html lang="${escapeHtml(htmlLang(opts.lang))}" dir="ltr" xmlns="http://www.w3.org/1999/xhtml" xmlns:o="urn:schemas-microsoft-com:office:office">`,
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta http-equiv="X-UA-Compatible" content="IE=edge">',
+    '<meta name="x-apple-disable-message-reformatting">',
+    '<meta name="format-detection" content="telephone=no, date=no, address=no, email=no, url=no">',
+    '<meta name="color-scheme" content="light dark">',
+    '<meta name="supported-color-schemes" content="light dark">',
+    `<title>${escapeHtml(opts.title)}</title>`,
+    '<!--[if mso]><noscript><xml><o:OfficeDocumentSettings><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml></noscript><![endif]-->',
+    '</head>',
+    `<body style="margin:0;padding:0;width:100%;background-color:${colors.page};color:${colors.text};">`,
+    `<div style="display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;color:${colors.page};">` +
+      `${escapeHtml(opts.preheader)}${filler}</div>`,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="${colors.page}" style="background-color:${colors.page};">`,
+    `<tr><td align="center" bgcolor="${colors.page}" style="padding:24px 8px;background-color:${colors.page};">`,
+    '<!--[if mso]><table role="presentation" width="600" align="center" cellpadding="0" cellspacing="0" border="0"><tr><td><![endif]-->',
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" bgcolor="${colors.card}" ` +
+      `style="max-width:600px;margin:0 auto;background-color:${colors.card};border-radius:8px;">`,
+    `<tr><td bgcolor="${colors.card}" style="height:32px;line-height:32px;font-size:0;background-color:${colors.card};">&nbsp;</td></tr>`,
+    opts.rows,
+    '</table>',
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;margin:0 auto;">`,
+    `<tr><td align="center" bgcolor="${colors.page}" style="padding:16px 24px;font-family:${font};font-size:13px;line-height:20px;` +
+      `color:${colors.muted};background-color:${colors.page};">${opts.footer}</td></tr>`,
+    '</table>',
+    '<!--[if mso]></td></tr></table><![endif]-->',
+    '</td></tr></table>',
+    '</body>',
+    '</html>',
+  ].join('\n');
+}
+
+export function renderSurveyInvitation(input: SurveyInvitationInput): EmailContent {
+  const { lang, surveyUrl, unsubscribeUrl } = input;
+  assertWebUrl(surveyUrl, 'surveyUrl');
+  assertWebUrl(unsubscribeUrl, 'unsubscribeUrl');
+  const ui = (key: MessageKey, vars?: Record<string, string>) => t(lang, key, vars);
+  const company = input.companyName;
+  const isNps = input.surveyKind === 'nps';
+
+  const baseSubject = isNps
+    ? tl(lang, 'subjectNps', { company })
+    : tl(lang, 'subjectSurvey', { title: input.surveyTitle, company });
+  const subject = oneLine((input.reminder ? ui('emailReminderPrefix') : '') + baseSubject);
+
+  const greeting = ui('emailGreeting', { name: input.contactName });
+  const reminderLead = input.reminder ? tl(lang, 'reminderLead') : null;
+  const question = isNps ? (input.npsQuestion ?? tl(lang, 'npsQuestion', { company })) : null;
+  const body = isNps
+    ? ui('emailNpsBody')
+    : input.surveyKind === 'audit'
+      ? ui('emailAuditBody', { owner: input.ownerName })
+      : tl(lang, 'customBody', { owner: input.ownerName, title: input.surveyTitle });
+  const signoff = [ui('emailSignoff'), input.ownerName, company];
+  const why = ui('emailWhy', { company });
+  const unsubscribe = ui('emailUnsubscribe');
+
+  const rows: string[] = [paragraph(escapeHtml(greeting))];
+  if (reminderLead) rows.push(paragraph(escapeHtml(reminderLead)));
+  rows.push(paragraph(escapeHtml(body)));
+  if (question) {
+    rows.push(paragraph(escapeHtml(question), { size: 18, bold: true, padding: '8px 32px 8px 32px' }));
+    rows.push(paragraph(escapeHtml(ui('emailNpsLead')), { size: 14, color: colors.muted, padding: '0 32px 12px 32px' }));
+    rows.push(npsScale(lang, surveyUrl));
+    rows.push(paragraph(`${escapeHtml(tl(lang, 'alsoOpen'))} ${link(surveyUrl, escapeHtml(surveyUrl))}`, { size: 14, color: colors.muted }));
+  } else {
+    rows.push(button(surveyUrl, ui('emailOpenSurvey')));
+    rows.push(paragraph(`${escapeHtml(tl(lang, 'buttonFallback'))} ${link(surveyUrl, escapeHtml(surveyUrl))}`, { size: 14, color: colors.muted }));
+  }
+  rows.push(paragraph(signoff.map(escapeHtml).join('<br>'), { padding: '8px 32px 32px 32px' }));
+
+  const html = layout({
+    lang,
+    title: subject,
+    preheader: question ?? body,
+    rows: rows.join('\n'),
+    footer: `${escapeHtml(why)}<br>${link(unsubscribeUrl, escapeHtml(unsubscribe), colors.link)}`,
+  });
+
+  const textParts: string[] = [greeting, ''];
+  if (reminderLead) textParts.push(reminderLead, '');
+  textParts.push(body, '');
+  if (question) {
+    textParts.push(question, ui('emailNpsLead'), '');
+    for (let n = 0; n <= 10; n++) {
+      const label = n === 0 ? ` (${ui('notLikely')})` : n === 10 ? ` (${ui('veryLikely')})` : '';
+      textParts.push(`${n}${label}: ${scoreUrl(surveyUrl, n)}`);
+    }
+    textParts.push('', `${tl(lang, 'alsoOpen')} ${surveyUrl}`, '');
+  } else {
+    textParts.push(`${ui('emailOpenSurvey')}: ${surveyUrl}`, '');
+  }
+  textParts.push(...signoff, '', '--', why, `${unsubscribe}: ${unsubscribeUrl}`);
+
+  return { subject, html, text: textParts.join('\n') + '\n' };
+}
+
+/**
+ * List-Unsubscribe with RFC 8058 one-click: mail clients show an unsubscribe button and POST
+ * `List-Unsubscribe=One-Click` to the URL (so it must accept a cookie-less POST). Gmail and Yahoo require
+ * this for bulk senders. An optional mailto is offered second, for clients that only do mailto.
+ */
+export function emailHeaders(unsubscribeUrl: string, mailto?: string): Record<string, string> {
+  assertWebUrl(unsubscribeUrl, 'unsubscribeUrl');
+  const uris = [`<${unsubscribeUrl}>`];
+  if (mailto) {
+    const uri = mailto.startsWith('mailto:') ? mailto : `mailto:${mailto}`;
+    if (/[\s<>,]/.test(uri)) throw new Error(`invalid unsubscribe mailto: ${JSON.stringify(mailto)}`);
+    uris.push(`<${uri}>`);
+  }
+  return {
+    'List-Unsubscribe': uris.join(', '),
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}

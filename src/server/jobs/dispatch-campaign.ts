@@ -1,0 +1,37 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { AppDeps } from '../http/context.js';
+import { campaigns } from '../db/schema/index.js';
+import { getCampaign } from '../db/queries/campaigns.js';
+import { invitationsAwaitingEmail, queueMessages } from '../db/queries/messages.js';
+import { SEND_EMAILS } from './send-emails.js';
+
+export const DISPATCH_CAMPAIGN = 'dispatch-campaign';
+export interface DispatchCampaignData {
+  campaignId: string;
+  wave: number;
+}
+
+/**
+ * Turns a wave's pending invitations into queued emails, in batches, and hands each batch to the sender.
+ * Safe to repeat: invitations that already have their email are left alone.
+ */
+export async function dispatchCampaign(deps: AppDeps, data: DispatchCampaignData): Promise<void> {
+  const { db, clock, jobs } = deps;
+  const campaign = await getCampaign(db, data.campaignId);
+  if (!campaign || campaign.status === 'cancelled' || campaign.status === 'closed') return;
+  if (campaign.sendAt > clock.now() && data.wave === 1) return; // not yet: the scheduler comes back for it
+
+  await db
+    .update(campaigns)
+    .set({ status: 'sending', updatedAt: clock.now() })
+    .where(and(eq(campaigns.id, campaign.id), inArray(campaigns.status, ['scheduled', 'active'])));
+
+  const awaiting = await invitationsAwaitingEmail(db, campaign.id, data.wave);
+  const batchKeys = await queueMessages(db, awaiting, 'invitation', () => 0, clock.now());
+  for (const batchKey of batchKeys) await jobs.enqueue(SEND_EMAILS, { batchKey }, { singletonKey: batchKey });
+
+  await db
+    .update(campaigns)
+    .set({ status: 'active', updatedAt: clock.now() })
+    .where(and(eq(campaigns.id, campaign.id), eq(campaigns.status, 'sending')));
+}

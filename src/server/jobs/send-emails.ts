@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { AppDeps } from '../http/context.js';
+import { cancelMessages, loadQueuedBatch, markAttempted, recordSent, type SentRecord } from '../db/queries/messages.js';
+import { emailHeaders, renderSurveyInvitation } from '../email/templates.js';
+import type { OutgoingEmail } from '../email/transport.js';
+import { localize } from '../../shared/i18n.js';
+
+export const SEND_EMAILS = 'send-emails';
+export interface SendEmailsData {
+  batchKey: string;
+}
+
+type BatchRow = Awaited<ReturnType<typeof loadQueuedBatch>>[number];
+
+/** Why a queued email should no longer go out, if it should not. */
+function reasonToDrop(row: BatchRow, now: Date): string | null {
+  if (row.contact.unsubscribed) return 'contact unsubscribed';
+  if (row.contact.bounced) return 'contact address bounced';
+  if (row.campaign.status === 'cancelled' || row.invitation.status === 'cancelled') return 'campaign cancelled';
+  if (row.message.kind === 'reminder') {
+    if (row.invitation.respondedAt) return 'already answered';
+    if (row.invitation.expiresAt && row.invitation.expiresAt <= now) return 'link expired';
+  }
+  return null;
+}
+
+export function renderSurveyEmail(deps: AppDeps, row: BatchRow): OutgoingEmail & { subject: string } {
+  const { config, links } = deps;
+  const lang = row.invitation.language;
+  const surveyUrl = `${config.publicUrl}/s/${links.survey(row.invitation.id)}`;
+  const unsubscribeUrl = `${config.publicUrl}/u/${links.unsubscribe(row.invitation.id)}`;
+  const definition = row.survey.definition;
+  const nps = definition.questions.find((q) => q.kind === 'nps');
+  const vars = { company: config.companyName };
+  const content = renderSurveyInvitation({
+    lang,
+    contactName: row.contact.name,
+    ownerName: row.owner.name,
+    companyName: config.companyName,
+    surveyKind: row.survey.kind,
+    surveyTitle: localize(definition.title, lang, vars),
+    npsQuestion: nps ? localize(nps.text, lang, vars) : null,
+    surveyUrl,
+    unsubscribeUrl,
+    reminder: row.message.kind === 'reminder',
+  });
+  return {
+    messageId: row.message.id,
+    to: row.message.toAddress,
+    from: config.email.from,
+    replyTo: row.owner.email,
+    subject: content.subject,
+    html: content.html,
+    text: content.text,
+    headers: emailHeaders(unsubscribeUrl),
+  };
+}
+
+/** The provider idempotency key: the same batch of messages always yields the same key. */
+export function idempotencyKey(batchKey: string, messageIds: string[]): string {
+  const digest = createHash('sha256').update(batchKey).update([...messageIds].sort().join(',')).digest('base64url');
+  return `kp-${digest.slice(0, 40)}`;
+}
+
+/**
+ * Sends one batch. Safe to run twice and to crash anywhere: a batch that was ever attempted is re-sent
+ * exactly as before (same messages, same bytes, same idempotency key), so the provider drops the repeat.
+ */
+export async function sendEmails(deps: AppDeps, data: SendEmailsData): Promise<void> {
+  const { db, clock, transport } = deps;
+  const now = clock.now();
+  let rows = await loadQueuedBatch(db, data.batchKey);
+  if (!rows.length) return;
+
+  // Only a batch that has never been attempted may shrink; once attempted, its contents are frozen.
+  if (rows.every((r) => r.message.attempts === 0)) {
+    const dropped = rows.map((r) => ({ r, why: reasonToDrop(r, now) })).filter((x) => x.why);
+    for (const why of new Set(dropped.map((d) => d.why!))) {
+      await cancelMessages(db, dropped.filter((d) => d.why === why).map((d) => d.r.message.id), why, now);
+    }
+    rows = rows.filter((r) => !dropped.some((d) => d.r === r));
+    if (!rows.length) return;
+  }
+
+  const emails = rows.map((row) => renderSurveyEmail(deps, row));
+  const ids = emails.map((e) => e.messageId);
+  await markAttempted(db, ids, now);
+  const results = await transport.sendBatch(emails, idempotencyKey(data.batchKey, ids));
+
+  const keepContent = transport.name === 'outbox';
+  const byId = new Map(rows.map((r, i) => [r.message.id, { row: r, email: emails[i]! }]));
+  const sent: SentRecord[] = [];
+  const failed: { messageId: string; error: string }[] = [];
+  for (const result of results) {
+    const item = byId.get(result.messageId)!;
+    if (result.ok) {
+      sent.push({
+        messageId: result.messageId,
+        invitationId: item.row.invitation.id,
+        sequence: item.row.message.sequence,
+        providerId: result.providerId,
+        subject: item.email.subject,
+        html: keepContent ? item.email.html : null,
+        text: keepContent ? item.email.text : null,
+      });
+    } else failed.push({ messageId: result.messageId, error: result.error });
+  }
+  await recordSent(db, transport.name, sent, failed, clock.now());
+}

@@ -1,0 +1,207 @@
+import { Hono, type Context } from 'hono';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { AppEnv } from '../http/context.js';
+import { AppError, notFound } from '../http/errors.js';
+import { describe, valid } from '../http/validate.js';
+import { requireAuth, requireRole } from '../http/auth.js';
+import { accountOwnerScope, canViewAccount } from '../domain/permissions.js';
+import { surveyLanguages } from '../domain/survey-templates.js';
+import { nextWaveDate } from '../domain/eligibility.js';
+import { accounts, campaigns, contacts, invitations, messages } from '../db/schema/index.js';
+import {
+  campaignAccountOwners,
+  campaignCounts,
+  getCampaign,
+  listCampaigns,
+  listInvitations,
+  toCampaign,
+  type CampaignRow,
+} from '../db/queries/campaigns.js';
+import { getSurveyWithVersion } from '../db/queries/surveys.js';
+import { createWave } from '../services/campaign-waves.js';
+import { DISPATCH_CAMPAIGN } from '../jobs/dispatch-campaign.js';
+import { IdParams, pageOf } from '../../shared/schemas/common.js';
+import {
+  Campaign,
+  CampaignInvitation,
+  CampaignListQuery,
+  CreateCampaign,
+  InvitationListQuery,
+} from '../../shared/schemas/campaign.js';
+
+/** A manager may see a campaign only when every account it reaches is theirs. */
+async function loadCampaignFor(c: Context<AppEnv>, id: string): Promise<CampaignRow> {
+  const { user } = requireAuth(c);
+  const campaign = await getCampaign(c.var.deps.db, id);
+  if (!campaign) throw notFound('campaign');
+  if (user.role === 'account_manager') {
+    const owners = await campaignAccountOwners(c.var.deps.db, id);
+    const mine = owners.length > 0 ? owners.every((ownerId) => canViewAccount(user, { ownerId })) : campaign.createdBy === user.id;
+    if (!mine) throw notFound('campaign');
+  }
+  return campaign;
+}
+
+async function campaignJson(c: Context<AppEnv>, row: CampaignRow) {
+  const counts = await campaignCounts(c.var.deps.db, [row.id]);
+  return toCampaign(row, counts.get(row.id)!);
+}
+
+export const campaignRoutes = new Hono<AppEnv>()
+  .get(
+    '/',
+    describe({ summary: 'List campaigns with live counts', tags: ['Campaigns'], responses: { 200: pageOf(Campaign) } }),
+    valid('query', CampaignListQuery),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const page = await listCampaigns(c.var.deps.db, c.req.valid('query'), accountOwnerScope(user));
+      const counts = await campaignCounts(c.var.deps.db, page.data.map((r) => r.id));
+      return c.json({ ...page, data: page.data.map((r) => toCampaign(r, counts.get(r.id)!)) });
+    },
+  )
+  .post(
+    '/',
+    describe({
+      summary:
+        'Create a campaign: one invitation per eligible contact of the audience; skips are recorded with their reason. ' +
+        'Sending starts at sendAt (default now).',
+      tags: ['Campaigns'],
+      responses: { 201: Campaign },
+    }),
+    valid('json', CreateCampaign),
+    async (c) => {
+      const { user } = requireRole(c, 'admin', 'account_manager');
+      const { db, clock, links, config, jobs } = c.var.deps;
+      const body = c.req.valid('json');
+      const now = clock.now();
+      const sendAt = body.sendAt ? new Date(body.sendAt) : now;
+
+      const survey = await getSurveyWithVersion(db, body.surveyId);
+      if (!survey || survey.survey.archived) {
+        throw new AppError('validation_failed', 'surveyId: no such survey', [{ path: 'surveyId', message: 'no such survey' }]);
+      }
+      // Every account and contact named must exist and be the caller's to survey: others' are simply "not found".
+      const named = body.audience.accountIds.length
+        ? await db.select({ id: accounts.id, ownerId: accounts.ownerId }).from(accounts).where(inArray(accounts.id, body.audience.accountIds))
+        : [];
+      const namedContacts = body.audience.contactIds.length
+        ? await db
+            .select({ id: contacts.id, ownerId: accounts.ownerId })
+            .from(contacts)
+            .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+            .where(inArray(contacts.id, body.audience.contactIds))
+        : [];
+      const visible = (rows: { id: string; ownerId: string }[], ids: string[], what: string) => {
+        const found = new Map(rows.map((r) => [r.id, r]));
+        for (const id of ids) {
+          const row = found.get(id);
+          if (!row || !canViewAccount(user, row)) throw notFound(`${what} ${id}`);
+        }
+      };
+      visible(named, body.audience.accountIds, 'account');
+      visible(namedContacts, body.audience.contactIds, 'contact');
+
+      const campaign = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(campaigns)
+          .values({
+            name: body.name,
+            surveyId: survey.survey.id,
+            surveyVersionId: survey.version.id,
+            createdBy: user.id,
+            audience: body.audience,
+            status: 'scheduled',
+            sendAt,
+            reminderAfterDays: body.reminder?.afterDays ?? null,
+            reminderMax: body.reminder?.max ?? 0,
+            expiresAfterDays: body.expiresAfterDays,
+            repeat: body.repeat,
+            nextWaveAt: nextWaveDate(sendAt, body.repeat),
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning();
+        await createWave(tx, links, row!, 1, {
+          sendAt,
+          now,
+          minDaysBetweenSurveys: config.minDaysBetweenSurveys,
+          surveyLanguages: surveyLanguages(survey.version.definition),
+        });
+        return row!;
+      });
+      // Committed first, then queued: if queuing fails, the scheduler's next sweep starts the campaign anyway.
+      if (sendAt <= now) {
+        await jobs
+          .enqueue(DISPATCH_CAMPAIGN, { campaignId: campaign.id, wave: 1 }, { singletonKey: `${campaign.id}:1` })
+          .catch((error) => c.var.deps.logger.warn('could not queue campaign dispatch; the scheduler will', { error: String(error) }));
+      }
+      return c.json(await campaignJson(c, campaign), 201);
+    },
+  )
+  .get(
+    '/:id',
+    describe({ summary: 'Get a campaign with live counts', tags: ['Campaigns'], responses: { 200: Campaign } }),
+    valid('param', IdParams),
+    async (c) => c.json(await campaignJson(c, await loadCampaignFor(c, c.req.valid('param').id))),
+  )
+  .get(
+    '/:id/invitations',
+    describe({
+      summary: 'Who was asked and who was skipped (with the reason)',
+      tags: ['Campaigns'],
+      responses: { 200: pageOf(CampaignInvitation) },
+    }),
+    valid('param', IdParams),
+    valid('query', InvitationListQuery),
+    async (c) => {
+      const campaign = await loadCampaignFor(c, c.req.valid('param').id);
+      const page = await listInvitations(c.var.deps.db, campaign.id, c.req.valid('query'));
+      return c.json({
+        ...page,
+        data: page.data.map((i) => ({
+          id: i.id,
+          wave: i.wave,
+          accountId: i.accountId,
+          contactId: i.contactId,
+          email: i.email,
+          status: i.status,
+          skipReason: i.skipReason,
+          sentAt: i.sentAt?.toISOString() ?? null,
+          respondedAt: i.respondedAt?.toISOString() ?? null,
+          remindersSent: i.remindersSent,
+        })),
+      });
+    },
+  )
+  .post(
+    '/:id/cancel',
+    describe({
+      summary: 'Cancel a campaign: unsent emails and reminders are stopped; answers already given are kept',
+      tags: ['Campaigns'],
+      responses: { 200: Campaign },
+    }),
+    valid('param', IdParams),
+    async (c) => {
+      requireRole(c, 'admin', 'account_manager');
+      const campaign = await loadCampaignFor(c, c.req.valid('param').id);
+      const { db, clock } = c.var.deps;
+      const now = clock.now();
+      if (campaign.status !== 'cancelled') {
+        await db.transaction(async (tx) => {
+          await tx
+            .update(campaigns)
+            .set({ status: 'cancelled', cancelledAt: now, nextWaveAt: null, updatedAt: now })
+            .where(eq(campaigns.id, campaign.id));
+          await tx
+            .update(invitations)
+            .set({ status: 'cancelled' })
+            .where(and(eq(invitations.campaignId, campaign.id), eq(invitations.status, 'pending')));
+          await tx
+            .update(messages)
+            .set({ status: 'cancelled', error: 'campaign cancelled', updatedAt: now })
+            .where(and(eq(messages.campaignId, campaign.id), eq(messages.status, 'queued'), eq(messages.attempts, 0)));
+        });
+      }
+      return c.json(await campaignJson(c, (await getCampaign(db, campaign.id))!));
+    },
+  );

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { CsvSyntaxError, parseCsv, toCsv } from '../../src/shared/csv.js';
+
+const fieldsOf = (text: string) => parseCsv(text).map((r) => r.fields);
+const linesOf = (text: string) => parseCsv(text).map((r) => r.line);
+
+describe('parseCsv', () => {
+  it('reads a header and rows, each record remembering the line it starts on', () => {
+    expect(parseCsv('name,email\nAna,ana@example.com\nBo,bo@example.com')).toEqual([
+      { line: 1, fields: ['name', 'email'] },
+      { line: 2, fields: ['Ana', 'ana@example.com'] },
+      { line: 3, fields: ['Bo', 'bo@example.com'] },
+    ]);
+  });
+
+  it('keeps commas inside quoted fields and turns doubled quotes into one', () => {
+    expect(fieldsOf('"Smith, Ana","She said ""hi""",plain')).toEqual([['Smith, Ana', 'She said "hi"', 'plain']]);
+    expect(fieldsOf('""""')).toEqual([['"']]);
+  });
+
+  it('reads Windows line endings (CRLF) as one line break', () => {
+    const records = parseCsv('a,b\r\n1,2\r\n3,4\r\n');
+    expect(records.map((r) => r.fields)).toEqual([['a', 'b'], ['1', '2'], ['3', '4']]);
+    expect(records.map((r) => r.line)).toEqual([1, 2, 3]);
+    expect(records.flatMap((r) => r.fields).some((f) => f.includes('\r'))).toBe(false);
+  });
+
+  it('reads old Mac line endings (a bare CR) as a line break', () => {
+    expect(fieldsOf('a\rb')).toEqual([['a'], ['b']]);
+  });
+
+  it('drops the byte-order mark Excel writes, so the first heading is clean', () => {
+    expect(fieldsOf('\uFEFFname,email\nAna,a@x.io')[0]).toEqual(['name', 'email']);
+  });
+
+  it('adds no empty record for a trailing newline, and keeps a last line that has none', () => {
+    expect(fieldsOf('a,b\n1,2\n')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(fieldsOf('a,b\n1,2')).toEqual([['a', 'b'], ['1', '2']]);
+  });
+
+  it('keeps empty fields, including leading and trailing ones', () => {
+    expect(fieldsOf('a,,c')).toEqual([['a', '', 'c']]);
+    expect(fieldsOf(',b,')).toEqual([['', 'b', '']]);
+    expect(fieldsOf(',')).toEqual([['', '']]);
+  });
+
+  it('skips blank lines but still counts them, and keeps a line holding only ""', () => {
+    const records = parseCsv('a\n\nb\n""\n');
+    expect(records).toEqual([
+      { line: 1, fields: ['a'] },
+      { line: 3, fields: ['b'] },
+      { line: 4, fields: [''] },
+    ]);
+  });
+
+  it('keeps a newline inside a quoted field, and later records start on the right line', () => {
+    const records = parseCsv('name,notes\nAna,"first line\nsecond line"\nBo,x\r\nCy,"a\r\nb\r\nc"\nDi,y');
+    expect(records[1]!.fields).toEqual(['Ana', 'first line\nsecond line']);
+    expect(records[3]!.fields).toEqual(['Cy', 'a\r\nb\r\nc']);
+    expect(records.map((r) => r.line)).toEqual([1, 2, 4, 5, 8]);
+  });
+
+  it('returns nothing for an empty text', () => {
+    expect(parseCsv('')).toEqual([]);
+    expect(parseCsv('\n\n')).toEqual([]);
+    expect(parseCsv('\uFEFF')).toEqual([]);
+  });
+
+  it('rejects an unclosed quote, pointing at the line where the field starts', () => {
+    const text = 'a,b\n1,2\n3,"never closed\nmore\nmore';
+    expect(() => parseCsv(text)).toThrow(CsvSyntaxError);
+    try {
+      parseCsv(text);
+    } catch (error) {
+      expect((error as CsvSyntaxError).line).toBe(3);
+      expect((error as CsvSyntaxError).message).toMatch(/not closed/);
+    }
+  });
+
+  it('rejects a quote in the middle of an unquoted field, naming its line', () => {
+    let caught: unknown;
+    try {
+      parseCsv('a,b\nab"c,d');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(CsvSyntaxError);
+    expect((caught as CsvSyntaxError).line).toBe(2);
+  });
+
+  it('does not trim spaces: they are part of the data', () => {
+    expect(fieldsOf(' a , b ')).toEqual([[' a ', ' b ']]);
+  });
+
+  it('counts every physical line, whatever the line endings', () => {
+    expect(linesOf('h\r\n\r\nx\ny\r\n"q\r\nq"\nz')).toEqual([1, 3, 4, 5, 7]);
+  });
+});
+
+describe('toCsv', () => {
+  it('writes a header and rows with CRLF line endings and a final CRLF', () => {
+    expect(toCsv(['name', 'score'], [['Ana', 9], ['Bo', 10]])).toBe('name,score\r\nAna,9\r\nBo,10\r\n');
+  });
+
+  it('writes null and undefined as empty fields and dates as ISO timestamps', () => {
+    expect(toCsv(['a', 'b', 'c'], [[null, undefined, new Date('2026-03-02T09:00:00Z')]])).toBe(
+      'a,b,c\r\n,,2026-03-02T09:00:00.000Z\r\n',
+    );
+  });
+
+  it('quotes only the fields that need it, doubling quotes inside', () => {
+    expect(toCsv(['v'], [['plain'], ['a,b'], ['say "hi"'], ['two\nlines'], ['cr\rhere']])).toBe(
+      'v\r\nplain\r\n"a,b"\r\n"say ""hi"""\r\n"two\nlines"\r\n"cr\rhere"\r\n',
+    );
+  });
+
+  it('round-trips through parseCsv', () => {
+    const header = ['name', 'notes', 'empty', 'count'];
+    const rows = [
+      ['Smith, Ana', 'She said "yes"\r\nthen left', null, 3],
+      [' padded ', '', undefined, 0],
+      ['"quoted"', ',', '', -1],
+    ];
+    const parsed = parseCsv(toCsv(header, rows)).map((r) => r.fields);
+    expect(parsed).toEqual([
+      header,
+      ['Smith, Ana', 'She said "yes"\r\nthen left', '', '3'],
+      [' padded ', '', '', '0'],
+      ['"quoted"', ',', '', '-1'],
+    ]);
+  });
+});
