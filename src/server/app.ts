@@ -16,6 +16,8 @@ import { surveyRoutes } from './routes/surveys.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { messageRoutes } from './routes/messages.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { responseRoutes } from './routes/responses.js';
+import { surveyPageRoutes } from './routes/survey-pages.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -31,7 +33,8 @@ function buildApi() {
     .route('/', contactRoutes)
     .route('/surveys', surveyRoutes)
     .route('/campaigns', campaignRoutes)
-    .route('/messages', messageRoutes);
+    .route('/messages', messageRoutes)
+    .route('/responses', responseRoutes);
 }
 
 /** Builds the whole application from its dependencies; tests build it the same way. */
@@ -60,6 +63,10 @@ export function createApp(deps: AppDeps) {
     throw new AppError('payload_too_large', 'the body is too large');
   } }));
   app.route('/webhooks', webhookRoutes);
+  app.use('/s/*', bodyLimit({ maxSize: 256 * 1024, onError: () => {
+    throw new AppError('payload_too_large', 'the answers are too long');
+  } }));
+  app.route('/', surveyPageRoutes);
 
   const openApi = buildOpenApiDocument(app, { version: API_VERSION, serverUrl: deps.config.publicUrl });
   app.get('/api/openapi.json', (c) => c.json(openApi));

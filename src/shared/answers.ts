@@ -1,7 +1,8 @@
 import { t } from './i18n.js';
 import type { AnswerValue, Answers, Question, SurveyDefinition } from './schemas/survey.js';
 
-export type NpsCategory = 'promoter' | 'passive' | 'detractor';
+import type { NpsCategory } from './schemas/response.js';
+export type { NpsCategory };
 
 /** The standard NPS buckets: 9–10 promoters, 7–8 passives, 0–6 detractors. */
 export function npsCategory(score: number): NpsCategory {

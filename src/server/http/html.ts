@@ -20,6 +20,6 @@ export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
   crossOriginEmbedderPolicy: false,
 });
 
-export function renderPage(c: Context, page: VNode, status: 200 | 404 = 200) {
-  return c.html('<!doctype html>' + renderToString(page), status);
+export function renderPage(c: Context, page: VNode, status: 200 | 404 | 422 = 200, headers?: Record<string, string>) {
+  return c.html('<!doctype html>' + renderToString(page), status, headers);
 }

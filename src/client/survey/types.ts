@@ -1,0 +1,26 @@
+import type { Answers, SurveyDefinition } from '../../shared/schemas/survey.js';
+
+/** What the server hands the survey page, rendered on the server and again (hydrated) in the browser. */
+export interface SurveyPageProps {
+  /** The link token: the form posts back to /s/<token>. */
+  token: string;
+  /** The respondent's language (survey texts and interface). */
+  lang: string;
+  companyName: string;
+  definition: SurveyDefinition;
+  /** What was saved so far (partial answers are kept as the respondent goes). */
+  answers: Answers;
+  /** Question key → message, in the respondent's language (after a failed no-JS submit). */
+  errors: Record<string, string>;
+  /**
+   * The score clicked in the email (`?score=N`), not yet saved. With JavaScript the page saves it at once;
+   * without, the respondent confirms it with one button. A bare GET never records anything.
+   */
+  preselectedScore: number | null;
+  /** 'form': answering; 'thanks': after submitting the whole survey. */
+  view: 'form' | 'thanks';
+  /** Set after a no-JS "confirm my score": show the rest of the form with a "score saved" note. */
+  scoreJustSaved: boolean;
+}
+
+export const SURVEY_PROPS_ELEMENT_ID = 'survey-props';

@@ -1,0 +1,135 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../http/context.js';
+import { AppError } from '../http/errors.js';
+import { pageSecurityHeaders, renderPage } from '../http/html.js';
+import { isSameOrigin } from '../http/auth.js';
+import { describe } from '../http/validate.js';
+import { toIssues } from '../http/validate.js';
+import { openSurveyLink, saveSurveyAnswers, type SurveyLink } from '../services/survey-answers.js';
+import { unsubscribeByToken, findUnsubscribeTarget } from '../services/unsubscribe.js';
+import { answersFromForm } from '../../shared/answers.js';
+import { SaveAnswers } from '../../shared/schemas/survey.js';
+import { SurveyPage } from '../../client/survey/survey-page.js';
+import { SurveyUnavailablePage, UnsubscribePage } from '../../client/survey/public-pages.js';
+import type { SurveyPageProps } from '../../client/survey/types.js';
+
+const ScoreQuery = z.coerce.number().int().min(0).max(10);
+
+function pageProps(c: Context<AppEnv>, token: string, link: SurveyLink, extra: Partial<SurveyPageProps> = {}): SurveyPageProps {
+  return {
+    token,
+    lang: link.language,
+    companyName: c.var.deps.config.companyName,
+    definition: link.definition,
+    answers: link.response?.answers ?? {},
+    errors: {},
+    preselectedScore: null,
+    view: link.response?.completedAt ? 'thanks' : 'form',
+    scoreJustSaved: false,
+    ...extra,
+  };
+}
+
+/** Every page here is personal: never cached by a shared cache, never sent as a Referer. */
+const noStore = { 'cache-control': 'no-store' };
+
+function unavailable(c: Context<AppEnv>) {
+  // The same page for unknown, expired and closed links: nothing about the survey or the person.
+  c.header('cache-control', 'no-store');
+  return renderPage(c, <SurveyUnavailablePage lang="en" />, 404);
+}
+
+async function readForm(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
+    throw new AppError('unsupported_media_type', 'post the survey form');
+  }
+  const body = await c.req.parseBody({ all: true });
+  const form: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    form[key] = list.length === 1 ? list[0]! : list;
+  }
+  return form;
+}
+
+export const surveyPageRoutes = new Hono<AppEnv>()
+  .use(pageSecurityHeaders)
+  .get('/s/:token', async (c) => {
+    const token = c.req.param('token');
+    const link = await openSurveyLink(c.var.deps, token);
+    if (!link) return unavailable(c);
+    const score = ScoreQuery.safeParse(c.req.query('score'));
+    const preselectedScore = score.success && c.req.query('score') !== undefined ? score.data : null;
+    const view = c.req.query('edit') === '1' || preselectedScore !== null ? 'form' : undefined;
+    return renderPage(c, <SurveyPage {...pageProps(c, token, link, { preselectedScore, ...(view ? { view } : {}) })} />, 200, noStore);
+  })
+  // JavaScript off: the plain HTML form posts here; "confirm my score" posts only the score.
+  .post('/s/:token', async (c) => {
+    const token = c.req.param('token');
+    if (!isSameOrigin(c) && c.req.header('origin')) throw new AppError('forbidden', 'cross-site form post blocked');
+    const link = await openSurveyLink(c.var.deps, token);
+    if (!link) return unavailable(c);
+    const form = await readForm(c);
+    const complete = form['action'] !== 'save-score';
+    const answers = answersFromForm(link.definition, form);
+    const result = await saveSurveyAnswers(c.var.deps, link, { answers, complete });
+    if (!result.ok) {
+      const merged = { ...(link.response?.answers ?? {}), ...answers };
+      return renderPage(c, <SurveyPage {...pageProps(c, token, link, { answers: merged, errors: result.errors, view: 'form' })} />, 422, noStore);
+    }
+    const updated = { ...link, response: result.response };
+    return renderPage(
+      c,
+      <SurveyPage {...pageProps(c, token, updated, complete ? { view: 'thanks' } : { view: 'form', scoreJustSaved: true })} />,
+      200,
+      noStore,
+    );
+  })
+  // JavaScript on: answers are saved as the respondent goes.
+  .post(
+    '/s/:token/answers',
+    describe({
+      summary: 'Save survey answers (used by the survey page). Partial saves merge; complete=true submits.',
+      tags: ['Survey pages'],
+      public: true,
+    }),
+    async (c) => {
+      const token = c.req.param('token');
+      if (!isSameOrigin(c) && c.req.header('origin')) throw new AppError('forbidden', 'cross-site request blocked');
+      const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
+      if (mediaType !== 'application/json') throw new AppError('unsupported_media_type', 'send JSON');
+      let raw: unknown;
+      try {
+        raw = await c.req.json();
+      } catch {
+        throw new AppError('invalid_json', 'the body is not valid JSON');
+      }
+      const parsed = SaveAnswers.safeParse(raw);
+      if (!parsed.success) throw new AppError('validation_failed', 'invalid answers', toIssues(parsed.error));
+      const link = await openSurveyLink(c.var.deps, token);
+      if (!link) throw new AppError('not_found', 'this survey link is not available');
+      const result = await saveSurveyAnswers(c.var.deps, link, parsed.data);
+      if (!result.ok) {
+        const issues = Object.entries(result.errors).map(([path, message]) => ({ path, message }));
+        throw new AppError('validation_failed', 'some answers need attention', issues);
+      }
+      return c.json(
+        { answers: result.response.answers, completed: result.response.completedAt !== null, savedAt: result.response.updatedAt.toISOString() },
+        200,
+        noStore,
+      );
+    },
+  )
+  .get('/u/:token', async (c) => {
+    const target = await findUnsubscribeTarget(c.var.deps, c.req.param('token'));
+    if (!target) return unavailable(c);
+    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done={target.unsubscribed} />, 200, noStore);
+  })
+  // RFC 8058 one-click (mail providers POST "List-Unsubscribe=One-Click" from their servers) and the page's button.
+  .post('/u/:token', async (c) => {
+    const target = await unsubscribeByToken(c.var.deps, c.req.param('token'));
+    if (!target) return unavailable(c);
+    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done />, 200, noStore);
+  });

@@ -1,0 +1,33 @@
+import { eq } from 'drizzle-orm';
+import type { AppDeps } from '../http/context.js';
+import { hashLinkToken } from '../auth/link-tokens.js';
+import { findInvitationByUnsubscribeHash } from '../db/queries/responses.js';
+import { contacts } from '../db/schema/index.js';
+
+export interface UnsubscribeTarget {
+  email: string;
+  language: string;
+  unsubscribed: boolean;
+}
+
+/** Unsubscribe links stay valid after the survey expires: stopping email must always work. */
+export async function findUnsubscribeTarget(deps: AppDeps, token: string): Promise<UnsubscribeTarget | null> {
+  if (!/^[\w-]{20,100}$/.test(token)) return null;
+  const found = await findInvitationByUnsubscribeHash(deps.db, hashLinkToken(token));
+  if (!found) return null;
+  return { email: found.contact.email, language: found.invitation.language, unsubscribed: found.contact.unsubscribed };
+}
+
+/** Marks the contact unsubscribed; repeating it changes nothing. */
+export async function unsubscribeByToken(deps: AppDeps, token: string): Promise<UnsubscribeTarget | null> {
+  if (!/^[\w-]{20,100}$/.test(token)) return null;
+  const found = await findInvitationByUnsubscribeHash(deps.db, hashLinkToken(token));
+  if (!found) return null;
+  if (!found.contact.unsubscribed) {
+    await deps.db
+      .update(contacts)
+      .set({ unsubscribed: true, updatedAt: deps.clock.now() })
+      .where(eq(contacts.id, found.contact.id));
+  }
+  return { email: found.contact.email, language: found.invitation.language, unsubscribed: true };
+}
