@@ -41,6 +41,11 @@ const messages = {
     emailAuditBody: '{owner} would value your view of how we work together. The review takes about ten minutes.',
     emailNpsBody: 'We would like to know how we are doing.',
     emailSignoff: 'Thank you,',
+    requiredMark: 'required',
+    requiredNote: 'Questions marked * are required.',
+    confirmScoreHint: 'Is this your score? Confirm it with the button below.',
+    errorPrefix: 'Error: ',
+    skipToContent: 'Skip to content',
   },
   es: {
     required: 'Por favor, responda a esta pregunta.',
@@ -81,6 +86,11 @@ const messages = {
     emailAuditBody: 'A {owner} le gustaría conocer su opinión sobre cómo trabajamos juntos. La revisión dura unos diez minutos.',
     emailNpsBody: 'Nos gustaría saber cómo lo estamos haciendo.',
     emailSignoff: 'Gracias,',
+    requiredMark: 'obligatoria',
+    requiredNote: 'Las preguntas marcadas con * son obligatorias.',
+    confirmScoreHint: '¿Es esta su puntuación? Confírmela con el botón de abajo.',
+    errorPrefix: 'Error: ',
+    skipToContent: 'Saltar al contenido',
   },
 } as const;
 

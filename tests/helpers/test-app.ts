@@ -77,6 +77,9 @@ export const noQueue: JobQueue = {
   enqueue: async (name) => {
     throw new Error(`unexpected job ${name}`);
   },
+  enqueueMany: async (name) => {
+    throw new Error(`unexpected jobs ${name}`);
+  },
 };
 
 export interface TestContext {
@@ -106,7 +109,10 @@ export async function createTestContext(
   let queue: Promise<PgBossQueue> | null = null;
   const startQueue = () =>
     (queue ??= PgBossQueue.start(database, { logger: createLogger('silent'), supervise: false, retryDelaySeconds: 0 }));
-  const jobs: JobQueue = { enqueue: async (name, data, opts) => (await startQueue()).enqueue(name, data, opts) };
+  const jobs: JobQueue = {
+    enqueue: async (name, data, opts) => (await startQueue()).enqueue(name, data, opts),
+    enqueueMany: async (name, list) => (await startQueue()).enqueueMany(name, list),
+  };
   const deps = await buildDeps(database, testConfig({ publicUrl: ORIGIN, ...overrides }), {
     clock,
     jobs,

@@ -24,3 +24,12 @@ export interface SurveyPageProps {
 }
 
 export const SURVEY_PROPS_ELEMENT_ID = 'survey-props';
+
+/** The element the survey form is rendered into on the server and hydrated in the browser. */
+export const SURVEY_ROOT_ID = 'survey-root';
+
+/** The built browser files a page links to (content-hashed names, served by the server). */
+export interface PageAssets {
+  script: string;
+  style: string;
+}

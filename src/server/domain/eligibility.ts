@@ -54,9 +54,13 @@ export function decideEligibility(
 
 export const repeatMonths = { none: 0, quarterly: 3, semiannual: 6, annual: 12 } as const;
 
-/** The next wave's date for a repeating campaign, same day of month (clamped to month end). */
-export function nextWaveDate(from: Date, repeat: keyof typeof repeatMonths): Date | null {
-  const months = repeatMonths[repeat];
+/**
+ * The date `periods` repeats after `from` (the first wave's send time), same day of month (clamped to month
+ * end). Later waves are counted from the first one, not from the previous wave: chaining would let a clamped
+ * day stick (31 Jan → 30 Apr → 30 Jul instead of 31 Jul).
+ */
+export function nextWaveDate(from: Date, repeat: keyof typeof repeatMonths, periods = 1): Date | null {
+  const months = repeatMonths[repeat] * periods;
   if (!months) return null;
   const d = new Date(from.getTime());
   const day = d.getUTCDate();

@@ -16,7 +16,10 @@ export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
   },
-  referrerPolicy: 'no-referrer',
+  // Survey and unsubscribe URLs carry a token: never send them to another site. Not 'no-referrer', though:
+  // under it browsers send `Origin: null` with plain form posts, which the same-origin check must refuse,
+  // and the survey form must work without JavaScript.
+  referrerPolicy: 'same-origin',
   crossOriginEmbedderPolicy: false,
 });
 

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { AppDeps } from '../http/context.js';
 import { campaigns } from '../db/schema/index.js';
 import { getCampaign } from '../db/queries/campaigns.js';
-import { invitationsAwaitingEmail, queueMessages } from '../db/queries/messages.js';
+import { queueInvitationEmails } from '../db/queries/messages.js';
 import { SEND_EMAILS } from './send-emails.js';
 
 export const DISPATCH_CAMPAIGN = 'dispatch-campaign';
@@ -26,9 +26,8 @@ export async function dispatchCampaign(deps: AppDeps, data: DispatchCampaignData
     .set({ status: 'sending', updatedAt: clock.now() })
     .where(and(eq(campaigns.id, campaign.id), inArray(campaigns.status, ['scheduled', 'active'])));
 
-  const awaiting = await invitationsAwaitingEmail(db, campaign.id, data.wave);
-  const batchKeys = await queueMessages(db, awaiting, 'invitation', () => 0, clock.now());
-  for (const batchKey of batchKeys) await jobs.enqueue(SEND_EMAILS, { batchKey }, { singletonKey: batchKey });
+  const batchKeys = await queueInvitationEmails(db, campaign.id, data.wave, clock.now());
+  await jobs.enqueueMany(SEND_EMAILS, batchKeys.map((batchKey) => ({ data: { batchKey }, singletonKey: batchKey })));
 
   await db
     .update(campaigns)

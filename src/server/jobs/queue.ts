@@ -9,6 +9,8 @@ import { SCHEDULER_TICK, schedulerTick } from './scheduler-tick.js';
 /** What routes and jobs need from the queue: hand over work that must survive a crash. */
 export interface JobQueue {
   enqueue(name: JobName, data: object, options?: { singletonKey?: string; startAfter?: Date }): Promise<void>;
+  /** Many jobs of one kind in one round trip. */
+  enqueueMany(name: JobName, jobs: { data: object; singletonKey?: string }[]): Promise<void>;
 }
 
 const handlers = {
@@ -69,16 +71,37 @@ export class PgBossQueue implements JobQueue {
     await this.boss.send(name, data, options);
   }
 
-  /** Starts the workers (and the per-minute scheduler) in this process. */
-  async work(deps: AppDeps, options: { pollingIntervalSeconds?: number; batchSize?: number } = {}): Promise<void> {
-    const pollingIntervalSeconds = options.pollingIntervalSeconds ?? 1;
+  async enqueueMany(name: JobName, jobs: { data: object; singletonKey?: string }[]): Promise<void> {
+    for (let i = 0; i < jobs.length; i += 1000) {
+      await this.boss.insert(jobs.slice(i, i + 1000).map((job) => ({ name, data: job.data, singletonKey: job.singletonKey })));
+    }
+  }
+
+  /**
+   * Starts the workers (and the per-minute scheduler) in this process. Email batches get several workers,
+   * each fetching several jobs at a time, so sending is limited by the provider's rate, not by polling.
+   */
+  async work(deps: AppDeps, options: { concurrency?: number; batchSize?: number; pollingIntervalSeconds?: number } = {}): Promise<void> {
     for (const name of jobNames) {
-      await this.boss.work(name, { pollingIntervalSeconds, batchSize: name === SEND_EMAILS ? (options.batchSize ?? 4) : 1 }, async (jobs) => {
-        // pg-boss hands a batch; each job fails or completes on its own.
-        const results = await Promise.allSettled(jobs.map((job) => handlers[name](deps, job.data)));
-        const failed = results.find((r) => r.status === 'rejected');
-        if (failed) throw (failed as PromiseRejectedResult).reason;
-      });
+      const isSend = name === SEND_EMAILS;
+      const workers = isSend ? (options.concurrency ?? 8) : 1;
+      for (let i = 0; i < workers; i++) {
+        await this.boss.work(
+          name,
+          { pollingIntervalSeconds: options.pollingIntervalSeconds ?? (isSend ? 0.5 : 1), batchSize: isSend ? (options.batchSize ?? 2) : 1 },
+          async (jobs) => {
+            // Each job succeeds or fails on its own: one failing batch must not send the others back.
+            await Promise.all(
+              jobs.map((job) =>
+                handlers[name](deps, job.data).catch(async (error) => {
+                  this.logger.warn('job failed; pg-boss will retry it', { job: name, id: job.id, error: String(error) });
+                  await this.boss.fail(name, job.id, { message: String(error) });
+                }),
+              ),
+            );
+          },
+        );
+      }
     }
     await this.boss.schedule(SCHEDULER_TICK, '* * * * *', {}, { tz: 'UTC' });
   }

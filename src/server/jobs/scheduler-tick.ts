@@ -39,7 +39,7 @@ async function openRepeatWaves(deps: AppDeps) {
     // Claim the wave first: of two overlapping ticks only one advances the campaign.
     const [claimed] = await db
       .update(campaigns)
-      .set({ wave, nextWaveAt: nextWaveDate(sendAt, campaign.repeat), updatedAt: clock.now() })
+      .set({ wave, nextWaveAt: nextWaveDate(campaign.sendAt, campaign.repeat, wave), updatedAt: clock.now() })
       .where(and(eq(campaigns.id, campaign.id), eq(campaigns.wave, campaign.wave)))
       .returning();
     if (!claimed) continue;
@@ -87,12 +87,12 @@ async function queueReminders({ db, clock, jobs }: AppDeps) {
   const due = candidates.filter((c) => reminderDue(c, { afterDays: c.afterDays, max: c.max }, now));
   const sequence = new Map(due.map((c) => [c.invitationId, c.remindersSent + 1]));
   const batchKeys = await queueMessages(db, due, 'reminder', (id) => sequence.get(id)!, now);
-  for (const batchKey of batchKeys) await jobs.enqueue(SEND_EMAILS, { batchKey }, { singletonKey: batchKey });
+  await jobs.enqueueMany(SEND_EMAILS, batchKeys.map((batchKey) => ({ data: { batchKey }, singletonKey: batchKey })));
 }
 
 async function requeueStaleBatches({ db, clock, jobs }: AppDeps) {
   const keys = await staleBatchKeys(db, new Date(clock.now().getTime() - STALE_BATCH_MS));
-  for (const batchKey of keys) await jobs.enqueue(SEND_EMAILS, { batchKey }, { singletonKey: batchKey });
+  await jobs.enqueueMany(SEND_EMAILS, keys.map((batchKey) => ({ data: { batchKey }, singletonKey: batchKey })));
 }
 
 

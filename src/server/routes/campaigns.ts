@@ -64,7 +64,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     describe({
       summary:
         'Create a campaign: one invitation per eligible contact of the audience; skips are recorded with their reason. ' +
-        'Sending starts at sendAt (default now).',
+        'Sending starts at sendAt (default now; a time in the past also means now).',
       tags: ['Campaigns'],
       responses: { 201: Campaign },
     }),
@@ -74,7 +74,9 @@ export const campaignRoutes = new Hono<AppEnv>()
       const { db, clock, links, config, jobs } = c.var.deps;
       const body = c.req.valid('json');
       const now = clock.now();
-      const sendAt = body.sendAt ? new Date(body.sendAt) : now;
+      // A time already past means now: counted from it, links would be born expired and the next wave overdue.
+      const requested = body.sendAt ? new Date(body.sendAt) : now;
+      const sendAt = requested > now ? requested : now;
 
       const survey = await getSurveyWithVersion(db, body.surveyId);
       if (!survey || survey.survey.archived) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { pageSecurityHeaders, renderPage } from '../http/html.js';
+import { clientAssetResponse, warmClientAssets } from '../http/client-assets.js';
 import { HomePage } from '../../client/pages/home-page.js';
 import { ApiReferencePage, type ReferenceOperation } from '../../client/pages/api-reference-page.js';
 import { NotFoundPage } from '../../client/pages/not-found-page.js';
@@ -42,7 +43,10 @@ function toReference(doc: Doc): ReferenceOperation[] {
 
 export function pageRoutes(openApi: Doc) {
   const reference = toReference(openApi);
+  warmClientAssets(); // bundle the survey page's script now, not when the first respondent arrives
   return new Hono<AppEnv>()
+    // The survey page's bundle and stylesheet: content-hashed names, cached for a year.
+    .get('/assets/:file{survey-[0-9a-f]+\\.(?:js|css)}', async (c, next) => (await clientAssetResponse(c)) ?? next())
     .get('/assets/base.css', (c) =>
       c.body(baseCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': cached }),
     )

@@ -3,18 +3,21 @@ import { z } from 'zod';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { pageSecurityHeaders, renderPage } from '../http/html.js';
+import { getClientAssets } from '../http/client-assets.js';
 import { isSameOrigin } from '../http/auth.js';
-import { describe } from '../http/validate.js';
+import { describe, valid } from '../http/validate.js';
 import { toIssues } from '../http/validate.js';
 import { openSurveyLink, saveSurveyAnswers, type SurveyLink } from '../services/survey-answers.js';
 import { unsubscribeByToken, findUnsubscribeTarget } from '../services/unsubscribe.js';
 import { answersFromForm } from '../../shared/answers.js';
-import { SaveAnswers } from '../../shared/schemas/survey.js';
+import { Answers, SaveAnswers } from '../../shared/schemas/survey.js';
 import { SurveyPage } from '../../client/survey/survey-page.js';
 import { SurveyUnavailablePage, UnsubscribePage } from '../../client/survey/public-pages.js';
 import type { SurveyPageProps } from '../../client/survey/types.js';
 
 const ScoreQuery = z.coerce.number().int().min(0).max(10);
+const TokenParams = z.object({ token: z.string().max(200) });
+const SavedAnswers = z.object({ answers: Answers, completed: z.boolean(), savedAt: z.string() });
 
 function pageProps(c: Context<AppEnv>, token: string, link: SurveyLink, extra: Partial<SurveyPageProps> = {}): SurveyPageProps {
   return {
@@ -34,10 +37,13 @@ function pageProps(c: Context<AppEnv>, token: string, link: SurveyLink, extra: P
 /** Every page here is personal: never cached by a shared cache, never sent as a Referer. */
 const noStore = { 'cache-control': 'no-store' };
 
-function unavailable(c: Context<AppEnv>) {
+/** The content-hashed script and stylesheet the pages link to (built once per process). */
+const assetUrls = async () => (await getClientAssets()).urls;
+
+async function unavailable(c: Context<AppEnv>) {
   // The same page for unknown, expired and closed links: nothing about the survey or the person.
   c.header('cache-control', 'no-store');
-  return renderPage(c, <SurveyUnavailablePage lang="en" />, 404);
+  return renderPage(c, <SurveyUnavailablePage lang="en" assets={await assetUrls()} />, 404);
 }
 
 async function readForm(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
@@ -63,7 +69,7 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     const score = ScoreQuery.safeParse(c.req.query('score'));
     const preselectedScore = score.success && c.req.query('score') !== undefined ? score.data : null;
     const view = c.req.query('edit') === '1' || preselectedScore !== null ? 'form' : undefined;
-    return renderPage(c, <SurveyPage {...pageProps(c, token, link, { preselectedScore, ...(view ? { view } : {}) })} />, 200, noStore);
+    return renderPage(c, <SurveyPage assets={await assetUrls()} {...pageProps(c, token, link, { preselectedScore, ...(view ? { view } : {}) })} />, 200, noStore);
   })
   // JavaScript off: the plain HTML form posts here; "confirm my score" posts only the score.
   .post('/s/:token', async (c) => {
@@ -77,12 +83,12 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     const result = await saveSurveyAnswers(c.var.deps, link, { answers, complete });
     if (!result.ok) {
       const merged = { ...(link.response?.answers ?? {}), ...answers };
-      return renderPage(c, <SurveyPage {...pageProps(c, token, link, { answers: merged, errors: result.errors, view: 'form' })} />, 422, noStore);
+      return renderPage(c, <SurveyPage assets={await assetUrls()} {...pageProps(c, token, link, { answers: merged, errors: result.errors, view: 'form' })} />, 422, noStore);
     }
     const updated = { ...link, response: result.response };
     return renderPage(
       c,
-      <SurveyPage {...pageProps(c, token, updated, complete ? { view: 'thanks' } : { view: 'form', scoreJustSaved: true })} />,
+      <SurveyPage assets={await assetUrls()} {...pageProps(c, token, updated, complete ? { view: 'thanks' } : { view: 'form', scoreJustSaved: true })} />,
       200,
       noStore,
     );
@@ -94,20 +100,14 @@ export const surveyPageRoutes = new Hono<AppEnv>()
       summary: 'Save survey answers (used by the survey page). Partial saves merge; complete=true submits.',
       tags: ['Survey pages'],
       public: true,
+      responses: { 200: SavedAnswers },
     }),
+    valid('param', TokenParams),
+    valid('json', SaveAnswers),
     async (c) => {
-      const token = c.req.param('token');
+      const { token } = c.req.valid('param');
       if (!isSameOrigin(c) && c.req.header('origin')) throw new AppError('forbidden', 'cross-site request blocked');
-      const mediaType = (c.req.header('content-type') ?? '').split(';')[0]!.trim();
-      if (mediaType !== 'application/json') throw new AppError('unsupported_media_type', 'send JSON');
-      let raw: unknown;
-      try {
-        raw = await c.req.json();
-      } catch {
-        throw new AppError('invalid_json', 'the body is not valid JSON');
-      }
-      const parsed = SaveAnswers.safeParse(raw);
-      if (!parsed.success) throw new AppError('validation_failed', 'invalid answers', toIssues(parsed.error));
+      const parsed = { data: c.req.valid('json') };
       const link = await openSurveyLink(c.var.deps, token);
       if (!link) throw new AppError('not_found', 'this survey link is not available');
       const result = await saveSurveyAnswers(c.var.deps, link, parsed.data);
@@ -125,11 +125,11 @@ export const surveyPageRoutes = new Hono<AppEnv>()
   .get('/u/:token', async (c) => {
     const target = await findUnsubscribeTarget(c.var.deps, c.req.param('token'));
     if (!target) return unavailable(c);
-    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done={target.unsubscribed} />, 200, noStore);
+    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done={target.unsubscribed} assets={await assetUrls()} />, 200, noStore);
   })
   // RFC 8058 one-click (mail providers POST "List-Unsubscribe=One-Click" from their servers) and the page's button.
   .post('/u/:token', async (c) => {
     const target = await unsubscribeByToken(c.var.deps, c.req.param('token'));
     if (!target) return unavailable(c);
-    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done />, 200, noStore);
+    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done assets={await assetUrls()} />, 200, noStore);
   });

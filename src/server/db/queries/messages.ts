@@ -43,25 +43,28 @@ export async function queueMessages(
   return batchKeys;
 }
 
-/** Pending invitations of a wave that have no invitation email yet. */
-export async function invitationsAwaitingEmail(db: Db, campaignId: string, wave: number) {
-  return db
-    .select({ invitationId: invitations.id, campaignId: invitations.campaignId, toAddress: invitations.email })
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.campaignId, campaignId),
-        eq(invitations.wave, wave),
-        eq(invitations.status, 'pending'),
-        notExists(
-          db
-            .select({ one: sql`1` })
-            .from(messages)
-            .where(and(eq(messages.invitationId, invitations.id), eq(messages.sequence, 0))),
-        ),
-      ),
+/**
+ * Queues the invitation email of every pending invitation of a wave that has none yet, in one statement,
+ * numbered into batches of ≤ 100 under a fresh run id (a re-run never adds to a batch that was already tried).
+ * Returns the new batch keys.
+ */
+export async function queueInvitationEmails(db: Db, campaignId: string, wave: number, now: Date): Promise<string[]> {
+  const run = randomUUID();
+  const stamp = now.toISOString();
+  const result = await db.execute<{ batch_key: string }>(sql`
+    with awaiting as (
+      select i.id, i.campaign_id, i.email, (row_number() over (order by i.id) - 1) / ${BATCH} as batch_no
+      from ${invitations} i
+      where i.campaign_id = ${campaignId} and i.wave = ${wave} and i.status = 'pending'
+        and not exists (select 1 from ${messages} m where m.invitation_id = i.id and m.sequence = 0)
     )
-    .orderBy(asc(invitations.id));
+    insert into ${messages} (kind, invitation_id, campaign_id, sequence, to_address, batch_key, status, created_at, updated_at)
+    select 'invitation', id, campaign_id, 0, email, ${run} || ':' || batch_no, 'queued', ${stamp}::timestamptz, ${stamp}::timestamptz
+    from awaiting
+    on conflict do nothing
+    returning batch_key`);
+  const rows = (result as unknown as { rows?: { batch_key: string }[] }).rows ?? (result as unknown as { batch_key: string }[]);
+  return [...new Set(rows.map((r) => r.batch_key))];
 }
 
 /** Everything needed to render and send the queued messages of a batch. */
@@ -115,23 +118,28 @@ export interface SentRecord {
   text: string | null;
 }
 
-/** Records a provider's acceptance: the message is sent, its invitation too. One transaction for the batch. */
+/**
+ * Records a provider's answer for a batch in one transaction and a handful of statements (not one per
+ * message): the messages become sent or failed, their invitations sent.
+ */
 export async function recordSent(db: Db, transport: string, sent: SentRecord[], failed: { messageId: string; error: string }[], now: Date) {
+  const stamp = now.toISOString();
   await db.transaction(async (tx) => {
-    for (const s of sent) {
-      await tx
-        .update(messages)
-        .set({ status: 'sent', transport, providerId: s.providerId, subject: s.subject, html: s.html, text: s.text, sentAt: now, updatedAt: now, error: null })
-        .where(and(eq(messages.id, s.messageId), eq(messages.status, 'queued')));
-      await tx
-        .update(invitations)
-        .set({
-          status: 'sent',
-          sentAt: sql`coalesce(${invitations.sentAt}, ${now.toISOString()}::timestamptz)`,
-          lastSentAt: now,
-          remindersSent: sql`greatest(${invitations.remindersSent}, ${s.sequence})`,
-        })
-        .where(eq(invitations.id, s.invitationId));
+    if (sent.length) {
+      const rows = sql.join(
+        sent.map((s) => sql`(${s.messageId}::uuid, ${s.providerId}, ${s.subject}, ${s.html}, ${s.text}, ${s.invitationId}::uuid, ${s.sequence}::int)`),
+        sql`, `,
+      );
+      await tx.execute(sql`
+        update ${messages} m set status = 'sent', transport = ${transport}, provider_id = v.provider_id, subject = v.subject,
+          html = v.html, text = v.text, sent_at = ${stamp}::timestamptz, updated_at = ${stamp}::timestamptz, error = null
+        from (values ${rows}) as v(id, provider_id, subject, html, text, invitation_id, sequence)
+        where m.id = v.id and m.status = 'queued'`);
+      await tx.execute(sql`
+        update ${invitations} i set status = 'sent', sent_at = coalesce(i.sent_at, ${stamp}::timestamptz),
+          last_sent_at = ${stamp}::timestamptz, reminders_sent = greatest(i.reminders_sent, v.sequence)
+        from (values ${rows}) as v(id, provider_id, subject, html, text, invitation_id, sequence)
+        where i.id = v.invitation_id`);
     }
     for (const f of failed) {
       await tx

@@ -112,15 +112,19 @@ export async function updateSurvey(
   now: Date,
 ): Promise<void> {
   await db.transaction(async (tx) => {
+    // Locked, then re-read: concurrent edits apply one after the other, each on the version the last one left
+    // (without this, two edits of a used version both insert version n+1 and one fails on the unique index).
+    await tx.select({ id: surveys.id }).from(surveys).where(eq(surveys.id, current.survey.id)).for('update');
     await tx
       .update(surveys)
       .set({ ...(changes.name ? { name: changes.name } : {}), updatedAt: now })
       .where(eq(surveys.id, current.survey.id));
     if (!changes.definition) return;
-    if (await isVersionInUse(tx, current.version.id)) {
+    const latest = (await latestVersions(tx, [current.survey.id])).get(current.survey.id) ?? current.version;
+    if (await isVersionInUse(tx, latest.id)) {
       await tx.insert(surveyVersions).values({
         surveyId: current.survey.id,
-        version: current.version.version + 1,
+        version: latest.version + 1,
         definition: changes.definition,
         createdAt: now,
       });
@@ -128,7 +132,7 @@ export async function updateSurvey(
       await tx
         .update(surveyVersions)
         .set({ definition: changes.definition })
-        .where(eq(surveyVersions.id, current.version.id));
+        .where(eq(surveyVersions.id, latest.id));
     }
   });
 }
