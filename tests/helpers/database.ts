@@ -10,7 +10,7 @@ export const testDatabaseKind = process.env.DATABASE_URL ? 'postgres' : 'pglite'
  * A fresh, migrated database for one test file. On PostgreSQL each file gets its own database
  * (created from DATABASE_URL's server and dropped afterwards), so files can run in parallel.
  */
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(): Promise<Database & { url?: string }> {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
     const database = await openDatabase({ kind: 'pglite', dataDir: null });
@@ -26,6 +26,7 @@ export async function openTestDatabase(): Promise<Database> {
   await migrateDatabase(database);
   return {
     ...database,
+    url: url.toString(),
     async close() {
       await database.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);

@@ -2,11 +2,12 @@ import type { AppDeps } from '../http/context.js';
 import { hashLinkToken } from '../auth/link-tokens.js';
 import {
   findInvitationByTokenHash,
-  getResponseByInvitation,
-  saveResponse,
-  type ResponseRow,
+  getSurveyVersionWithKind,
+  saveResponseAnswers,
+  type SavedResponse,
 } from '../db/queries/responses.js';
-import { checkAnswers, mergeAnswers, npsScoreOf } from '../../shared/answers.js';
+import type { Db } from '../db/client.js';
+import { checkAnswers, mergeAnswers } from '../../shared/answers.js';
 import type { Answers, SurveyDefinition, SurveyKind } from '../../shared/schemas/survey.js';
 
 /** An open survey link: everything the survey page shows and saves against. */
@@ -17,12 +18,27 @@ export interface SurveyLink {
   surveyVersionId: string;
   accountId: string;
   contactId: string;
-  contactName: string;
   language: string;
   surveyKind: SurveyKind;
   definition: SurveyDefinition;
   expiresAt: Date | null;
-  response: ResponseRow | null;
+  response: SavedResponse | null;
+}
+
+/**
+ * Survey versions that a campaign has used never change (an edit creates a new version), so their
+ * definitions can be kept in memory: the answer path then needs one query to read and one to write.
+ */
+const versionCache = new Map<string, { definition: SurveyDefinition; kind: SurveyKind }>();
+async function surveyVersion(db: Db, versionId: string) {
+  let found = versionCache.get(versionId);
+  if (!found) {
+    found = await getSurveyVersionWithKind(db, versionId);
+    if (!found) return undefined;
+    if (versionCache.size > 1000) versionCache.delete(versionCache.keys().next().value!);
+    versionCache.set(versionId, found);
+  }
+  return found;
 }
 
 /**
@@ -30,17 +46,16 @@ export interface SurveyLink {
  * indexed lookup, so a caller cannot tell which — nor learn anything about the survey or the person.
  */
 export async function openSurveyLink(deps: AppDeps, token: string): Promise<SurveyLink | null> {
-  if (!/^[\w-]{20,100}$/.test(token)) {
-    await findInvitationByTokenHash(deps.db, hashLinkToken('x'.repeat(43))); // same work as a real lookup
-    return null;
-  }
-  const found = await findInvitationByTokenHash(deps.db, hashLinkToken(token));
-  if (!found) return null;
+  const wellFormed = /^[\w-]{20,100}$/.test(token);
+  const found = await findInvitationByTokenHash(deps.db, hashLinkToken(wellFormed ? token : 'x'.repeat(43)));
+  if (!wellFormed || !found) return null;
   const now = deps.clock.now();
   const { invitation, campaign } = found;
   if (campaign.status === 'cancelled' || campaign.status === 'closed') return null;
   if (invitation.status !== 'sent' && invitation.status !== 'pending') return null;
   if (invitation.expiresAt && invitation.expiresAt <= now) return null;
+  const version = await surveyVersion(deps.db, campaign.surveyVersionId);
+  if (!version) return null;
   return {
     invitationId: invitation.id,
     campaignId: campaign.id,
@@ -48,20 +63,20 @@ export async function openSurveyLink(deps: AppDeps, token: string): Promise<Surv
     surveyVersionId: campaign.surveyVersionId,
     accountId: invitation.accountId,
     contactId: invitation.contactId,
-    contactName: found.contact.name,
     language: invitation.language,
-    surveyKind: found.surveyKind,
-    definition: found.definition,
+    surveyKind: version.kind,
+    definition: version.definition,
     expiresAt: invitation.expiresAt,
-    response: (await getResponseByInvitation(deps.db, invitation.id)) ?? null,
+    response: found.response?.updatedAt ? (found.response as SavedResponse) : null,
   };
 }
 
-export type SaveResult = { ok: true; response: ResponseRow } | { ok: false; errors: Record<string, string> };
+export type SaveResult = { ok: true; response: SavedResponse } | { ok: false; errors: Record<string, string> };
 
 /**
- * Saves answers as the respondent goes. Partial saves merge into what was saved before; `complete`
- * checks the whole survey. Invalid input writes nothing and returns messages in the respondent's language.
+ * Saves answers as the respondent goes. Partial saves merge into what was saved before (a null clears an
+ * answer); `complete` checks the whole survey. Invalid input writes nothing and returns messages in the
+ * respondent's language.
  */
 export async function saveSurveyAnswers(
   deps: AppDeps,
@@ -71,22 +86,29 @@ export async function saveSurveyAnswers(
   const lang = link.language;
   const checked = checkAnswers(link.definition, input.answers, { complete: false, lang });
   if (Object.keys(checked.errors).length) return { ok: false, errors: checked.errors };
-  const keys = {
-    invitationId: link.invitationId,
-    campaignId: link.campaignId,
-    surveyId: link.surveyId,
-    surveyVersionId: link.surveyVersionId,
-    accountId: link.accountId,
-    contactId: link.contactId,
-    language: lang,
-  };
-  const result = await saveResponse<Record<string, string>>(deps.db, keys, deps.clock.now(), (previous) => {
-    const answers = mergeAnswers(previous, checked.answers);
-    if (input.complete) {
-      const whole = checkAnswers(link.definition, answers, { complete: true, lang });
-      if (Object.keys(whole.errors).length) return { errors: whole.errors };
-    }
-    return { answers, npsScore: npsScoreOf(link.definition, answers), complete: input.complete };
-  });
-  return 'errors' in result ? { ok: false, errors: result.errors } : { ok: true, response: result.response };
+  if (input.complete) {
+    const whole = checkAnswers(link.definition, mergeAnswers(link.response?.answers ?? {}, checked.answers), { complete: true, lang });
+    if (Object.keys(whole.errors).length) return { ok: false, errors: whole.errors };
+  }
+  const given = Object.entries(checked.answers);
+  const response = await saveResponseAnswers(
+    deps.db,
+    {
+      invitationId: link.invitationId,
+      campaignId: link.campaignId,
+      surveyId: link.surveyId,
+      surveyVersionId: link.surveyVersionId,
+      accountId: link.accountId,
+      contactId: link.contactId,
+      language: lang,
+    },
+    {
+      answers: Object.fromEntries(given.filter(([, v]) => v !== null)),
+      cleared: given.filter(([, v]) => v === null).map(([k]) => k),
+      npsKey: link.definition.questions.find((q) => q.kind === 'nps')?.key ?? null,
+      complete: input.complete,
+      now: deps.clock.now(),
+    },
+  );
+  return { ok: true, response };
 }

@@ -1,27 +1,62 @@
 import { and, count, desc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { executePrepared } from '../prepared.js';
 import { accounts, campaigns, contacts, invitations, responses, surveys, surveyVersions } from '../schema/index.js';
 import type { Answers } from '../../../shared/schemas/survey.js';
 import type { Page, PageQuery } from '../../../shared/schemas/common.js';
 
 export type ResponseRow = typeof responses.$inferSelect;
 
-/** An invitation found by its link token, with what the survey page needs. */
-export async function findInvitationByTokenHash(db: Db, tokenHash: string) {
-  const [row] = await db
+/** What a survey page needs of a saved response. */
+export interface SavedResponse {
+  answers: Answers;
+  completedAt: Date | null;
+  updatedAt: Date;
+}
+
+/**
+ * An invitation found by its link token, with its campaign and its response so far: one indexed query,
+ * the hot path of every survey page view and answer. The survey definition is fetched separately (and cached).
+ */
+const preparedLookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>();
+function prepareLookup(db: Db) {
+  return db
     .select({
-      invitation: invitations,
+      invitation: {
+        id: invitations.id,
+        accountId: invitations.accountId,
+        contactId: invitations.contactId,
+        language: invitations.language,
+        status: invitations.status,
+        expiresAt: invitations.expiresAt,
+      },
       campaign: { id: campaigns.id, status: campaigns.status, surveyId: campaigns.surveyId, surveyVersionId: campaigns.surveyVersionId },
-      definition: surveyVersions.definition,
-      surveyKind: surveys.kind,
-      contact: { name: contacts.name, email: contacts.email, unsubscribed: contacts.unsubscribed },
+      response: { answers: responses.answers, completedAt: responses.completedAt, updatedAt: responses.updatedAt },
     })
     .from(invitations)
     .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
-    .innerJoin(surveyVersions, eq(surveyVersions.id, campaigns.surveyVersionId))
-    .innerJoin(surveys, eq(surveys.id, campaigns.surveyId))
-    .innerJoin(contacts, eq(contacts.id, invitations.contactId))
-    .where(eq(invitations.tokenHash, tokenHash));
+    .leftJoin(responses, eq(responses.invitationId, invitations.id))
+    .where(eq(invitations.tokenHash, sql.placeholder('tokenHash')))
+    .prepare('find_invitation_by_token');
+}
+
+/**
+ * An invitation found by its link token, with its campaign and its response so far: one indexed query
+ * (prepared: it is the hot path of every survey view and answer). The survey definition is cached apart.
+ */
+export async function findInvitationByTokenHash(db: Db, tokenHash: string) {
+  let lookup = preparedLookups.get(db);
+  if (!lookup) preparedLookups.set(db, (lookup = prepareLookup(db)));
+  const [row] = await lookup.execute({ tokenHash });
+  return row;
+}
+
+export async function getSurveyVersionWithKind(db: Db, versionId: string) {
+  const [row] = await db
+    .select({ definition: surveyVersions.definition, kind: surveys.kind })
+    .from(surveyVersions)
+    .innerJoin(surveys, eq(surveys.id, surveyVersions.surveyId))
+    .where(eq(surveyVersions.id, versionId));
   return row;
 }
 
@@ -34,10 +69,6 @@ export async function findInvitationByUnsubscribeHash(db: Db, tokenHash: string)
   return row;
 }
 
-export async function getResponseByInvitation(db: Db, invitationId: string): Promise<ResponseRow | undefined> {
-  const [row] = await db.select().from(responses).where(eq(responses.invitationId, invitationId));
-  return row;
-}
 
 export interface ResponseKeys {
   invitationId: string;
@@ -49,54 +80,45 @@ export interface ResponseKeys {
   language: string;
 }
 
-export type ResponseUpdate<E> = { answers: Answers; npsScore: number | null; complete: boolean } | { errors: E };
-
 /**
- * Writes the one response of an invitation. The invitation row is locked first, so concurrent saves (a
- * double click, a retry racing the original) apply one after the other, each merging over the last;
- * `decide` sees the stored answers and returns the new ones (or errors, and nothing is written).
+ * Saves answers in one statement: creates the invitation's one response or merges into it. The merge happens
+ * inside PostgreSQL (`stored - cleared || new`), so concurrent saves of the same response (a double click, a
+ * retry racing the original) each apply on top of the other instead of overwriting it.
  */
-export async function saveResponse<E>(
+export async function saveResponseAnswers(
   db: Db,
   keys: ResponseKeys,
-  now: Date,
-  decide: (previous: Answers) => ResponseUpdate<E>,
-): Promise<{ response: ResponseRow } | { errors: E }> {
-  return db.transaction(async (tx) => {
-    await tx.select({ id: invitations.id }).from(invitations).where(eq(invitations.id, keys.invitationId)).for('update');
-    const [previous] = await tx.select().from(responses).where(eq(responses.invitationId, keys.invitationId));
-    const next = decide(previous?.answers ?? {});
-    if ('errors' in next) return { errors: next.errors };
-    const stamp = now.toISOString();
-    const [row] = await tx
-      .insert(responses)
-      .values({
-        ...keys,
-        answers: next.answers,
-        npsScore: next.npsScore,
-        startedAt: now,
-        updatedAt: now,
-        completedAt: next.complete ? now : null,
-      })
-      .onConflictDoUpdate({
-        target: responses.invitationId,
-        set: {
-          answers: next.answers,
-          npsScore: next.npsScore,
-          updatedAt: now,
-          // The first completion time is kept: revising an answer does not make it a new response.
-          completedAt: next.complete ? sql`coalesce(${responses.completedAt}, ${stamp}::timestamptz)` : sql`${responses.completedAt}`,
-        },
-      })
-      .returning();
-    if (Object.keys(next.answers).length > 0) {
-      await tx
-        .update(invitations)
-        .set({ respondedAt: sql`coalesce(${invitations.respondedAt}, ${stamp}::timestamptz)` })
-        .where(eq(invitations.id, keys.invitationId));
-    }
-    return { response: row! };
-  });
+  change: { answers: Answers; cleared: string[]; npsKey: string | null; complete: boolean; now: Date },
+): Promise<SavedResponse> {
+  const answers = JSON.stringify(change.answers);
+  const cleared = JSON.stringify(change.cleared);
+  const stamp = change.now.toISOString();
+  const [row] = await executePrepared<{ answers: Answers | string; completed_at: string | Date | null; updated_at: string | Date }>(db, sql`
+    with saved as (
+      insert into ${responses} as r (invitation_id, campaign_id, survey_id, survey_version_id, account_id, contact_id, language,
+        answers, nps_score, started_at, updated_at, completed_at)
+      values (${keys.invitationId}::uuid, ${keys.campaignId}::uuid, ${keys.surveyId}::uuid, ${keys.surveyVersionId}::uuid,
+        ${keys.accountId}::uuid, ${keys.contactId}::uuid, ${keys.language}, ${answers}::jsonb,
+        (${answers}::jsonb ->> ${change.npsKey}::text)::smallint, ${stamp}::timestamptz, ${stamp}::timestamptz,
+        case when ${change.complete}::boolean then ${stamp}::timestamptz end)
+      on conflict (invitation_id) do update set
+        answers = (r.answers - array(select jsonb_array_elements_text(${cleared}::jsonb))) || excluded.answers,
+        nps_score = (((r.answers - array(select jsonb_array_elements_text(${cleared}::jsonb))) || excluded.answers) ->> ${change.npsKey}::text)::smallint,
+        updated_at = excluded.updated_at,
+        -- The first completion time is kept: revising an answer does not make it a new response.
+        completed_at = coalesce(r.completed_at, excluded.completed_at)
+      returning r.answers, r.completed_at, r.updated_at
+    ), responded as (
+      update ${invitations} set responded_at = coalesce(responded_at, ${stamp}::timestamptz)
+      where id = ${keys.invitationId}::uuid and ${answers}::jsonb <> '{}'::jsonb
+    )
+    select answers, completed_at, updated_at from saved`);
+  if (!row) throw new Error('saving the response returned no row');
+  return {
+    answers: typeof row.answers === 'string' ? (JSON.parse(row.answers) as Answers) : row.answers,
+    completedAt: row.completed_at ? new Date(row.completed_at) : null,
+    updatedAt: new Date(row.updated_at),
+  };
 }
 
 export interface ResponseFilters extends PageQuery {
