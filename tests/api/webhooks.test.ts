@@ -205,3 +205,47 @@ describe('webhooks when no secret is configured', () => {
     expect(events!.n).toBe(0);
   });
 });
+
+describe('events that overtake the send, and people in several accounts', () => {
+  it('an event about an email not recorded yet is refused (so Resend redelivers it), then applied', async () => {
+    const { manager, emails, resendIds } = await emailedContacts(['Cy']);
+    const [address] = emails as [string];
+    // The same event, about an id we have not stored yet: as if the webhook overtook the worker.
+    const early = event('re_not_recorded_yet', 'email.delivered', { id: 'msg_early_1' });
+    const before = await written();
+    const refused = await post(early);
+    expect(refused.status).toBe(409);
+    expect(await written()).toEqual(before);
+
+    // Redelivered later with the same svix-id, about an email we know: applied, not a duplicate.
+    const later = event(resendIds[0]!, 'email.delivered', { id: 'msg_early_1' });
+    const applied = await post(later);
+    expect(applied.body).toEqual({ received: true, duplicate: false });
+    expect(await statusOf(manager, address)).toBe('delivered');
+  });
+
+  it('an event about an unknown email created over 15 minutes ago is accepted and ignored (no endless redelivery)', async () => {
+    const createdAt = new Date(ctx.clock.now().getTime() - 20 * 60_000).toISOString();
+    const body = JSON.stringify({ type: 'email.delivered', created_at: createdAt, data: { email_id: 're_someone_elses_email' } });
+    const id = 'msg_unknown_old';
+    const timestamp = String(Math.floor(ctx.clock.now().getTime() / 1000)); // redeliveries are signed afresh
+    const signature = signSvixPayload({ secret, id, timestamp, body });
+    const headers = { 'content-type': 'application/json', 'svix-id': id, 'svix-timestamp': timestamp, 'svix-signature': signature };
+    const res = await post({ headers, body });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ received: true, duplicate: false });
+    expect((await post({ headers, body })).body).toEqual({ received: true, duplicate: true });
+  });
+
+  it('a bounce or complaint stops email to every contact record with that address', async () => {
+    const manager = await ctx.signIn('account_manager');
+    const shared = `shared.${Date.now()}@customer.example`;
+    const first = await createAccountWithContacts(manager, [{ name: 'Di', email: shared }]);
+    const second = await createAccountWithContacts(manager, [{ name: 'Di again', email: shared }]);
+    await sendCampaign(ctx, manager, { accountIds: [first.accountId] });
+    const id = fake.emails().find((e) => e.to === shared)!.id;
+    expect((await post(event(id, 'email.complained'))).status).toBe(200);
+    const other = await manager.get(`/api/contacts/${second.contactIds[0]}`);
+    expect(other.body.unsubscribed).toBe(true);
+  });
+});

@@ -36,19 +36,24 @@ async function openRepeatWaves(deps: AppDeps) {
     const version = await getSurveyVersion(db, campaign.surveyVersionId);
     const wave = campaign.wave + 1;
     const sendAt = campaign.nextWaveAt!;
-    // Claim the wave first: of two overlapping ticks only one advances the campaign.
-    const [claimed] = await db
-      .update(campaigns)
-      .set({ wave, nextWaveAt: nextWaveDate(campaign.sendAt, campaign.repeat, wave), updatedAt: clock.now() })
-      .where(and(eq(campaigns.id, campaign.id), eq(campaigns.wave, campaign.wave)))
-      .returning();
-    if (!claimed) continue;
-    await createWave(db, links, campaign, wave, {
-      sendAt,
-      now: clock.now(),
-      minDaysBetweenSurveys: config.minDaysBetweenSurveys,
-      surveyLanguages: surveyLanguages(version!.definition),
+    // Claim the wave and write its invitations in one transaction: of two overlapping ticks only one advances
+    // the campaign, and a crash half-way leaves the wave unclaimed for the next tick.
+    const opened = await db.transaction(async (tx) => {
+      const [claimed] = await tx
+        .update(campaigns)
+        .set({ wave, nextWaveAt: nextWaveDate(campaign.sendAt, campaign.repeat, wave), updatedAt: clock.now() })
+        .where(and(eq(campaigns.id, campaign.id), eq(campaigns.wave, campaign.wave)))
+        .returning();
+      if (!claimed) return false;
+      await createWave(tx, links, campaign, wave, {
+        sendAt,
+        now: clock.now(),
+        minDaysBetweenSurveys: config.minDaysBetweenSurveys,
+        surveyLanguages: surveyLanguages(version!.definition),
+      });
+      return true;
     });
+    if (!opened) continue;
     await jobs.enqueue(DISPATCH_CAMPAIGN, { campaignId: campaign.id, wave }, { singletonKey: `${campaign.id}:${wave}` });
   }
 }

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { describe } from '../http/validate.js';
@@ -10,6 +10,7 @@ import type { Db } from '../db/client.js';
 
 const ResendEvent = z.object({
   type: z.string().max(100),
+  created_at: z.string().max(64).optional(),
   data: z.object({ email_id: z.string().max(200) }).passthrough(),
 });
 
@@ -22,25 +23,33 @@ const transitions: Record<string, { to: MessageStatus; from: MessageStatus[] }> 
   'email.complained': { to: 'complained', from: ['sent', 'delayed', 'delivered'] },
 };
 
-async function applyEvent(tx: Db, type: string, providerId: string, now: Date): Promise<void> {
+/** Events about an email we have not recorded yet are refused this long, so that Svix delivers them again. */
+const UNKNOWN_EMAIL_RETRY_SECONDS = 15 * 60;
+
+/**
+ * Applies an event. Returns false when the email is unknown: the send may still be being recorded
+ * (a webhook can overtake the worker), so the caller asks for a redelivery instead of dropping it.
+ */
+async function applyEvent(tx: Db, type: string, providerId: string, now: Date): Promise<boolean> {
   const transition = transitions[type];
-  if (!transition) return;
+  if (!transition) return true;
   const [message] = await tx
-    .update(messages)
-    .set({ status: transition.to, updatedAt: now })
-    .where(and(eq(messages.providerId, providerId), inArray(messages.status, transition.from)))
-    .returning({ invitationId: messages.invitationId });
-  if (!message?.invitationId || (type !== 'email.bounced' && type !== 'email.complained')) return;
-  const [invitation] = await tx
-    .select({ contactId: invitations.contactId })
-    .from(invitations)
-    .where(eq(invitations.id, message.invitationId));
-  if (!invitation) return;
-  // A hard bounce means the address is dead; a complaint means "stop": neither contact is mailed again.
-  await tx
-    .update(contacts)
-    .set(type === 'email.bounced' ? { bounced: true, updatedAt: now } : { unsubscribed: true, updatedAt: now })
-    .where(eq(contacts.id, invitation.contactId));
+    .select({ id: messages.id, status: messages.status, invitationId: messages.invitationId, to: messages.toAddress })
+    .from(messages)
+    .where(eq(messages.providerId, providerId));
+  if (!message) return false;
+  if (transition.from.includes(message.status)) {
+    await tx.update(messages).set({ status: transition.to, updatedAt: now }).where(eq(messages.id, message.id));
+  }
+  if (type === 'email.bounced' || type === 'email.complained') {
+    // The address is dead (bounce) or the person said stop (complaint): no contact record with this
+    // address is mailed again, in whichever account it appears.
+    await tx
+      .update(contacts)
+      .set(type === 'email.bounced' ? { bounced: true, updatedAt: now } : { unsubscribed: true, updatedAt: now })
+      .where(sql`lower(${contacts.email}) = ${message.to.toLowerCase()}`);
+  }
+  return true;
 }
 
 export const webhookRoutes = new Hono<AppEnv>().post(
@@ -76,16 +85,25 @@ export const webhookRoutes = new Hono<AppEnv>().post(
       throw new AppError('bad_request', 'the webhook body is not a Resend event');
     }
     const now = clock.now();
-    const duplicate = await db.transaction(async (tx) => {
+    // Svix re-signs every redelivery, so the event's age comes from Resend's own created_at.
+    const createdAt = Date.parse(event.created_at ?? '') || now.getTime();
+    const outcome = await db.transaction(async (tx) => {
       const [fresh] = await tx
         .insert(webhookEvents)
         .values({ id, type: event.type, receivedAt: now })
         .onConflictDoNothing()
         .returning();
-      if (!fresh) return true;
-      await applyEvent(tx, event.type, event.data.email_id, now);
-      return false;
+      if (!fresh) return 'duplicate' as const;
+      const applied = await applyEvent(tx, event.type, event.data.email_id, now);
+      if (!applied && now.getTime() - createdAt < UNKNOWN_EMAIL_RETRY_SECONDS * 1000) {
+        tx.rollback(); // not recorded: the redelivery will be handled
+      }
+      return 'applied' as const;
+    }).catch((error: unknown) => {
+      if (error instanceof TransactionRollbackError) return 'retry' as const;
+      throw error;
     });
-    return c.json({ received: true as const, duplicate });
+    if (outcome === 'retry') throw new AppError('conflict', 'unknown email id: deliver this event again later');
+    return c.json({ received: true as const, duplicate: outcome === 'duplicate' });
   },
 );

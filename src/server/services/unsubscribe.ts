@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { AppDeps } from '../http/context.js';
 import { hashLinkToken } from '../auth/link-tokens.js';
 import { findInvitationByUnsubscribeHash } from '../db/queries/responses.js';
@@ -23,11 +23,10 @@ export async function unsubscribeByToken(deps: AppDeps, token: string): Promise<
   if (!/^[\w-]{20,100}$/.test(token)) return null;
   const found = await findInvitationByUnsubscribeHash(deps.db, hashLinkToken(token));
   if (!found) return null;
-  if (!found.contact.unsubscribed) {
-    await deps.db
-      .update(contacts)
-      .set({ unsubscribed: true, updatedAt: deps.clock.now() })
-      .where(eq(contacts.id, found.contact.id));
-  }
+  // The person asked to stop: every contact record with their address, in any account.
+  await deps.db
+    .update(contacts)
+    .set({ unsubscribed: true, updatedAt: deps.clock.now() })
+    .where(and(sql`lower(${contacts.email}) = ${found.contact.email.toLowerCase()}`, eq(contacts.unsubscribed, false)));
   return { email: found.contact.email, language: found.invitation.language, unsubscribed: true };
 }
