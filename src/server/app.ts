@@ -18,6 +18,7 @@ import { messageRoutes } from './routes/messages.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { responseRoutes } from './routes/responses.js';
 import { surveyPageRoutes } from './routes/survey-pages.js';
+import { sessionPageRoutes } from './routes/session-pages.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -67,6 +68,10 @@ export function createApp(deps: AppDeps) {
     throw new AppError('payload_too_large', 'the answers are too long');
   } }));
   app.route('/', surveyPageRoutes);
+  app.use('/signin', bodyLimit({ maxSize: 64 * 1024, onError: () => {
+    throw new AppError('payload_too_large', 'the form is too large');
+  } }));
+  app.route('/', sessionPageRoutes);
 
   const openApi = buildOpenApiDocument(app, { version: API_VERSION, serverUrl: deps.config.publicUrl });
   app.get('/api/openapi.json', (c) => c.json(openApi));

@@ -8,6 +8,10 @@ export function HomePage() {
       <p class="lead">Customer feedback for key-account management: choose, ask, collect, act, show.</p>
       <ul class="link-list">
         <li>
+          <a href="/outbox">Email log</a> — the survey emails Keypulse sent (with the local outbox, open them here and
+          answer as a customer would)
+        </li>
+        <li>
           <a href="/api/docs">API reference</a> — every endpoint with its request and response schema
         </li>
         <li>
@@ -15,8 +19,8 @@ export function HomePage() {
         </li>
       </ul>
       <p>
-        Sign in through the API with <code>POST /api/auth/login</code>; the demo logins are printed when the server
-        starts.
+        <a href="/signin">Sign in</a> with a demo login (printed when the server starts), or through the API with{' '}
+        <code>POST /api/auth/login</code>.
       </p>
     </PageShell>
   );

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
+import { getCookie, setCookie } from 'hono/cookie';
 import { AppError } from './errors.js';
 import type { Actor, AppEnv, AuthContext } from './context.js';
 import { hashToken } from '../auth/tokens.js';
@@ -82,4 +82,16 @@ export function isSameOrigin(c: Context<AppEnv>): boolean {
   if (!origin) return c.req.header('sec-fetch-site') === 'same-origin';
   const allowed = new Set([new URL(c.req.url).origin, new URL(c.var.deps.config.publicUrl).origin]);
   return allowed.has(origin);
+}
+
+/** The session cookie: HttpOnly (no script can read it), SameSite=Lax, Secure on https. */
+export function setSessionCookie(c: Context<AppEnv>, token: string): void {
+  const { config } = c.var.deps;
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: config.cookieSecure,
+    path: '/',
+    maxAge: Math.floor(config.sessionTtlMs / 1000),
+  });
 }

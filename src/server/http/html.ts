@@ -1,3 +1,4 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Context, MiddlewareHandler } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import type { VNode } from 'preact';
@@ -23,6 +24,6 @@ export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
   crossOriginEmbedderPolicy: false,
 });
 
-export function renderPage(c: Context, page: VNode, status: 200 | 404 | 422 = 200, headers?: Record<string, string>) {
+export function renderPage(c: Context, page: VNode, status: ContentfulStatusCode = 200, headers?: Record<string, string>) {
   return c.html('<!doctype html>' + renderToString(page), status, headers);
 }

@@ -1,14 +1,13 @@
 import { Hono } from 'hono';
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie } from 'hono/cookie';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
-import { SESSION_COOKIE, isSameOrigin, requireAuth } from '../http/auth.js';
+import { SESSION_COOKIE, isSameOrigin, requireAuth, setSessionCookie } from '../http/auth.js';
 import { clientIp } from '../http/client-ip.js';
-import { burnPasswordCheck, verifyPassword } from '../auth/passwords.js';
-import { generateToken, hashToken } from '../auth/tokens.js';
-import { findUserByEmail, getUser, toUser } from '../db/queries/users.js';
-import { deleteSession, insertSession } from '../db/queries/sessions.js';
+import { getUser, toUser } from '../db/queries/users.js';
+import { deleteSession } from '../db/queries/sessions.js';
+import { signIn } from '../services/sign-in.js';
 import { LoginRequest, Me } from '../../shared/schemas/auth.js';
 
 export const authRoutes = new Hono<AppEnv>()
@@ -22,46 +21,11 @@ export const authRoutes = new Hono<AppEnv>()
     }),
     valid('json', LoginRequest),
     async (c) => {
-      const { db, clock, config, loginThrottle } = c.var.deps;
       // A login form on another site must not sign a visitor into an attacker's account.
       if (c.req.header('origin') && !isSameOrigin(c)) throw new AppError('forbidden', 'cross-site sign-in blocked');
       const { email, password } = c.req.valid('json');
-      const throttleKey = `${email}|${clientIp(c)}`;
-      const wait = loginThrottle.retryAfterSeconds(throttleKey);
-      if (wait > 0) {
-        throw new AppError(
-          'rate_limited',
-          `too many failed sign-ins for this email; try again in ${Math.ceil(wait / 60)} minute(s)`,
-          undefined,
-          { 'Retry-After': String(wait) },
-        );
-      }
-
-      const user = await findUserByEmail(db, email);
-      const ok = user && !user.disabled ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
-      if (!user || !ok) {
-        loginThrottle.recordFailure(throttleKey);
-        throw new AppError('unauthorized', 'the email or password is incorrect');
-      }
-      loginThrottle.reset(throttleKey);
-
-      const now = clock.now();
-      const token = generateToken();
-      const expiresAt = new Date(now.getTime() + config.sessionTtlMs);
-      await insertSession(db, {
-        tokenHash: hashToken(token),
-        userId: user.id,
-        expiresAt,
-        userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
-        now,
-      });
-      setCookie(c, SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'Lax',
-        secure: config.cookieSecure,
-        path: '/',
-        maxAge: Math.floor(config.sessionTtlMs / 1000),
-      });
+      const { user, token } = await signIn(c.var.deps, { email, password, ip: clientIp(c), userAgent: c.req.header('user-agent') ?? null });
+      setSessionCookie(c, token);
       return c.json({ user: toUser(user), authenticatedBy: 'session' as const });
     },
   )

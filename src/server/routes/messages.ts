@@ -8,7 +8,7 @@ import { getMessage, listMessages, messageAccountOwner, type MessageRow } from '
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import { Message, MessageListQuery } from '../../shared/schemas/message.js';
 
-function toMessage(row: MessageRow): Message {
+export function toMessage(row: MessageRow): Message {
   return {
     id: row.id,
     kind: row.kind,

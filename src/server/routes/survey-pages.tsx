@@ -61,7 +61,8 @@ async function readForm(c: Context<AppEnv>): Promise<Record<string, string | str
 }
 
 export const surveyPageRoutes = new Hono<AppEnv>()
-  .use(pageSecurityHeaders)
+  .use('/s/*', pageSecurityHeaders)
+  .use('/u/*', pageSecurityHeaders)
   .get('/s/:token', async (c) => {
     const token = c.req.param('token');
     const link = await openSurveyLink(c.var.deps, token);
