@@ -5,7 +5,8 @@ import { createApp } from './app.js';
 import { countUsers, findUserByEmail } from './db/queries/users.js';
 import { createLogger } from './http/logger.js';
 import { PgBossQueue } from './jobs/queue.js';
-import { formatDemoLogins, seedDemo } from './seed/demo.js';
+import { formatDemoLogins, seedDemo, seedDemoCampaign } from './seed/demo.js';
+import { schedulerTick } from './jobs/scheduler-tick.js';
 import { demoUsers, DEMO_PASSWORD } from './seed/demo-data.js';
 
 const config = loadConfig();
@@ -22,6 +23,9 @@ if (config.demo && emptyAtStart && !admin) {
   // Only into an empty database: re-seeding later could bring back a demo admin someone removed.
   console.log('Empty database: loading demo data (set KEYPULSE_DEMO=0 to skip)…');
   await seedDemo(deps.db, deps.clock, console.log);
+  if (await seedDemoCampaign(deps.db, deps.links, deps.clock)) {
+    console.log('Demo campaign created: its survey emails appear in the email log at /outbox within seconds.');
+  }
 }
 if (config.demo && (await findUserByEmail(deps.db, demoUsers[0]!.email))) {
   console.log(formatDemoLogins(demoUsers.map((u) => ({ ...u, password: DEMO_PASSWORD }))));
@@ -29,7 +33,10 @@ if (config.demo && (await findUserByEmail(deps.db, demoUsers[0]!.email))) {
   console.log('No users yet: set KEYPULSE_ADMIN_EMAIL and KEYPULSE_ADMIN_PASSWORD, or run `npm run user:create`.');
 }
 
-if (config.workersInWebProcess) await queue.work(deps);
+if (config.workersInWebProcess) {
+  await schedulerTick(deps); // catch up now with what fell due while the server was down
+  await queue.work(deps);
+}
 console.log(
   `Email: ${config.email.resend ? 'Resend' : 'local outbox (set RESEND_API_KEY to send for real)'}; ` +
     `queue workers ${config.workersInWebProcess ? 'in this process' : 'in `npm run worker` processes'}.`,

@@ -1,12 +1,19 @@
 import { loadConfig } from '../config.js';
 import { openMigratedDatabase } from '../bootstrap.js';
 import { systemClock } from '../http/context.js';
-import { formatDemoLogins, seedDemo } from '../seed/demo.js';
+import { formatDemoLogins, seedDemo, seedDemoCampaign } from '../seed/demo.js';
+import { ensureBuiltInSurveys } from '../db/queries/surveys.js';
+import { createLinkTokens, loadLinkSecret } from '../auth/link-tokens.js';
 
 const config = loadConfig();
 const database = await openMigratedDatabase(config);
 try {
   const logins = await seedDemo(database.db, systemClock, console.log);
+  await ensureBuiltInSurveys(database.db, systemClock.now());
+  const links = createLinkTokens(await loadLinkSecret(database.db, config.secret));
+  if (await seedDemoCampaign(database.db, links, systemClock)) {
+    console.log('Demo campaign created: the server sends its emails to the email log (/outbox) when it runs.');
+  }
   console.log(formatDemoLogins(logins));
 } finally {
   await database.close();

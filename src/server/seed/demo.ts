@@ -5,6 +5,11 @@ import { findUserByEmail, insertUser } from '../db/queries/users.js';
 import { findAccountByName, insertAccount } from '../db/queries/accounts.js';
 import { findContactByEmail, insertContact } from '../db/queries/contacts.js';
 import { DEMO_PASSWORD, demoAccounts, demoUsers } from './demo-data.js';
+import { and, desc, eq } from 'drizzle-orm';
+import { accounts, campaigns, surveys, surveyVersions } from '../db/schema/index.js';
+import type { LinkTokens } from '../auth/link-tokens.js';
+import { createWave } from '../services/campaign-waves.js';
+import { surveyLanguages } from '../domain/survey-templates.js';
 
 export interface DemoLogin {
   email: string;
@@ -91,4 +96,40 @@ export function formatDemoLogins(logins: DemoLogin[]): string {
     'Demo logins (password for all: ' + DEMO_PASSWORD + '):',
     ...logins.map((l) => `  ${l.email.padEnd(width)}  ${l.role.padEnd(15)}  ${l.name}`),
   ].join('\n');
+}
+
+/**
+ * A first NPS campaign to the demo's key accounts, so the email log has survey emails to open right away.
+ * Idempotent by name. The scheduler sends it (main runs one sweep at start-up).
+ */
+export async function seedDemoCampaign(db: Db, links: LinkTokens, clock: Clock): Promise<boolean> {
+  const name = 'Demo: NPS pulse for key accounts';
+  const [existing] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.name, name));
+  if (existing) return false;
+  const admin = await findUserByEmail(db, demoUsers[0]!.email);
+  const [nps] = await db.select().from(surveys).where(eq(surveys.templateKey, 'nps'));
+  if (!admin || !nps) return false;
+  const [version] = await db.select().from(surveyVersions).where(eq(surveyVersions.surveyId, nps.id)).orderBy(desc(surveyVersions.version)).limit(1);
+  const keyAccounts = await db.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.stage, 'key_account'), eq(accounts.archived, false)));
+  const now = clock.now();
+  await db.transaction(async (tx) => {
+    const [campaign] = await tx
+      .insert(campaigns)
+      .values({
+        name,
+        surveyId: nps.id,
+        surveyVersionId: version!.id,
+        createdBy: admin.id,
+        audience: { accountIds: keyAccounts.map((a) => a.id), contactIds: [], levels: [], buyingRoles: [] },
+        status: 'scheduled',
+        sendAt: now,
+        reminderAfterDays: 5,
+        reminderMax: 1,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    await createWave(tx, links, campaign!, 1, { sendAt: now, now, minDaysBetweenSurveys: 0, surveyLanguages: surveyLanguages(version!.definition) });
+  });
+  return true;
 }
