@@ -6,7 +6,6 @@ import { pageSecurityHeaders, renderPage } from '../http/html.js';
 import { getClientAssets } from '../http/client-assets.js';
 import { isSameOrigin } from '../http/auth.js';
 import { describe, valid } from '../http/validate.js';
-import { toIssues } from '../http/validate.js';
 import { openSurveyLink, saveSurveyAnswers, type SurveyLink } from '../services/survey-answers.js';
 import { unsubscribeByToken, findUnsubscribeTarget } from '../services/unsubscribe.js';
 import { answersFromForm } from '../../shared/answers.js';

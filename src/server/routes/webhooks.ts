@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { describe } from '../http/validate.js';
 import { verifySvixSignature } from '../email/webhook-signature.js';
-import { contacts, invitations, messages, webhookEvents } from '../db/schema/index.js';
+import { contacts, messages, webhookEvents } from '../db/schema/index.js';
 import type { Db } from '../db/client.js';
 
 const ResendEvent = z.object({

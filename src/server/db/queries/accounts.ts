@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { accounts } from '../schema/index.js';
 import type { Account, AccountListQuery, CreateAccount, UpdateAccount } from '../../../shared/schemas/account.js';

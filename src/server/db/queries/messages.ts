@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, lt, notExists, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { accounts, campaigns, contacts, invitations, messages, surveys, surveyVersions, users } from '../schema/index.js';
 import type { Page, PageQuery } from '../../../shared/schemas/common.js';

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { campaigns, responses, surveys, surveyVersions } from '../schema/index.js';
 import type { Survey, SurveyDefinition, SurveyKind } from '../../../shared/schemas/survey.js';
