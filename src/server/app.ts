@@ -17,6 +17,8 @@ import { campaignRoutes } from './routes/campaigns.js';
 import { messageRoutes } from './routes/messages.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { responseRoutes } from './routes/responses.js';
+import { taskRoutes } from './routes/tasks.js';
+import { followUpRuleRoutes } from './routes/follow-up-rules.js';
 import { surveyPageRoutes } from './routes/survey-pages.js';
 import { sessionPageRoutes } from './routes/session-pages.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
@@ -35,7 +37,9 @@ function buildApi() {
     .route('/surveys', surveyRoutes)
     .route('/campaigns', campaignRoutes)
     .route('/messages', messageRoutes)
-    .route('/responses', responseRoutes);
+    .route('/responses', responseRoutes)
+    .route('/tasks', taskRoutes)
+    .route('/follow-up-rules', followUpRuleRoutes);
 }
 
 /** Builds the whole application from its dependencies; tests build it the same way. */

@@ -7,6 +7,7 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { createLogger } from './http/logger.js';
 import { createLinkTokens, loadLinkSecret } from './auth/link-tokens.js';
 import { ensureBuiltInSurveys } from './db/queries/surveys.js';
+import { ensureDefaultRules } from './db/queries/tasks.js';
 import { createOutboxTransport } from './email/outbox-transport.js';
 import { createResendTransport } from './email/resend-transport.js';
 import type { EmailTransport } from './email/transport.js';
@@ -42,6 +43,7 @@ export async function buildDeps(
 ): Promise<AppDeps> {
   const clock = options.clock ?? systemClock;
   await ensureBuiltInSurveys(database.db, clock.now());
+  await ensureDefaultRules(database.db, clock.now());
   return {
     db: database.db,
     config,

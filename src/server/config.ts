@@ -28,6 +28,17 @@ const EnvSchema = z.object({
   KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS: z.coerce.number().int().min(0).default(30),
   KEYPULSE_SECRET: z.string().min(32).optional(),
   KEYPULSE_WORKERS: flag.optional(),
+  KEYPULSE_TIMEZONE: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Madrid'),
   KEYPULSE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -58,6 +69,8 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
     },
     logLevel: env.KEYPULSE_LOG_LEVEL,
     companyName: env.KEYPULSE_COMPANY_NAME,
+    /** Business days, due dates, report periods and the Monday report follow this time zone. */
+    timeZone: env.KEYPULSE_TIMEZONE,
     email: {
       from: env.KEYPULSE_EMAIL_FROM,
       /** Resend when an API key is set; otherwise the local outbox. */

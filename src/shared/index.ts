@@ -10,3 +10,4 @@ export * from './i18n.js';
 export * from './schemas/campaign.js';
 export * from './schemas/message.js';
 export * from './schemas/response.js';
+export * from './schemas/task.js';

@@ -7,6 +7,7 @@ import { getSurveyVersion } from '../db/queries/surveys.js';
 import { nextWaveDate, reminderDue } from '../domain/eligibility.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { createWave } from '../services/campaign-waves.js';
+import { evaluateFollowUps, responsesAwaitingFollowUp } from '../services/follow-up.js';
 import { DISPATCH_CAMPAIGN } from './dispatch-campaign.js';
 import { SEND_EMAILS } from './send-emails.js';
 
@@ -22,6 +23,12 @@ export async function schedulerTick(deps: AppDeps): Promise<void> {
   await openRepeatWaves(deps);
   await queueReminders(deps);
   await requeueStaleBatches(deps);
+  await followUpResponses(deps);
+}
+
+/** Completed responses the request path could not evaluate, and partial ones idle for a day. */
+async function followUpResponses(deps: AppDeps) {
+  for (const id of await responsesAwaitingFollowUp(deps.db, deps.clock.now())) await evaluateFollowUps(deps, id);
 }
 
 async function startDueCampaigns({ db, clock, jobs }: AppDeps) {

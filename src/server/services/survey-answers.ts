@@ -7,6 +7,7 @@ import {
   type SavedResponse,
 } from '../db/queries/responses.js';
 import type { Db } from '../db/client.js';
+import { evaluateFollowUps } from './follow-up.js';
 import { checkAnswers, mergeAnswers } from '../../shared/answers.js';
 import type { Answers, SurveyDefinition, SurveyKind } from '../../shared/schemas/survey.js';
 
@@ -110,5 +111,11 @@ export async function saveSurveyAnswers(
       now: deps.clock.now(),
     },
   );
+  if (input.complete) {
+    // Worrying answers become tasks now; should this fail, the scheduler's sweep picks the response up.
+    await evaluateFollowUps(deps, response.id).catch((error) =>
+      deps.logger.error('follow-up rules failed; the scheduler will retry', { responseId: response.id, error: String(error) }),
+    );
+  }
   return { ok: true, response };
 }

@@ -9,6 +9,7 @@ export type ResponseRow = typeof responses.$inferSelect;
 
 /** What a survey page needs of a saved response. */
 export interface SavedResponse {
+  id: string;
   answers: Answers;
   completedAt: Date | null;
   updatedAt: Date;
@@ -31,7 +32,7 @@ function prepareLookup(db: Db) {
         expiresAt: invitations.expiresAt,
       },
       campaign: { id: campaigns.id, status: campaigns.status, surveyId: campaigns.surveyId, surveyVersionId: campaigns.surveyVersionId },
-      response: { answers: responses.answers, completedAt: responses.completedAt, updatedAt: responses.updatedAt },
+      response: { id: responses.id, answers: responses.answers, completedAt: responses.completedAt, updatedAt: responses.updatedAt },
     })
     .from(invitations)
     .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
@@ -93,7 +94,7 @@ export async function saveResponseAnswers(
   const answers = JSON.stringify(change.answers);
   const cleared = JSON.stringify(change.cleared);
   const stamp = change.now.toISOString();
-  const [row] = await executePrepared<{ answers: Answers | string; completed_at: string | Date | null; updated_at: string | Date }>(db, sql`
+  const [row] = await executePrepared<{ id: string; answers: Answers | string; completed_at: string | Date | null; updated_at: string | Date }>(db, sql`
     with saved as (
       insert into ${responses} as r (invitation_id, campaign_id, survey_id, survey_version_id, account_id, contact_id, language,
         answers, nps_score, started_at, updated_at, completed_at)
@@ -107,14 +108,15 @@ export async function saveResponseAnswers(
         updated_at = excluded.updated_at,
         -- The first completion time is kept: revising an answer does not make it a new response.
         completed_at = coalesce(r.completed_at, excluded.completed_at)
-      returning r.answers, r.completed_at, r.updated_at
+      returning r.id, r.answers, r.completed_at, r.updated_at
     ), responded as (
       update ${invitations} set responded_at = coalesce(responded_at, ${stamp}::timestamptz)
       where id = ${keys.invitationId}::uuid and ${answers}::jsonb <> '{}'::jsonb
     )
-    select answers, completed_at, updated_at from saved`);
+    select id, answers, completed_at, updated_at from saved`);
   if (!row) throw new Error('saving the response returned no row');
   return {
+    id: row.id,
     answers: typeof row.answers === 'string' ? (JSON.parse(row.answers) as Answers) : row.answers,
     completedAt: row.completed_at ? new Date(row.completed_at) : null,
     updatedAt: new Date(row.updated_at),

@@ -1,3 +1,4 @@
 export * from './users.js';
 export * from './accounts.js';
 export * from './surveys.js';
+export * from './tasks.js';

@@ -160,6 +160,8 @@ export const responses = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** When follow-up rules last looked at this response (re-run after every change). */
+    rulesEvaluatedAt: timestamp('rules_evaluated_at', { withTimezone: true }),
   },
   (t) => [
     index('responses_account_updated_idx').on(t.accountId, t.updatedAt),

@@ -1,0 +1,186 @@
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { eq } from 'drizzle-orm';
+import type { AppEnv } from '../http/context.js';
+import { AppError, notFound } from '../http/errors.js';
+import { describe, valid } from '../http/validate.js';
+import { requireAuth } from '../http/auth.js';
+import { assertUserReference, loadAccountFor } from '../http/access.js';
+import { accountOwnerScope, canEditAccount, canViewAccount } from '../domain/permissions.js';
+import { isOverdue } from '../domain/business-days.js';
+import { firstAction, getTaskWithOwner, listComments, listTasks, type TaskRow } from '../db/queries/tasks.js';
+import { taskComments, tasks } from '../db/schema/index.js';
+import { getContactWithOwner } from '../db/queries/contacts.js';
+import { IdParams, pageOf } from '../../shared/schemas/common.js';
+import { CloseTask, CreateComment, CreateTask, Task, TaskComment, TaskListQuery, UpdateTask } from '../../shared/schemas/task.js';
+
+function toTask(row: TaskRow & { accountName: string }, now: Date): Task {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    accountName: row.accountName,
+    contactId: row.contactId,
+    responseId: row.responseId,
+    ruleId: row.ruleId,
+    title: row.title,
+    description: row.description,
+    priority: row.priority,
+    status: row.status,
+    assigneeId: row.assigneeId,
+    dueAt: row.dueAt.toISOString(),
+    overdue: (row.status === 'open' || row.status === 'in_progress') && isOverdue(row.dueAt, now),
+    resolution: row.resolution,
+    firstActionAt: row.firstActionAt?.toISOString() ?? null,
+    closedAt: row.closedAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+const dueDate = (value: string) => new Date(value.length === 10 ? `${value}T17:00:00Z` : value);
+
+/** A task on an account the caller may see (404 otherwise), and for 'edit', may work on. */
+async function loadTaskFor(c: Context<AppEnv>, id: string, mode: 'view' | 'edit') {
+  const { user } = requireAuth(c);
+  const found = await getTaskWithOwner(c.var.deps.db, id);
+  if (!found || !canViewAccount(user, { ownerId: found.ownerId })) throw notFound('task');
+  if (mode === 'edit' && !canEditAccount(user, { ownerId: found.ownerId })) throw new AppError('forbidden', 'your role can read tasks but not work on them');
+  return { ...found.task, accountName: found.accountName };
+}
+
+const TaskWithComments = Task.extend({ comments: z.array(TaskComment) });
+
+export const taskRoutes = new Hono<AppEnv>()
+  .get(
+    '/',
+    describe({ summary: 'Follow-up tasks, soonest due first (managers: their accounts only)', tags: ['Tasks'], responses: { 200: pageOf(Task) } }),
+    valid('query', TaskListQuery),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const q = c.req.valid('query');
+      const now = c.var.deps.clock.now();
+      const page = await listTasks(
+        c.var.deps.db,
+        {
+          page: q.page,
+          pageSize: q.pageSize,
+          assigneeId: q.assignee === 'me' ? user.id : q.assignee,
+          status: q.status,
+          overdueAt: q.overdue ? now : undefined,
+          accountId: q.accountId,
+          priority: q.priority,
+        },
+        accountOwnerScope(user),
+      );
+      return c.json({ ...page, data: page.data.map((t) => toTask(t, now)) });
+    },
+  )
+  .post(
+    '/',
+    describe({ summary: 'Create a task by hand (e.g. an action from an account plan)', tags: ['Tasks'], responses: { 201: Task } }),
+    valid('json', CreateTask),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const { db, clock } = c.var.deps;
+      const body = c.req.valid('json');
+      const account = await loadAccountFor(c, body.accountId, 'edit');
+      if (body.contactId) {
+        const contact = await getContactWithOwner(db, body.contactId);
+        if (!contact || contact.contact.accountId !== account.id) throw new AppError('validation_failed', 'contactId: not a contact of this account', [{ path: 'contactId', message: 'is not a contact of this account' }]);
+      }
+      const assigneeId = body.assigneeId ?? account.ownerId;
+      if (body.assigneeId) await assertUserReference(db, 'assigneeId', body.assigneeId, false);
+      const now = clock.now();
+      const [row] = await db
+        .insert(tasks)
+        .values({
+          accountId: account.id,
+          contactId: body.contactId ?? null,
+          title: body.title,
+          description: body.description ?? null,
+          priority: body.priority,
+          assigneeId,
+          createdBy: user.id,
+          dueAt: dueDate(body.dueAt),
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning();
+      return c.json(toTask({ ...row!, accountName: account.name }, now), 201);
+    },
+  )
+  .get(
+    '/:id',
+    describe({ summary: 'A task with its comments', tags: ['Tasks'], responses: { 200: TaskWithComments } }),
+    valid('param', IdParams),
+    async (c) => {
+      const task = await loadTaskFor(c, c.req.valid('param').id, 'view');
+      const comments = await listComments(c.var.deps.db, task.id);
+      return c.json({
+        ...toTask(task, c.var.deps.clock.now()),
+        comments: comments.map((m) => ({ id: m.id, taskId: m.taskId, authorId: m.authorId, body: m.body, createdAt: m.createdAt.toISOString() })),
+      });
+    },
+  )
+  .patch(
+    '/:id',
+    describe({ summary: 'Update a task: status (open, in_progress), priority, due date, reassign', tags: ['Tasks'], responses: { 200: Task } }),
+    valid('param', IdParams),
+    valid('json', UpdateTask),
+    async (c) => {
+      const { db, clock } = c.var.deps;
+      const task = await loadTaskFor(c, c.req.valid('param').id, 'edit');
+      if (task.status === 'done' || task.status === 'dismissed') throw new AppError('conflict', 'the task is closed');
+      const { dueAt, ...changes } = c.req.valid('json');
+      if (changes.assigneeId) await assertUserReference(db, 'assigneeId', changes.assigneeId, false);
+      const now = clock.now();
+      const [row] = await db
+        .update(tasks)
+        .set({
+          ...changes,
+          ...(dueAt ? { dueAt: dueDate(dueAt) } : {}),
+          firstActionAt: firstAction(now),
+          updatedAt: now,
+        })
+        .where(eq(tasks.id, task.id))
+        .returning();
+      return c.json(toTask({ ...row!, accountName: task.accountName }, now));
+    },
+  )
+  .post(
+    '/:id/comments',
+    describe({ summary: 'Comment on a task', tags: ['Tasks'], responses: { 201: TaskComment } }),
+    valid('param', IdParams),
+    valid('json', CreateComment),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const { db, clock } = c.var.deps;
+      const task = await loadTaskFor(c, c.req.valid('param').id, 'edit');
+      const now = clock.now();
+      const comment = await db.transaction(async (tx) => {
+        const [row] = await tx.insert(taskComments).values({ taskId: task.id, authorId: user.id, body: c.req.valid('json').body, createdAt: now }).returning();
+        await tx.update(tasks).set({ firstActionAt: firstAction(now), updatedAt: now }).where(eq(tasks.id, task.id));
+        return row!;
+      });
+      return c.json({ id: comment.id, taskId: comment.taskId, authorId: comment.authorId, body: comment.body, createdAt: comment.createdAt.toISOString() }, 201);
+    },
+  )
+  .post(
+    '/:id/close',
+    describe({ summary: 'Close a task with a resolution (done), or dismiss it. Closing twice is harmless.', tags: ['Tasks'], responses: { 200: Task } }),
+    valid('param', IdParams),
+    valid('json', CloseTask),
+    async (c) => {
+      const { db, clock } = c.var.deps;
+      const task = await loadTaskFor(c, c.req.valid('param').id, 'edit');
+      const body = c.req.valid('json');
+      const now = clock.now();
+      if (task.status === 'done' || task.status === 'dismissed') return c.json(toTask(task, now));
+      const [row] = await db
+        .update(tasks)
+        .set({ status: body.dismiss ? 'dismissed' : 'done', resolution: body.resolution, closedAt: now, firstActionAt: firstAction(now), updatedAt: now })
+        .where(eq(tasks.id, task.id))
+        .returning();
+      return c.json(toTask({ ...row!, accountName: task.accountName }, now));
+    },
+  );

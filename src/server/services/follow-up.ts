@@ -1,0 +1,108 @@
+import { and, eq, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import type { AppDeps } from '../http/context.js';
+import type { Db } from '../db/client.js';
+import { accounts, contacts, followUpRules, responses, surveyVersions, tasks, users } from '../db/schema/index.js';
+import { matchRules } from '../domain/follow-up-rules.js';
+import { addBusinessDays } from '../domain/business-days.js';
+
+const REVISED = 'The customer changed their answer; this follow-up no longer applies.';
+
+/**
+ * Turns one response into follow-up tasks. Idempotent: a task is keyed by (response, rule), so running it
+ * again — after a revision, or from the scheduler's sweep — updates the task instead of adding one; a task
+ * whose rule no longer matches the revised answer is dismissed while nobody has worked on it.
+ */
+export async function evaluateFollowUps(deps: AppDeps, responseId: string): Promise<number> {
+  const { db, clock, config } = deps;
+  const now = clock.now();
+  const [found] = await db
+    .select({
+      response: responses,
+      definition: surveyVersions.definition,
+      ownerId: accounts.ownerId,
+      contactName: contacts.name,
+      counterpartId: contacts.counterpartId,
+      counterpartActive: sql<boolean>`coalesce(not ${users.disabled}, false)`,
+    })
+    .from(responses)
+    .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
+    .innerJoin(accounts, eq(accounts.id, responses.accountId))
+    .innerJoin(contacts, eq(contacts.id, responses.contactId))
+    .leftJoin(users, eq(users.id, contacts.counterpartId))
+    .where(eq(responses.id, responseId));
+  if (!found) return 0;
+  const rules = await db.select().from(followUpRules).where(eq(followUpRules.enabled, true));
+  const matches = matchRules(rules, found.response.answers, found.definition, { contactName: found.contactName });
+
+  await db.transaction(async (tx) => {
+    for (const { rule, title, description } of matches) {
+      const assigneeId = rule.assignee === 'counterpart' && found.counterpartId && found.counterpartActive ? found.counterpartId : found.ownerId;
+      await tx
+        .insert(tasks)
+        .values({
+          accountId: found.response.accountId,
+          contactId: found.response.contactId,
+          responseId,
+          ruleId: rule.id,
+          title,
+          description,
+          priority: rule.priority,
+          assigneeId,
+          dueAt: addBusinessDays(now, rule.dueInBusinessDays, config.timeZone),
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoUpdate({
+          target: [tasks.responseId, tasks.ruleId],
+          targetWhere: sql`${tasks.responseId} is not null and ${tasks.ruleId} is not null`,
+          // The customer's latest words; a task dismissed by an earlier revision opens again.
+          set: {
+            title,
+            description,
+            updatedAt: now,
+            status: sql`case when ${tasks.status} = 'dismissed' and ${tasks.resolution} = ${REVISED} then 'open'::task_status else ${tasks.status} end`,
+            resolution: sql`case when ${tasks.resolution} = ${REVISED} then null else ${tasks.resolution} end`,
+          },
+        });
+    }
+    const matched = matches.map((m) => m.rule.id);
+    await tx
+      .update(tasks)
+      .set({ status: 'dismissed', resolution: REVISED, closedAt: now, updatedAt: now })
+      .where(
+        and(
+          eq(tasks.responseId, responseId),
+          eq(tasks.status, 'open'),
+          isNull(tasks.firstActionAt),
+          matched.length ? notInArray(tasks.ruleId, matched) : sql`true`,
+        ),
+      );
+    await tx.update(responses).set({ rulesEvaluatedAt: now }).where(eq(responses.id, responseId));
+  });
+  return matches.length;
+}
+
+const IDLE_MS = 24 * 3600_000;
+
+/**
+ * Responses whose rules have not seen their latest answers: completed ones at once, partial ones once they
+ * have been idle for a day (so a lone detractor click, never followed by "send", is not lost).
+ */
+export async function responsesAwaitingFollowUp(db: Db, now: Date, limit = 500): Promise<string[]> {
+  const idleSince = new Date(now.getTime() - IDLE_MS);
+  const stale = or(isNull(responses.rulesEvaluatedAt), lt(responses.rulesEvaluatedAt, responses.updatedAt));
+  const rows = await db
+    .select({ id: responses.id })
+    .from(responses)
+    .where(
+      and(
+        stale,
+        sql`${responses.answers} <> '{}'::jsonb`,
+        or(sql`${responses.completedAt} is not null`, lt(responses.updatedAt, idleSince)),
+      ),
+    )
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+

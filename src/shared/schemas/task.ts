@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { PageQuery, QueryBoolean } from './common.js';
+import { QuestionKey } from './survey.js';
+
+export const Priority = z.enum(['high', 'normal', 'low']);
+export const TaskStatus = z.enum(['open', 'in_progress', 'done', 'dismissed']);
+
+export const RuleCondition = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('range'), min: z.number().int().min(0).max(10), max: z.number().int().min(0).max(10) }),
+  z.strictObject({ kind: z.literal('equals'), value: z.union([z.string().max(64), z.number(), z.boolean()]) }),
+  z.strictObject({ kind: z.literal('answered') }),
+]);
+
+const RuleFields = {
+  name: z.string().trim().min(1).max(200),
+  questionKey: QuestionKey,
+  condition: RuleCondition,
+  priority: Priority,
+  dueInBusinessDays: z.number().int().min(0).max(60),
+  assignee: z.enum(['account_owner', 'counterpart']),
+  title: z.string().trim().min(1).max(200),
+  enabled: z.boolean(),
+};
+
+export const FollowUpRule = z.object({ id: z.uuid(), key: z.string().nullable(), ...RuleFields, createdAt: z.string(), updatedAt: z.string() });
+export type FollowUpRule = z.infer<typeof FollowUpRule>;
+export const CreateFollowUpRule = z.strictObject({ ...RuleFields, assignee: RuleFields.assignee.default('account_owner'), enabled: z.boolean().default(true) });
+export const UpdateFollowUpRule = z
+  .strictObject(RuleFields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to update' });
+
+export const Task = z.object({
+  id: z.uuid(),
+  accountId: z.uuid(),
+  accountName: z.string(),
+  contactId: z.uuid().nullable(),
+  responseId: z.uuid().nullable(),
+  ruleId: z.uuid().nullable(),
+  title: z.string(),
+  description: z.string().nullable(),
+  priority: Priority,
+  status: TaskStatus,
+  assigneeId: z.uuid(),
+  dueAt: z.string(),
+  overdue: z.boolean(),
+  resolution: z.string().nullable(),
+  firstActionAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const TaskComment = z.object({ id: z.uuid(), taskId: z.uuid(), authorId: z.uuid(), body: z.string(), createdAt: z.string() });
+
+export const TaskListQuery = PageQuery.extend({
+  assignee: z.union([z.literal('me'), z.uuid()]).optional(),
+  status: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',') : undefined))
+    .pipe(z.array(TaskStatus).optional()),
+  overdue: QueryBoolean.optional(),
+  accountId: z.uuid().optional(),
+  priority: Priority.optional(),
+});
+
+export const CreateTask = z.strictObject({
+  accountId: z.uuid(),
+  contactId: z.uuid().optional(),
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(10_000).optional(),
+  priority: Priority.default('normal'),
+  assigneeId: z.uuid().optional(),
+  dueAt: z.iso.datetime({ offset: true }).or(z.iso.date()),
+});
+
+export const UpdateTask = z
+  .strictObject({
+    title: z.string().trim().min(1).max(200),
+    description: z.string().max(10_000).nullable(),
+    priority: Priority,
+    status: z.enum(['open', 'in_progress']),
+    assigneeId: z.uuid(),
+    dueAt: z.iso.datetime({ offset: true }).or(z.iso.date()),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to update' });
+
+export const CreateComment = z.strictObject({ body: z.string().trim().min(1).max(10_000) });
+
+export const CloseTask = z.strictObject({
+  resolution: z.string().trim().min(1, { message: 'say what was done' }).max(10_000),
+  /** Dismiss instead of done: the task needed no action. */
+  dismiss: z.boolean().default(false),
+});
