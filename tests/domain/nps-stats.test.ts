@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareNps,
+  estimateNps,
+  npsMarginOfError,
+  summarizeNps,
+  zScores,
+} from '../../src/server/domain/nps-stats.js';
+
+// The issue's worked example: 40 answers, 50% promoters, 20% detractors.
+const issueExample = { promoters: 20, passives: 12, detractors: 8 };
+
+describe('counting an NPS', () => {
+  it('buckets 9–10 as promoters, 7–8 as passives, 0–6 as detractors', () => {
+    // 10, 9 promote; 8, 7 are passive; 6, 0 detract: (2 − 2) / 6 = 0.
+    expect(summarizeNps([10, 9, 8, 7, 6, 0])).toEqual({ responses: 6, promoters: 2, passives: 2, detractors: 2, nps: 0 });
+  });
+
+  it('gives the same summary from counts a database rollup made', () => {
+    // (20 − 8) / 40 = 0.30 → 30 points.
+    expect(summarizeNps(issueExample)).toEqual({ responses: 40, ...issueExample, nps: 30 });
+    // (1 − 0) / 3 = 33.3…: not rounded here; rounding is for display.
+    expect(summarizeNps([9, 7, 7]).nps).toBeCloseTo(33.333, 3);
+  });
+
+  it('an empty period has no score rather than a score of 0', () => {
+    expect(summarizeNps([])).toEqual({ responses: 0, promoters: 0, passives: 0, detractors: 0, nps: null });
+  });
+
+  it('refuses scores and counts that cannot be', () => {
+    expect(() => summarizeNps([11])).toThrow(RangeError);
+    expect(() => summarizeNps([7.5])).toThrow(RangeError);
+    expect(() => summarizeNps({ promoters: -1, passives: 0, detractors: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('margin of error', () => {
+  it("matches the issue's example: NPS 30, about ±24 points before the small-sample adjustment", () => {
+    // p = .5, d = .2: variance = .5 + .2 − (.5 − .2)² = .61; sqrt(.61 / 40) = .12349; × 1.96 = .2420 → ±24.2.
+    // Adjusted: p' = 20.75 / 43 = .48256, d' = 8.75 / 43 = .20349;
+    //   variance = .68605 − .27907² = .60817; sqrt(.60817 / 43) = .11893; × 1.96 = .2331 → ±23.3.
+    const m = npsMarginOfError(issueExample)!;
+    expect(m.margin).toBeCloseTo(24.2, 1);
+    expect(Math.round(m.margin)).toBe(24);
+    expect(m.adjustedMargin).toBeCloseTo(23.31, 2);
+  });
+
+  it('widens with the confidence asked for', () => {
+    // Same standard error .12349 × z: 1.645 → 20.3, 2.576 → 31.8.
+    expect(npsMarginOfError(issueExample, { confidence: 0.9 })!.margin).toBeCloseTo(20.31, 2);
+    expect(npsMarginOfError(issueExample, { confidence: 0.99 })!.margin).toBeCloseTo(31.81, 2);
+    expect(zScores).toEqual({ 0.9: expect.closeTo(1.645, 3), 0.95: expect.closeTo(1.96, 3), 0.99: expect.closeTo(2.576, 3) });
+  });
+
+  it('a small sample of 5 shows how unsure it is', () => {
+    // 3 promoters, 1 passive, 1 detractor: NPS (3 − 1) / 5 = 40.
+    // Plain: p = .6, d = .2: variance .8 − .16 = .64; sqrt(.64 / 5) = .35777; × 1.96 = ±70.1.
+    // Adjusted: p' = 3.75 / 8 = .46875, d' = 1.75 / 8 = .21875; variance .6875 − .25² = .625;
+    //   sqrt(.625 / 8) = .27951; × 1.96 = ±54.8.
+    const m = npsMarginOfError({ promoters: 3, passives: 1, detractors: 1 })!;
+    expect(m.margin).toBeCloseTo(70.12, 2);
+    expect(m.adjustedMargin).toBeCloseTo(54.78, 2);
+  });
+
+  it('five promoters out of five is not a certain 100: the adjustment keeps a margin where the plain formula gives 0', () => {
+    // Plain: p = 1, d = 0: variance 1 + 0 − 1 = 0 → ±0, which would claim certainty from five people.
+    // Adjusted: p' = 5.75 / 8 = .71875, d' = .75 / 8 = .09375; variance .8125 − .625² = .421875;
+    //   sqrt(.421875 / 8) = .22964; × 1.96 = ±45.0.
+    const m = npsMarginOfError({ promoters: 5, passives: 0, detractors: 0 })!;
+    expect(m.margin).toBe(0);
+    expect(m.adjustedMargin).toBeCloseTo(45.01, 2);
+  });
+
+  it('nobody answered: no margin', () => {
+    expect(npsMarginOfError({ promoters: 0, passives: 0, detractors: 0 })).toBeNull();
+  });
+
+  describe('the whole contact list was asked (finite-population correction)', () => {
+    // 10 answers: 5 promoters, 3 passives, 2 detractors (NPS 30).
+    // Plain: variance .61; sqrt(.61 / 10) = .24698; × 1.96 = ±48.41.
+    // Adjusted: p' = 5.75 / 13 = .44231, d' = 2.75 / 13 = .21154; variance .65385 − .23077² = .60059;
+    //   sqrt(.60059 / 13) = .21494; × 1.96 = ±42.13.
+    const ten = { promoters: 5, passives: 3, detractors: 2 };
+
+    it('everyone on a list of 10 answered: the score is exact, margin 0', () => {
+      // sqrt((10 − 10) / (10 − 1)) = 0.
+      expect(npsMarginOfError(ten, { population: 10 })).toEqual({ margin: 0, adjustedMargin: 0 });
+    });
+
+    it('10 of a list of 20 answered: the margin shrinks by sqrt(10 / 19) = .7255', () => {
+      // 48.41 × .7255 = 35.12; 42.13 × .7255 = 30.56.
+      expect(npsMarginOfError(ten)!.margin).toBeCloseTo(48.41, 2);
+      const m = npsMarginOfError(ten, { population: 20 })!;
+      expect(m.margin).toBeCloseTo(35.12, 2);
+      expect(m.adjustedMargin).toBeCloseTo(30.56, 2);
+    });
+
+    it('a list smaller than the answers is a mistake in the data', () => {
+      expect(() => npsMarginOfError(ten, { population: 9 })).toThrow(RangeError);
+    });
+  });
+
+  it('a report row: the summary with the adjusted margin', () => {
+    expect(estimateNps(issueExample)).toEqual({
+      responses: 40,
+      ...issueExample,
+      nps: 30,
+      marginOfError: expect.closeTo(23.31, 2),
+    });
+    expect(estimateNps([])).toMatchObject({ nps: null, marginOfError: null });
+  });
+});
+
+describe('is a change between two periods real?', () => {
+  const estimate = (counts: { promoters: number; passives: number; detractors: number }) => {
+    const e = estimateNps(counts);
+    return { nps: e.nps, margin: e.marginOfError };
+  };
+
+  it('30 → 5 with 40 answers each is within the noise', () => {
+    // Before: the issue's example, NPS 30 ± 23.31 (adjusted).
+    // After: 14 promoters, 14 passives, 12 detractors → NPS 5. Adjusted: p' = 14.75 / 43 = .34302,
+    //   d' = 12.75 / 43 = .29651; variance .63953 − .04651² = .63737; sqrt(.63737 / 43) = .12175; × 1.96 = ±23.86.
+    // Combined: sqrt(23.31² + 23.86²) = sqrt(543.3 + 569.4) = 33.36 > |−25|: not significant.
+    const result = compareNps(estimate(issueExample), estimate({ promoters: 14, passives: 14, detractors: 12 }));
+    expect(result.change).toBe(-25);
+    expect(result.combinedMargin).toBeCloseTo(33.36, 2);
+    expect(result.significant).toBe(false);
+  });
+
+  it('30 → −35 with 40 answers each is a real fall', () => {
+    // After: 6 promoters, 14 passives, 20 detractors → NPS −35. Adjusted: p' = 6.75 / 43 = .15698,
+    //   d' = 20.75 / 43 = .48256; variance .63953 − .32558² = .53353; sqrt(.53353 / 43) = .11139; × 1.96 = ±21.83.
+    // Combined: sqrt(23.31² + 21.83²) = sqrt(543.3 + 476.6) = 31.94 < |−65|: significant.
+    const result = compareNps(estimate(issueExample), estimate({ promoters: 6, passives: 14, detractors: 20 }));
+    expect(result.change).toBe(-65);
+    expect(result.combinedMargin).toBeCloseTo(31.94, 2);
+    expect(result.significant).toBe(true);
+  });
+
+  it('a change must exceed the combined margin, not merely reach it', () => {
+    // sqrt(3² + 4²) = 5.
+    expect(compareNps({ nps: 0, margin: 3 }, { nps: 5, margin: 4 })).toEqual({ change: 5, combinedMargin: 5, significant: false });
+    expect(compareNps({ nps: 0, margin: 3 }, { nps: 5.01, margin: 4 }).significant).toBe(true);
+    // Rises count too; the sign says which way.
+    expect(compareNps({ nps: 10, margin: 3 }, { nps: -10, margin: 4 })).toMatchObject({ change: -20, significant: true });
+  });
+
+  it('a period with no answers cannot be compared', () => {
+    expect(compareNps({ nps: null, margin: null }, { nps: 30, margin: 20 })).toEqual({
+      change: null,
+      combinedMargin: null,
+      significant: false,
+    });
+  });
+});
