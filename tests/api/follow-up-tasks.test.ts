@@ -169,3 +169,71 @@ describe('working on tasks', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('emails around tasks', () => {
+  async function messagesTo(address: string) {
+    const { messages } = await import('../../src/server/db/schema/index.js');
+    const { eq } = await import('drizzle-orm');
+    return ctx.database.db.select().from(messages).where(eq(messages.toAddress, address.toLowerCase()));
+  }
+
+  it('the assignee is emailed when a rule creates their task (once, even when the answer is revised)', async () => {
+    const manager = await ctx.signIn('account_manager');
+    const { answer } = await invited(manager);
+    await answer({ nps: 2, reason: 'Nobody answers the phone' });
+    await answer({ reason: 'Nobody answers the phone, ever' });
+    await ctx.runJobs();
+    const mails = (await messagesTo(manager.user.email)).filter((m) => m.kind === 'notification');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]).toMatchObject({ status: 'sent', purpose: 'task_assigned' });
+    expect(mails[0]!.subject).toMatch(/^New high-priority follow-up at /);
+    expect(mails[0]!.text).toContain('Nobody answers the phone');
+  });
+
+  it('closing with "tell the customer" emails them, in Spanish, their own words and what we did, from the owner', async () => {
+    const manager = await ctx.signIn('account_manager');
+    const { accountId, contactId, answer } = await invited(manager, 'nps', 'Lucía');
+    const contact = (await manager.get(`/api/contacts/${contactId}`)).body;
+    await manager.patch(`/api/contacts/${contactId}`, { language: 'es' });
+    await answer({ nps: 3, reason: 'Las facturas llegan tarde' });
+    const [task] = await tasksOf(manager, accountId);
+    const closed = await manager.post(`/api/tasks/${task.id}/close`, { resolution: 'Hemos cambiado el proceso de facturación.', notifyContact: true });
+    expect(closed.status).toBe(200);
+    expect(closed.body.customerNotified).toBe('queued');
+    await ctx.runJobs();
+    const [mail] = (await messagesTo(contact.email)).filter((m) => m.purpose === 'loop_closed');
+    expect(mail).toMatchObject({ status: 'sent', replyTo: manager.user.email });
+    expect(mail!.subject).toContain('Lo que hicimos con su opinión');
+    expect(mail!.text).toContain('> Las facturas llegan tarde');
+    expect(mail!.text).toContain('Hemos cambiado el proceso de facturación.');
+    // Closing again sends nothing more.
+    await manager.post(`/api/tasks/${task.id}/close`, { resolution: 'again', notifyContact: true });
+    await ctx.runJobs();
+    expect((await messagesTo(contact.email)).filter((m) => m.purpose === 'loop_closed')).toHaveLength(1);
+  });
+
+  it('never emails a contact who unsubscribed', async () => {
+    const manager = await ctx.signIn('account_manager');
+    const { accountId, contactId, answer } = await invited(manager);
+    await answer({ nps: 1 });
+    await manager.patch(`/api/contacts/${contactId}`, { unsubscribed: true });
+    const [task] = await tasksOf(manager, accountId);
+    const closed = await manager.post(`/api/tasks/${task.id}/close`, { resolution: 'Fixed', notifyContact: true });
+    expect(closed.body).toMatchObject({ status: 'done', customerNotified: 'contact_unsubscribed' });
+  });
+
+  it('an overdue high-priority task escalates to every executive, once', async () => {
+    const executive = await ctx.createUser('executive');
+    const manager = await ctx.signIn('account_manager');
+    const { accountId, answer } = await invited(manager);
+    await answer({ nps: 0 });
+    const [task] = await tasksOf(manager, accountId);
+    ctx.clock.advance(5 * 86_400_000);
+    await schedulerTick(ctx.deps);
+    await schedulerTick(ctx.deps);
+    await ctx.runJobs();
+    const mails = (await messagesTo(executive.email)).filter((m) => m.taskId === task.id);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toMatch(/^Overdue high-priority follow-up/);
+  });
+});

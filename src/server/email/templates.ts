@@ -99,7 +99,7 @@ const colors = {
 } as const;
 const font = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
-function paragraph(html: string, opts: { size?: number; color?: string; bold?: boolean; padding?: string } = {}): string {
+export function paragraph(html: string, opts: { size?: number; color?: string; bold?: boolean; padding?: string } = {}): string {
   const style = [
     `padding:${opts.padding ?? '0 32px 16px 32px'}`,
     `font-family:${font}`,
@@ -112,7 +112,7 @@ function paragraph(html: string, opts: { size?: number; color?: string; bold?: b
   return `<tr><td bgcolor="${colors.card}" style="${style};">${html}</td></tr>`;
 }
 
-function link(url: string, label: string, color: string = colors.link): string {
+export function link(url: string, label: string, color: string = colors.link): string {
   return `<a href="${escapeHtml(url)}" style="color:${color};text-decoration:underline;word-break:break-word;overflow-wrap:anywhere;">${label}</a>`;
 }
 
@@ -164,7 +164,7 @@ function npsScale(lang: string, surveyUrl: string): string {
   );
 }
 
-function button(url: string, label: string): string {
+export function button(url: string, label: string): string {
   return (
     `<tr><td align="center" bgcolor="${colors.card}" style="padding:8px 32px 24px 32px;background-color:${colors.card};">` +
     `<table role="presentation" cellpadding="0" cellspacing="0" border="0" align="center"><tr>` +
@@ -179,7 +179,7 @@ function htmlLang(lang: string): string {
   return /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(lang) ? lang : uiLanguage(lang);
 }
 
-function layout(opts: { lang: string; title: string; preheader: string; rows: string; footer: string }): string {
+export function layout(opts: { lang: string; title: string; preheader: string; rows: string; footer: string }): string {
   // Filler after the preheader stops clients from appending body text to the inbox preview.
   const filler = '&#847;&zwnj;&nbsp;'.repeat(40);
   return [

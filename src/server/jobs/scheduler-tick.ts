@@ -8,6 +8,7 @@ import { nextWaveDate, reminderDue } from '../domain/eligibility.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { createWave } from '../services/campaign-waves.js';
 import { evaluateFollowUps, responsesAwaitingFollowUp } from '../services/follow-up.js';
+import { escalateOverdueTasks } from '../services/task-notifications.js';
 import { DISPATCH_CAMPAIGN } from './dispatch-campaign.js';
 import { SEND_EMAILS } from './send-emails.js';
 
@@ -24,6 +25,7 @@ export async function schedulerTick(deps: AppDeps): Promise<void> {
   await queueReminders(deps);
   await requeueStaleBatches(deps);
   await followUpResponses(deps);
+  await escalateOverdueTasks(deps);
 }
 
 /** Completed responses the request path could not evaluate, and partial ones idle for a day. */

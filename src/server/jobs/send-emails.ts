@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AppDeps } from '../http/context.js';
-import { cancelMessages, loadQueuedBatch, markAttempted, recordSent, type SentRecord } from '../db/queries/messages.js';
+import { cancelMessages, loadQueuedBatch, loadQueuedNotifications, markAttempted, recordSent, type SentRecord } from '../db/queries/messages.js';
+import { messages } from '../db/schema/index.js';
+import { eq, and } from 'drizzle-orm';
 import { emailHeaders, renderSurveyInvitation } from '../email/templates.js';
 import type { OutgoingEmail } from '../email/transport.js';
 import { localize } from '../../shared/i18n.js';
@@ -69,6 +71,8 @@ export function idempotencyKey(batchKey: string, messageIds: string[]): string {
 export async function sendEmails(deps: AppDeps, data: SendEmailsData): Promise<void> {
   const { db, clock, transport } = deps;
   const now = clock.now();
+  const notifications = await loadQueuedNotifications(db, data.batchKey);
+  if (notifications.length) return sendNotifications(deps, data.batchKey, notifications);
   let rows = await loadQueuedBatch(db, data.batchKey);
   if (!rows.length) return;
 
@@ -106,4 +110,35 @@ export async function sendEmails(deps: AppDeps, data: SendEmailsData): Promise<v
     } else failed.push({ messageId: result.messageId, error: result.error });
   }
   await recordSent(db, transport.name, sent, failed, clock.now());
+}
+
+/** Notifications were rendered when queued: they go out exactly as stored, under the same idempotency rules. */
+async function sendNotifications(deps: AppDeps, batchKey: string, rows: Awaited<ReturnType<typeof loadQueuedNotifications>>) {
+  const { db, clock, transport, config } = deps;
+  const emails: OutgoingEmail[] = rows.map((m) => ({
+    messageId: m.id,
+    to: m.toAddress,
+    from: config.email.from,
+    ...(m.replyTo ? { replyTo: m.replyTo } : {}),
+    subject: m.subject ?? '',
+    html: m.html ?? '',
+    text: m.text ?? '',
+    headers: m.headers ?? {},
+  }));
+  const ids = emails.map((e) => e.messageId);
+  await markAttempted(db, ids, clock.now());
+  const results = await transport.sendBatch(emails, idempotencyKey(batchKey, ids));
+  const now = clock.now();
+  await db.transaction(async (tx) => {
+    for (const result of results) {
+      await tx
+        .update(messages)
+        .set(
+          result.ok
+            ? { status: 'sent', transport: transport.name, providerId: result.providerId, sentAt: now, updatedAt: now }
+            : { status: 'failed', transport: transport.name, error: result.error.slice(0, 1000), updatedAt: now },
+        )
+        .where(and(eq(messages.id, result.messageId), eq(messages.status, 'queued')));
+    }
+  });
 }

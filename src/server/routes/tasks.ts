@@ -12,7 +12,8 @@ import { firstAction, getTaskWithOwner, listComments, listTasks, type TaskRow } 
 import { taskComments, tasks } from '../db/schema/index.js';
 import { getContactWithOwner } from '../db/queries/contacts.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
-import { CloseTask, CreateComment, CreateTask, Task, TaskComment, TaskListQuery, UpdateTask } from '../../shared/schemas/task.js';
+import { CloseTask, CreateComment, CreateTask, CustomerNotice, Task, TaskComment, TaskListQuery, UpdateTask } from '../../shared/schemas/task.js';
+import { dispatch, queueLoopClosedEmail } from '../services/task-notifications.js';
 
 function toTask(row: TaskRow & { accountName: string }, now: Date): Task {
   return {
@@ -167,7 +168,13 @@ export const taskRoutes = new Hono<AppEnv>()
   )
   .post(
     '/:id/close',
-    describe({ summary: 'Close a task with a resolution (done), or dismiss it. Closing twice is harmless.', tags: ['Tasks'], responses: { 200: Task } }),
+    describe({
+      summary:
+        'Close a task with a resolution (done), or dismiss it. notifyContact emails the customer what they told us and ' +
+        'what we did, in their language, from the account owner. Closing twice is harmless.',
+      tags: ['Tasks'],
+      responses: { 200: Task.extend({ customerNotified: CustomerNotice }) },
+    }),
     valid('param', IdParams),
     valid('json', CloseTask),
     async (c) => {
@@ -175,12 +182,19 @@ export const taskRoutes = new Hono<AppEnv>()
       const task = await loadTaskFor(c, c.req.valid('param').id, 'edit');
       const body = c.req.valid('json');
       const now = clock.now();
-      if (task.status === 'done' || task.status === 'dismissed') return c.json(toTask(task, now));
-      const [row] = await db
-        .update(tasks)
-        .set({ status: body.dismiss ? 'dismissed' : 'done', resolution: body.resolution, closedAt: now, firstActionAt: firstAction(now), updatedAt: now })
-        .where(eq(tasks.id, task.id))
-        .returning();
-      return c.json(toTask({ ...row!, accountName: task.accountName }, now));
+      if (task.status === 'done' || task.status === 'dismissed') return c.json({ ...toTask(task, now), customerNotified: 'not_requested' as const });
+      // Closing and queuing the customer's email commit together: a 2xx means both are recorded.
+      const { row, notice, batchKey } = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(tasks)
+          .set({ status: body.dismiss ? 'dismissed' : 'done', resolution: body.resolution, closedAt: now, firstActionAt: firstAction(now), updatedAt: now })
+          .where(eq(tasks.id, task.id))
+          .returning();
+        if (!body.notifyContact) return { row: row!, notice: 'not_requested' as const, batchKey: null };
+        const queued = await queueLoopClosedEmail(c.var.deps, tx, task.id, body.resolution);
+        return { row: row!, ...queued };
+      });
+      await dispatch(c.var.deps, [batchKey]);
+      return c.json({ ...toTask({ ...row, accountName: task.accountName }, now), customerNotified: notice });
     },
   );

@@ -4,6 +4,7 @@ import type { Db } from '../db/client.js';
 import { accounts, contacts, followUpRules, responses, surveyVersions, tasks, users } from '../db/schema/index.js';
 import { matchRules } from '../domain/follow-up-rules.js';
 import { addBusinessDays } from '../domain/business-days.js';
+import { dispatch, queueTaskAssignedEmail } from './task-notifications.js';
 
 const REVISED = 'The customer changed their answer; this follow-up no longer applies.';
 
@@ -34,10 +35,12 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
   const rules = await db.select().from(followUpRules).where(eq(followUpRules.enabled, true));
   const matches = matchRules(rules, found.response.answers, found.definition, { contactName: found.contactName });
 
-  await db.transaction(async (tx) => {
+  const created: string[] = [];
+  const batchKeys = await db.transaction(async (tx) => {
+    const keys: (string | null)[] = [];
     for (const { rule, title, description } of matches) {
       const assigneeId = rule.assignee === 'counterpart' && found.counterpartId && found.counterpartActive ? found.counterpartId : found.ownerId;
-      await tx
+      const [saved] = await tx
         .insert(tasks)
         .values({
           accountId: found.response.accountId,
@@ -63,7 +66,12 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
             status: sql`case when ${tasks.status} = 'dismissed' and ${tasks.resolution} = ${REVISED} then 'open'::task_status else ${tasks.status} end`,
             resolution: sql`case when ${tasks.resolution} = ${REVISED} then null else ${tasks.resolution} end`,
           },
-        });
+        })
+        .returning({ id: tasks.id, inserted: sql<boolean>`(xmax = 0)` });
+      if (saved && saved.inserted) {
+        created.push(saved.id);
+        keys.push(await queueTaskAssignedEmail(deps, tx, saved.id));
+      }
     }
     const matched = matches.map((m) => m.rule.id);
     await tx
@@ -78,7 +86,9 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
         ),
       );
     await tx.update(responses).set({ rulesEvaluatedAt: now }).where(eq(responses.id, responseId));
+    return keys;
   });
+  await dispatch(deps, batchKeys);
   return matches.length;
 }
 

@@ -94,4 +94,8 @@ export const CloseTask = z.strictObject({
   resolution: z.string().trim().min(1, { message: 'say what was done' }).max(10_000),
   /** Dismiss instead of done: the task needed no action. */
   dismiss: z.boolean().default(false),
+  /** Email the contact, in their language, what they told us and what we did. */
+  notifyContact: z.boolean().default(false),
 });
+
+export const CustomerNotice = z.enum(['queued', 'already_queued', 'not_requested', 'no_contact', 'contact_unsubscribed', 'contact_bounced']);

@@ -213,3 +213,49 @@ export async function messageAccountOwner(db: Db, messageId: string): Promise<st
     .where(eq(messages.id, messageId));
   return row?.ownerId ?? null;
 }
+
+export interface NewNotification {
+  to: string;
+  replyTo: string | null;
+  subject: string;
+  html: string;
+  text: string;
+  taskId: string;
+  /** What the email is for; with the task id, unique. Escalations carry the executive: `task_escalated:<id>`. */
+  purpose: 'loop_closed' | 'task_assigned' | `task_escalated:${string}`;
+}
+
+/**
+ * Queues a notification email about a task, rendered now and stored; (task, purpose) is unique, so asking
+ * twice queues it once. Returns the batch key to hand to the sender, or null when it was already queued.
+ */
+export async function queueNotification(db: Db, n: NewNotification, now: Date): Promise<string | null> {
+  const batchKey = randomUUID();
+  const [row] = await db
+    .insert(messages)
+    .values({
+      kind: 'notification',
+      toAddress: n.to,
+      replyTo: n.replyTo,
+      subject: n.subject,
+      html: n.html,
+      text: n.text,
+      taskId: n.taskId,
+      purpose: n.purpose,
+      batchKey,
+      status: 'queued',
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing()
+    .returning({ id: messages.id });
+  return row ? batchKey : null;
+}
+
+/** Queued notifications of a batch: sent exactly as stored. */
+export async function loadQueuedNotifications(db: Db, batchKey: string) {
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.batchKey, batchKey), eq(messages.status, 'queued'), eq(messages.kind, 'notification')));
+}

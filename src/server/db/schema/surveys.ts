@@ -195,6 +195,12 @@ export const messages = pgTable(
     /** The send batch this message belongs to; the provider idempotency key is derived from it. */
     batchKey: text('batch_key'),
     toAddress: text('to_address').notNull(),
+    /** Notifications (not survey invitations) are rendered when queued and sent as stored. */
+    replyTo: text('reply_to'),
+    headers: jsonb('headers').$type<Record<string, string>>(),
+    /** For notifications about a task: which task and why, at most once each. */
+    taskId: uuid('task_id'),
+    purpose: text('purpose'),
     subject: text('subject'),
     html: text('html'),
     text: text('text'),
@@ -214,6 +220,9 @@ export const messages = pgTable(
     index('messages_campaign_idx').on(t.campaignId),
     uniqueIndex('messages_provider_id_idx').on(t.providerId).where(sql`${t.providerId} is not null`),
     index('messages_created_idx').on(t.createdAt),
+    uniqueIndex('messages_task_purpose_idx')
+      .on(t.taskId, t.purpose)
+      .where(sql`${t.taskId} is not null`),
   ],
 );
 
