@@ -19,6 +19,7 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { responseRoutes } from './routes/responses.js';
 import { taskRoutes } from './routes/tasks.js';
 import { followUpRuleRoutes } from './routes/follow-up-rules.js';
+import { reportRoutes } from './routes/reports.js';
 import { surveyPageRoutes } from './routes/survey-pages.js';
 import { sessionPageRoutes } from './routes/session-pages.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
@@ -39,7 +40,8 @@ function buildApi() {
     .route('/messages', messageRoutes)
     .route('/responses', responseRoutes)
     .route('/tasks', taskRoutes)
-    .route('/follow-up-rules', followUpRuleRoutes);
+    .route('/follow-up-rules', followUpRuleRoutes)
+    .route('/reports', reportRoutes);
 }
 
 /** Builds the whole application from its dependencies; tests build it the same way. */
