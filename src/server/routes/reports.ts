@@ -1,8 +1,10 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
+import { loopReportRoutes } from './reports/loop.js';
 
 /**
  * Reports, one sub-app per report (each in routes/reports/). Every report answers JSON, or CSV with
  * `format=csv`; managers get their own accounts only.
  */
 export const reportRoutes = new Hono<AppEnv>();
+reportRoutes.route('/', loopReportRoutes);
