@@ -7,6 +7,7 @@ import { createLogger } from './http/logger.js';
 import { PgBossQueue } from './jobs/queue.js';
 import { formatDemoLogins, seedDemo, seedDemoCampaign } from './seed/demo.js';
 import { schedulerTick } from './jobs/scheduler-tick.js';
+import { seedDemoHistory } from './seed/demo-history.js';
 import { demoUsers, DEMO_PASSWORD } from './seed/demo-data.js';
 
 const config = loadConfig();
@@ -23,6 +24,8 @@ if (config.demo && emptyAtStart && !admin) {
   // Only into an empty database: re-seeding later could bring back a demo admin someone removed.
   console.log('Empty database: loading demo data (set KEYPULSE_DEMO=0 to skip)…');
   await seedDemo(deps.db, deps.clock, console.log);
+  const history = await seedDemoHistory(deps.db, deps.links, deps.clock);
+  if (history) console.log(`Demo history: ${history} answers over five quarterly NPS waves.`);
   if (await seedDemoCampaign(deps.db, deps.links, deps.clock)) {
     console.log('Demo campaign created: its survey emails appear in the email log at /outbox within seconds.');
   }

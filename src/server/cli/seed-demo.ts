@@ -4,6 +4,7 @@ import { systemClock } from '../http/context.js';
 import { formatDemoLogins, seedDemo, seedDemoCampaign } from '../seed/demo.js';
 import { ensureBuiltInSurveys } from '../db/queries/surveys.js';
 import { createLinkTokens, loadLinkSecret } from '../auth/link-tokens.js';
+import { seedDemoHistory } from '../seed/demo-history.js';
 
 const config = loadConfig();
 const database = await openMigratedDatabase(config);
@@ -11,6 +12,8 @@ try {
   const logins = await seedDemo(database.db, systemClock, console.log);
   await ensureBuiltInSurveys(database.db, systemClock.now());
   const links = createLinkTokens(await loadLinkSecret(database.db, config.secret));
+  const history = await seedDemoHistory(database.db, links, systemClock);
+  if (history) console.log(`Demo history: ${history} answers over five quarterly NPS waves.`);
   if (await seedDemoCampaign(database.db, links, systemClock)) {
     console.log('Demo campaign created: the server sends its emails to the email log (/outbox) when it runs.');
   }

@@ -66,18 +66,18 @@ export function matchRules<R extends RuleLike>(
   rules: R[],
   answers: Answers,
   definition: SurveyDefinition,
-  context: { contactName: string },
+  context: { contactName: string; companyName: string },
 ): RuleMatch<R>[] {
   const texts = definition.questions
     .filter((q) => q.kind === 'text' && present(answers[q.key]))
-    .map((q) => `${localize(q.text, 'en')}\n“${answerText(answers[q.key])}”`);
+    .map((q) => `${localize(q.text, 'en', { company: context.companyName })}\n“${answerText(answers[q.key])}”`);
   return rules
     .filter((rule) => rule.enabled && conditionHolds(rule.condition, answers[rule.questionKey]))
     .map((rule) => {
       const question = definition.questions.find((q) => q.key === rule.questionKey);
       const answer = answerText(answers[rule.questionKey]);
       const fill = (text: string) => text.replace(/\{contact\}/g, context.contactName).replace(/\{answer\}/g, answer);
-      const lead = question ? `${localize(question.text, 'en', { company: 'us' })}\nAnswer: “${answer}”` : `Answer: “${answer}”`;
+      const lead = question ? `${localize(question.text, 'en', { company: context.companyName })}\nAnswer: “${answer}”` : `Answer: “${answer}”`;
       return { rule, title: fill(rule.title).slice(0, 200), description: [lead, ...texts.filter((t) => !t.startsWith(lead))].join('\n\n') };
     });
 }

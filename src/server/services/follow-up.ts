@@ -33,7 +33,7 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
     .where(eq(responses.id, responseId));
   if (!found) return 0;
   const rules = await db.select().from(followUpRules).where(eq(followUpRules.enabled, true));
-  const matches = matchRules(rules, found.response.answers, found.definition, { contactName: found.contactName });
+  const matches = matchRules(rules, found.response.answers, found.definition, { contactName: found.contactName, companyName: config.companyName });
 
   const created: string[] = [];
   const batchKeys = await db.transaction(async (tx) => {
