@@ -73,7 +73,10 @@ export function parseCsv(text: string): CsvRecord[] {
 
 function escapeCsvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = value instanceof Date ? value.toISOString() : String(value);
+  let text = value instanceof Date ? value.toISOString() : String(value);
+  // A customer's answer like "=HYPERLINK(…)" must stay text when the file is opened in a spreadsheet
+  // (CSV injection): text cells starting with a formula character get a leading apostrophe. Numbers stay numbers.
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

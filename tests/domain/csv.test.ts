@@ -130,3 +130,13 @@ describe('toCsv', () => {
     ]);
   });
 });
+
+describe('CSV injection', () => {
+  it('text that would run as a spreadsheet formula stays text; numbers stay numbers', () => {
+    const csv = toCsv(['answer', 'score'], [['=HYPERLINK("http://evil")', -5], ['@SUM(A1)', 3], ['fine', 0]]);
+    const rows = parseCsv(csv).map((r) => r.fields);
+    expect(rows[1]).toEqual([`'=HYPERLINK("http://evil")`, '-5']);
+    expect(rows[2]).toEqual([`'@SUM(A1)`, '3']);
+    expect(rows[3]).toEqual(['fine', '0']);
+  });
+});
