@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   RESEND_WEBHOOK_SECRET: z.string().optional(),
   KEYPULSE_RESEND_RPS: z.coerce.number().positive().default(2),
   KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS: z.coerce.number().int().min(0).default(30),
+  KEYPULSE_RENEWAL_AUDIT_DAYS: z.coerce.number().int().min(0).max(3650).default(120),
   KEYPULSE_SECRET: z.string().min(32).optional(),
   KEYPULSE_WORKERS: flag.optional(),
   KEYPULSE_TIMEZONE: z
@@ -79,6 +80,8 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
       requestsPerSecond: env.KEYPULSE_RESEND_RPS,
     },
     minDaysBetweenSurveys: env.KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS,
+    /** Days before a key account's renewal date the scheduler launches its audit campaign; 0 turns it off. */
+    renewalAuditDays: env.KEYPULSE_RENEWAL_AUDIT_DAYS,
     /** Signs survey and unsubscribe links; generated and kept in the database when not given. */
     secret: env.KEYPULSE_SECRET ?? null,
     /** Run the queue workers inside the web process (the default) or only in `npm run worker`. */

@@ -11,3 +11,5 @@ export * from './schemas/campaign.js';
 export * from './schemas/message.js';
 export * from './schemas/response.js';
 export * from './schemas/task.js';
+export * from './schemas/report.js';
+export * from './schemas/risk-report.js';

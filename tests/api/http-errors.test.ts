@@ -337,8 +337,8 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes every request body, including the CSV upload', () => {
-    // Logout and cancel take no body; the webhook's body is Resend's, verified raw.
-    const bodyless = new Set(['post /api/auth/logout', 'post /api/campaigns/{id}/cancel', 'post /webhooks/resend']);
+    // Logout, cancel and "send the risk report now" take no body; the webhook's body is Resend's, verified raw.
+    const bodyless = new Set(['post /api/auth/logout', 'post /api/campaigns/{id}/cancel', 'post /api/reports/risk/send', 'post /webhooks/resend']);
     for (const { method, path, op } of operations()) {
       if (!['post', 'put', 'patch'].includes(method) || bodyless.has(`${method} ${path}`)) continue;
       expect(op.requestBody?.content, `${method} ${path} has no request body`).toBeTypeOf('object');
@@ -363,8 +363,9 @@ describe('the OpenAPI document', () => {
   it('describes query parameters: every list pages, and filters list their allowed values', () => {
     const lists = operations().filter(({ method, op }) => method === 'get' && op.responses['200']?.content?.['application/json']?.schema?.properties?.data?.type === 'array');
     expect(lists.map((l) => l.path)).toEqual(expect.arrayContaining(['/api/accounts', '/api/users', '/api/accounts/{id}/contacts']));
-    // API keys and surveys are short lists answered whole.
-    for (const { path, op } of lists.filter((l) => l.path !== '/api/api-keys' && l.path !== '/api/surveys')) {
+    // API keys, surveys and follow-up rules are short lists answered whole.
+    const whole = new Set(['/api/api-keys', '/api/surveys', '/api/follow-up-rules']);
+    for (const { path, op } of lists.filter((l) => !whole.has(l.path))) {
       const query = (op.parameters ?? []).filter((p: { in: string }) => p.in === 'query');
       const byName = Object.fromEntries(query.map((p: { name: string }) => [p.name, p]));
       expect(byName.page, path).toMatchObject({ required: false, schema: { type: 'integer', minimum: 1 } });

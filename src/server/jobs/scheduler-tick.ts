@@ -9,6 +9,8 @@ import { surveyLanguages } from '../domain/survey-templates.js';
 import { createWave } from '../services/campaign-waves.js';
 import { evaluateFollowUps, responsesAwaitingFollowUp } from '../services/follow-up.js';
 import { escalateOverdueTasks } from '../services/task-notifications.js';
+import { sendWeeklyRiskReport } from '../services/risk-report-emails.js';
+import { scheduleRenewalAudits } from '../services/renewal-audits.js';
 import { DISPATCH_CAMPAIGN } from './dispatch-campaign.js';
 import { SEND_EMAILS } from './send-emails.js';
 
@@ -16,8 +18,9 @@ export const SCHEDULER_TICK = 'scheduler-tick';
 const STALE_BATCH_MS = 15 * 60_000;
 
 /**
- * The periodic sweep (every minute): starts scheduled campaigns, opens repeat waves, sends reminders and
- * re-queues email batches whose job was lost. Every step is idempotent, so overlapping ticks are harmless.
+ * The periodic sweep (every minute): starts scheduled campaigns, opens repeat waves, sends reminders,
+ * re-queues email batches whose job was lost, follows up answers, escalates overdue tasks, launches pre-renewal
+ * audits and sends the Monday Morning Report. Every step is idempotent, so overlapping ticks are harmless.
  */
 export async function schedulerTick(deps: AppDeps): Promise<void> {
   await startDueCampaigns(deps);
@@ -26,6 +29,8 @@ export async function schedulerTick(deps: AppDeps): Promise<void> {
   await requeueStaleBatches(deps);
   await followUpResponses(deps);
   await escalateOverdueTasks(deps);
+  await scheduleRenewalAudits(deps);
+  await sendWeeklyRiskReport(deps);
 }
 
 /** Completed responses the request path could not evaluate, and partial ones idle for a day. */

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { loopReportRoutes } from './reports/loop.js';
+import { npsReportRoutes } from './reports/nps.js';
+import { auditReportRoutes } from './reports/audit.js';
+import { riskReportRoutes } from './reports/risk.js';
 
 /**
  * Reports, one sub-app per report (each in routes/reports/). Every report answers JSON, or CSV with
@@ -8,3 +11,6 @@ import { loopReportRoutes } from './reports/loop.js';
  */
 export const reportRoutes = new Hono<AppEnv>();
 reportRoutes.route('/', loopReportRoutes);
+reportRoutes.route('/', npsReportRoutes);
+reportRoutes.route('/', auditReportRoutes);
+reportRoutes.route('/', riskReportRoutes);

@@ -8,6 +8,10 @@ import { getResponseWithOwner, listResponses, type ResponseRow } from '../db/que
 import { npsCategory } from '../../shared/answers.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import { ResponseListQuery, SurveyResponse } from '../../shared/schemas/response.js';
+import { ResponseExportQuery } from '../../shared/schemas/report.js';
+import { toCsv } from '../../shared/csv.js';
+import type { AnswerValue } from '../../shared/schemas/survey.js';
+import { exportResponses, type ExportedResponse } from '../db/queries/response-export.js';
 
 function toResponse(row: ResponseRow & { accountName: string; contactName: string }): SurveyResponse {
   return {
@@ -30,6 +34,55 @@ function toResponse(row: ResponseRow & { accountName: string; contactName: strin
   };
 }
 
+const exportHeader = [
+  'responseId',
+  'submittedAt',
+  'account',
+  'contact',
+  'contactEmail',
+  'survey',
+  'surveyVersion',
+  'questionKey',
+  'question',
+  'value',
+  'category',
+] as const;
+
+/** An answer as one spreadsheet cell: choices joined with '; ' (an "other" text last), yes/no as words. */
+function cellOf(value: AnswerValue): string | number {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'object') return [...value.selected, ...(value.other ? [value.other] : [])].join('; ');
+  return value;
+}
+
+/** One row per answer, in the order the survey asks its questions; submitted = completed, else last saved. */
+function exportRows(response: ExportedResponse, companyName: string): unknown[][] {
+  const questions = response.definition.questions;
+  const order = new Map(questions.map((q, i) => [q.key, i]));
+  const keys = Object.keys(response.answers).sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity));
+  const rows: unknown[][] = [];
+  for (const key of keys) {
+    const value = response.answers[key];
+    if (value === null || value === undefined) continue;
+    const question = questions[order.get(key) ?? -1];
+    const isNps = question?.kind === 'nps' && typeof value === 'number';
+    rows.push([
+      response.id,
+      response.completedAt ?? response.updatedAt,
+      response.accountName,
+      response.contactName,
+      response.contactEmail,
+      response.surveyName,
+      response.surveyVersion,
+      key,
+      question?.text.en?.replaceAll('{company}', companyName) ?? '',
+      cellOf(value),
+      isNps ? npsCategory(value) : '',
+    ]);
+  }
+  return rows;
+}
+
 export const responseRoutes = new Hono<AppEnv>()
   .get(
     '/',
@@ -43,6 +96,52 @@ export const responseRoutes = new Hono<AppEnv>()
       const { user } = requireAuth(c);
       const page = await listResponses(c.var.deps.db, c.req.valid('query'), accountOwnerScope(user));
       return c.json({ ...page, data: page.data.map(toResponse) });
+    },
+  )
+  // Before '/:id', which would take 'export.csv' for an id.
+  .get(
+    '/export.csv',
+    describe({
+      summary: 'Every answer as CSV, one row per answer (same filters as the list; managers: their accounts)',
+      tags: ['Responses'],
+      responses: { 200: { contentType: 'text/csv', description: 'CSV with a header row, streamed' } },
+    }),
+    valid('query', ResponseExportQuery),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const { db, config, logger, clock } = c.var.deps;
+      const batches = exportResponses(db, c.req.valid('query'), accountOwnerScope(user));
+      const encoder = new TextEncoder();
+      const headerLine = toCsv(exportHeader, []);
+      // Pulled one page at a time as the client reads, so 100,000 answers never sit in memory together.
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(encoder.encode(headerLine));
+        },
+        async pull(controller) {
+          try {
+            for (;;) {
+              const next = await batches.next();
+              if (next.done) return controller.close();
+              const rows = next.value.flatMap((r) => exportRows(r, config.companyName));
+              if (!rows.length) continue;
+              // The header went out first; each page is the same CSV without it.
+              return controller.enqueue(encoder.encode(toCsv(exportHeader, rows).slice(headerLine.length)));
+            }
+          } catch (error) {
+            logger.error('response export failed', { requestId: c.var.requestId, error: String(error) });
+            controller.error(error);
+          }
+        },
+        async cancel() {
+          await batches.return(undefined);
+        },
+      });
+      const day = clock.now().toISOString().slice(0, 10);
+      return c.body(body, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="keypulse-responses-${day}.csv"`,
+      });
     },
   )
   .get(

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -79,9 +80,20 @@ export const campaigns = pgTable(
     wave: integer('wave').notNull().default(1),
     nextWaveAt: timestamp('next_wave_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /**
+     * Set on the audit the scheduler launches before a key account's renewal: which account and which renewal
+     * date it is for. Unique together, so overlapping sweeps create one audit per renewal, never two.
+     */
+    renewalAccountId: uuid('renewal_account_id').references(() => accounts.id),
+    renewalDate: date('renewal_date', { mode: 'string' }),
     ...timestamps,
   },
-  (t) => [index('campaigns_status_send_at_idx').on(t.status, t.sendAt)],
+  (t) => [
+    index('campaigns_status_send_at_idx').on(t.status, t.sendAt),
+    uniqueIndex('campaigns_renewal_audit_idx')
+      .on(t.renewalAccountId, t.renewalDate)
+      .where(sql`${t.renewalAccountId} is not null`),
+  ],
 );
 
 export const invitationStatusEnum = pgEnum('invitation_status', ['skipped', 'pending', 'sent', 'cancelled']);
@@ -126,6 +138,9 @@ export const invitations = pgTable(
     uniqueIndex('invitations_campaign_wave_contact_idx').on(t.campaignId, t.wave, t.contactId),
     index('invitations_contact_sent_idx').on(t.contactId, t.sentAt),
     index('invitations_campaign_status_idx').on(t.campaignId, t.status),
+    // The risk report: each account's latest wave (by send time), then that wave's counts, for all accounts at once.
+    index('invitations_account_sent_idx').on(t.accountId, t.sentAt),
+    index('invitations_account_campaign_wave_idx').on(t.accountId, t.campaignId, t.wave),
   ],
 );
 
@@ -167,6 +182,11 @@ export const responses = pgTable(
     index('responses_account_updated_idx').on(t.accountId, t.updatedAt),
     index('responses_campaign_idx').on(t.campaignId),
     index('responses_updated_idx').on(t.updatedAt),
+    // NPS trend reports: an account's answers by answer time (completion, else the last save); the expression must
+    // match the reports' `coalesce(completed_at, updated_at)` exactly. Not partial on purpose: PostgreSQL keeps
+    // statistics for the expressions of whole-table indexes only, and without them it misjudges how many rows a
+    // portfolio trend reads and sorts a million rows instead of hashing them (measured: 1 s against 0.35 s).
+    index('responses_account_answered_idx').on(t.accountId, sql`coalesce(${t.completedAt}, ${t.updatedAt})`),
   ],
 );
 
@@ -201,6 +221,11 @@ export const messages = pgTable(
     /** For notifications about a task: which task and why, at most once each. */
     taskId: uuid('task_id'),
     purpose: text('purpose'),
+    /**
+     * For scheduled reports: one email per recipient and edition (`risk:2026-W10:<userId>`), unique, so overlapping
+     * sweeps queue it once. Null for every other email.
+     */
+    reportKey: text('report_key'),
     subject: text('subject'),
     html: text('html'),
     text: text('text'),
@@ -223,6 +248,7 @@ export const messages = pgTable(
     uniqueIndex('messages_task_purpose_idx')
       .on(t.taskId, t.purpose)
       .where(sql`${t.taskId} is not null`),
+    uniqueIndex('messages_report_key_idx').on(t.reportKey).where(sql`${t.reportKey} is not null`),
   ],
 );
 

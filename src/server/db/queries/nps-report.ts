@@ -1,0 +1,109 @@
+import { and, eq, sql, type Column, type SQL } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { accounts, campaigns, invitations, responses, surveyVersions } from '../schema/index.js';
+import type { Stage } from '../../../shared/schemas/account.js';
+
+/** Which accounts a trend covers; every field given must hold (a manager's reports add their own ownerId). */
+export interface NpsScopeFilter {
+  accountId?: string;
+  ownerId?: string;
+  industry?: string;
+  stage?: Stage;
+}
+
+/**
+ * The report's periods as the instants they start at, in order, plus the end of the last one. The caller computes
+ * them with the domain's period functions in the company's time zone (local midnight, daylight saving included),
+ * so SQL never re-derives calendars: it only finds which period an instant falls in.
+ */
+export interface PeriodStarts {
+  starts: Date[];
+  end: Date;
+}
+
+/** Counts per period, by the period's position in `starts` (0-based). */
+export interface PeriodScores {
+  period: number;
+  /** How many answers gave each score 0–10 (the caller buckets them with the domain's NPS category rule). */
+  scores: Map<number, number>;
+}
+
+const rowsOf = <T>(result: unknown): T[] => (result as { rows?: T[] }).rows ?? (result as T[]);
+
+/**
+ * When an answer counts: its completion time, else its last save (a partial response counts once it has a score).
+ * Written exactly as in the index `responses_account_answered_idx`, so the planner uses the index and its statistics.
+ */
+export const npsAnsweredAt = sql`coalesce(${responses.completedAt}, ${responses.updatedAt})`;
+
+/**
+ * Rows joined to the period they fall in. `width_bucket` finds the period by binary search over the period starts
+ * (cheaper per row than converting every timestamp to local time), and joining on the period list, rather than
+ * grouping by an expression of the timestamp, lets PostgreSQL see that there are only a few groups: it then plans a
+ * parallel hash aggregate instead of sorting a million rows.
+ */
+function periodJoin(at: SQL, periods: PeriodStarts): { join: SQL; inRange: SQL } {
+  const starts = `{${periods.starts.map((d) => d.toISOString()).join(',')}}`;
+  return {
+    join: sql`join unnest(${starts}::timestamptz[]) with ordinality as p(start, idx)
+      on p.idx = width_bucket(${at}, ${starts}::timestamptz[])`,
+    inRange: sql`${at} >= ${periods.starts[0]!.toISOString()}::timestamptz and ${at} < ${periods.end.toISOString()}::timestamptz`,
+  };
+}
+
+/** Restricts rows whose account id is `accountColumn` to the scope. */
+function scopeCondition(accountColumn: Column, filter: NpsScopeFilter): SQL | undefined {
+  const conditions: SQL[] = [];
+  if (filter.accountId) conditions.push(sql`${accountColumn} = ${filter.accountId}::uuid`);
+  const onAccount: SQL[] = [];
+  if (filter.ownerId) onAccount.push(eq(accounts.ownerId, filter.ownerId));
+  if (filter.industry) onAccount.push(sql`lower(${accounts.industry}) = lower(${filter.industry})`);
+  if (filter.stage) onAccount.push(eq(accounts.stage, filter.stage));
+  if (onAccount.length) conditions.push(sql`${accountColumn} in (select ${accounts.id} from ${accounts} where ${and(...onAccount)})`);
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+/**
+ * Scored answers per period and score, counted in SQL (at most 11 rows per period reach Node, however many answers
+ * there are). Periods without answers are absent: the caller lists every period of the range.
+ */
+export async function countNpsScoresByPeriod(db: Db, filter: NpsScopeFilter, periods: PeriodStarts): Promise<PeriodScores[]> {
+  if (!periods.starts.length) return [];
+  const scope = scopeCondition(responses.accountId, filter);
+  const { join, inRange } = periodJoin(npsAnsweredAt, periods);
+  const result = await db.execute(sql`
+    select (p.idx - 1)::int as period, ${responses.npsScore} as score, count(*)::int as n
+    from ${responses}
+    ${join}
+    where ${responses.npsScore} is not null and ${inRange} ${scope ? sql`and ${scope}` : sql``}
+    group by 1, 2`);
+  const byPeriod = new Map<number, Map<number, number>>();
+  for (const row of rowsOf<{ period: number; score: number; n: number }>(result)) {
+    const scores = byPeriod.get(Number(row.period)) ?? new Map<number, number>();
+    scores.set(Number(row.score), Number(row.n));
+    byPeriod.set(Number(row.period), scores);
+  }
+  return [...byPeriod].map(([period, scores]) => ({ period, scores }));
+}
+
+/**
+ * Invitations sent per period (by `sent_at`), counting only campaigns whose survey version asks the NPS question:
+ * an invitation to a survey without one can never produce a score. Keyed by the period's position.
+ */
+export async function countNpsInvitationsByPeriod(db: Db, filter: NpsScopeFilter, periods: PeriodStarts): Promise<Map<number, number>> {
+  if (!periods.starts.length) return new Map();
+  const scope = scopeCondition(invitations.accountId, filter);
+  const { join, inRange } = periodJoin(sql`${invitations.sentAt}`, periods);
+  const result = await db.execute(sql`
+    select (p.idx - 1)::int as period, count(*)::int as n
+    from ${invitations}
+    ${join}
+    where ${inRange}
+      and ${invitations.campaignId} in (
+        select ${campaigns.id} from ${campaigns}
+        join ${surveyVersions} on ${surveyVersions.id} = ${campaigns.surveyVersionId}
+        where ${surveyVersions.definition} -> 'questions' @> '[{"kind":"nps"}]'::jsonb)
+      ${scope ? sql`and ${scope}` : sql``}
+    group by 1`);
+  return new Map(rowsOf<{ period: number; n: number }>(result).map((r) => [Number(r.period), Number(r.n)]));
+}

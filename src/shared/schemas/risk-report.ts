@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { Stage } from './account.js';
+
+export const RiskLevel = z.enum(['green', 'amber', 'red']);
+export type RiskLevel = z.infer<typeof RiskLevel>;
+
+export const RiskReportQuery = z.object({
+  /** `me`, or a user id: only that owner's accounts (managers always see only their own). */
+  owner: z.union([z.literal('me'), z.uuid({ message: 'must be "me" or a user id' })]).optional(),
+  level: RiskLevel.optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+export type RiskReportQuery = z.infer<typeof RiskReportQuery>;
+
+export const RiskReportAccount = z.object({
+  accountId: z.uuid(),
+  name: z.string(),
+  owner: z.object({ id: z.uuid(), name: z.string() }),
+  stage: Stage,
+  level: RiskLevel,
+  /** 0–100; orders accounts within a colour. */
+  score: z.number(),
+  /** Most serious first. */
+  reasons: z.array(z.object({ code: z.string(), text: z.string() })),
+  /** NPS of the latest quarter with answers, in points; null without answers in the last year. */
+  nps: z.number().nullable(),
+  npsMargin: z.number().nullable(),
+  /** The quarter of that NPS, e.g. '2026-Q1'. */
+  npsPeriod: z.string().nullable(),
+  renewalDate: z.string().nullable(),
+  link: z.string(),
+});
+
+export const RiskReport = z.object({
+  generatedAt: z.string(),
+  /** Key accounts first, then other customers; red, amber, green within each; the higher score first. */
+  accounts: z.array(RiskReportAccount),
+});
+export type RiskReport = z.infer<typeof RiskReport>;
+
+export const RiskReportSent = z.object({
+  /** Emails queued: one per executive (whole portfolio) and per account manager with accounts (theirs). */
+  queued: z.number().int(),
+});
+export type RiskReportSent = z.infer<typeof RiskReportSent>;
