@@ -1,5 +1,6 @@
-import { and, asc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { responseFilterConditions } from './responses.js';
 import { accounts, contacts, responses, surveys, surveyVersions } from '../schema/index.js';
 import type { Answers, SurveyDefinition } from '../../../shared/schemas/survey.js';
 import type { ResponseExportQuery } from '../../../shared/schemas/report.js';
@@ -18,23 +19,7 @@ export interface ExportedResponse {
   definition: SurveyDefinition;
 }
 
-/**
- * The same filters as GET /api/responses (listResponses), so an export holds exactly what the list shows, page
- * after page: answered responses, by last change.
- */
-function exportConditions(query: ResponseExportQuery, ownerScope: string | null): SQL[] {
-  const conditions: SQL[] = [sql`${responses.answers} <> '{}'::jsonb`];
-  if (ownerScope) conditions.push(eq(accounts.ownerId, ownerScope));
-  if (query.accountId) conditions.push(eq(responses.accountId, query.accountId));
-  if (query.campaignId) conditions.push(eq(responses.campaignId, query.campaignId));
-  if (query.surveyId) conditions.push(eq(responses.surveyId, query.surveyId));
-  if (query.from) conditions.push(gte(responses.updatedAt, new Date(query.from)));
-  if (query.to) conditions.push(lte(responses.updatedAt, new Date(query.to)));
-  if (query.category === 'promoter') conditions.push(gte(responses.npsScore, 9));
-  if (query.category === 'passive') conditions.push(and(gte(responses.npsScore, 7), lte(responses.npsScore, 8))!);
-  if (query.category === 'detractor') conditions.push(lte(responses.npsScore, 6));
-  return conditions;
-}
+const exportConditions = responseFilterConditions;
 
 /**
  * Every matching response, oldest change first, `batchSize` at a time: keyset paging on (updated_at, id), so memory

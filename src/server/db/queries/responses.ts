@@ -132,7 +132,8 @@ export interface ResponseFilters extends PageQuery {
   category?: 'promoter' | 'passive' | 'detractor';
 }
 
-export async function listResponses(db: Db, query: ResponseFilters, ownerScope: string | null): Promise<Page<ResponseRow & { accountName: string; contactName: string }>> {
+/** The filters of GET /api/responses, shared by the list and the CSV export so both hold the same answers. */
+export function responseFilterConditions(query: Omit<ResponseFilters, 'page' | 'pageSize'>, ownerScope: string | null): SQL[] {
   const conditions: SQL[] = [sql`${responses.answers} <> '{}'::jsonb`];
   if (ownerScope) conditions.push(eq(accounts.ownerId, ownerScope));
   if (query.accountId) conditions.push(eq(responses.accountId, query.accountId));
@@ -143,6 +144,11 @@ export async function listResponses(db: Db, query: ResponseFilters, ownerScope: 
   if (query.category === 'promoter') conditions.push(gte(responses.npsScore, 9));
   if (query.category === 'passive') conditions.push(and(gte(responses.npsScore, 7), lte(responses.npsScore, 8))!);
   if (query.category === 'detractor') conditions.push(lte(responses.npsScore, 6));
+  return conditions;
+}
+
+export async function listResponses(db: Db, query: ResponseFilters, ownerScope: string | null): Promise<Page<ResponseRow & { accountName: string; contactName: string }>> {
+  const conditions = responseFilterConditions(query, ownerScope);
   const where = and(...conditions);
   const [rows, [total]] = await Promise.all([
     db
