@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   RESEND_WEBHOOK_SECRET: z.string().optional(),
   KEYPULSE_RESEND_RPS: z.coerce.number().positive().default(2),
   KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS: z.coerce.number().int().min(0).default(30),
+  KEYPULSE_TASK_EMAILS: z.enum(['immediate', 'daily', 'off']).default('immediate'),
   KEYPULSE_RENEWAL_AUDIT_DAYS: z.coerce.number().int().min(0).max(3650).default(120),
   KEYPULSE_SECRET: z.string().min(32).optional(),
   KEYPULSE_WORKERS: flag.optional(),
@@ -82,6 +83,8 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
     minDaysBetweenSurveys: env.KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS,
     /** Days before a key account's renewal date the scheduler launches its audit campaign; 0 turns it off. */
     renewalAuditDays: env.KEYPULSE_RENEWAL_AUDIT_DAYS,
+    /** New follow-up tasks are emailed to their assignee at once, in a digest at 08:00, or not at all. */
+    taskEmails: env.KEYPULSE_TASK_EMAILS,
     /** Signs survey and unsubscribe links; generated and kept in the database when not given. */
     secret: env.KEYPULSE_SECRET ?? null,
     /** Run the queue workers inside the web process (the default) or only in `npm run worker`. */

@@ -52,3 +52,19 @@ function isoWeek(monday: Date): string {
   const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / DAY / 7) + 1;
   return `${pad(year, 4)}-W${pad(week)}`;
 }
+
+export interface DailySlot {
+  /** The local date, 'YYYY-MM-DD'. */
+  date: string;
+  /** The instant the day's edition is due. */
+  dueAt: Date;
+}
+
+/** Today's daily edition (e.g. the task digest at 08:00 local) once its time has come, within the catch-up window. */
+export function dueDailySlot(now: Date, timeZone: string, at: { hour: number } = { hour: 8 }): DailySlot | null {
+  const local = wallClockIn(now, timeZone);
+  const dueAt = instantAt({ year: local.year, month: local.month, day: local.day, hour: at.hour, minute: 0 }, timeZone);
+  const late = now.getTime() - dueAt.getTime();
+  if (late < 0 || late >= WEEKLY_REPORT_CATCH_UP_MS) return null;
+  return { date: `${pad(local.year, 4)}-${pad(local.month)}-${pad(local.day)}`, dueAt };
+}

@@ -81,3 +81,27 @@ export function renderTaskAssigned(input: {
   const text = [`Hello ${input.assigneeName},`, '', lead, '', input.title, '', input.description ?? '', '', `Open the task: ${input.taskUrl}`].join('\n');
   return { subject, html, text };
 }
+
+/** The morning digest: every follow-up task a person was given since yesterday's digest. */
+export function renderTaskDigest(input: {
+  name: string;
+  tasks: { title: string; accountName: string; priority: string; dueAt: Date; url: string }[];
+}): EmailContent {
+  const count = input.tasks.length;
+  const subject = `${count} new follow-up task${count === 1 ? '' : 's'} for you`;
+  const lead = `Since yesterday you were given ${count} follow-up task${count === 1 ? '' : 's'}, soonest due first:`;
+  const sorted = [...input.tasks].sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  const rows = [
+    paragraph(escapeHtml(`Hello ${input.name},`)),
+    paragraph(escapeHtml(lead)),
+    ...sorted.map((t) =>
+      paragraph(
+        `${link(t.url, escapeHtml(t.title))}<br>${escapeHtml(`${t.accountName} · ${t.priority} priority · due ${t.dueAt.toISOString().slice(0, 10)}`)}`,
+        { padding: '0 32px 12px 48px' },
+      ),
+    ),
+  ].join('');
+  const html = layout({ lang: 'en', title: subject, preheader: lead, rows, footer: 'Keypulse' });
+  const text = [`Hello ${input.name},`, '', lead, '', ...sorted.map((t) => `- ${t.title} (${t.accountName}, ${t.priority}, due ${t.dueAt.toISOString().slice(0, 10)}): ${t.url}`)].join('\n');
+  return { subject, html, text };
+}

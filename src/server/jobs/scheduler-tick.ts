@@ -8,7 +8,7 @@ import { nextWaveDate, reminderDue } from '../domain/eligibility.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { createWave } from '../services/campaign-waves.js';
 import { evaluateFollowUps, responsesAwaitingFollowUp } from '../services/follow-up.js';
-import { escalateOverdueTasks } from '../services/task-notifications.js';
+import { escalateOverdueTasks, sendTaskDigests } from '../services/task-notifications.js';
 import { sendWeeklyRiskReport } from '../services/risk-report-emails.js';
 import { scheduleRenewalAudits } from '../services/renewal-audits.js';
 import { DISPATCH_CAMPAIGN } from './dispatch-campaign.js';
@@ -29,6 +29,7 @@ export async function schedulerTick(deps: AppDeps): Promise<void> {
   await requeueStaleBatches(deps);
   await followUpResponses(deps);
   await escalateOverdueTasks(deps);
+  await sendTaskDigests(deps);
   await scheduleRenewalAudits(deps);
   await sendWeeklyRiskReport(deps);
 }

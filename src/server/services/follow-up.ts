@@ -70,7 +70,7 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
         .returning({ id: tasks.id, inserted: sql<boolean>`(xmax = 0)` });
       if (saved && saved.inserted) {
         created.push(saved.id);
-        keys.push(await queueTaskAssignedEmail(deps, tx, saved.id));
+        if (config.taskEmails === 'immediate') keys.push(await queueTaskAssignedEmail(deps, tx, saved.id));
       }
     }
     const matched = matches.map((m) => m.rule.id);

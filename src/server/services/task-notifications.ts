@@ -1,10 +1,12 @@
-import { and, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
+import { dueDailySlot } from '../domain/report-schedule.js';
+import { queueReportEmails } from '../db/queries/report-emails.js';
 import type { AppDeps } from '../http/context.js';
 import type { Db } from '../db/client.js';
 import { accounts, contacts, responses, surveyVersions, tasks, users } from '../db/schema/index.js';
 import { queueNotification, type NewNotification } from '../db/queries/messages.js';
 import { answerText } from '../domain/follow-up-rules.js';
-import { renderLoopClosed, renderTaskAssigned } from '../email/notification-templates.js';
+import { renderLoopClosed, renderTaskAssigned, renderTaskDigest } from '../email/notification-templates.js';
 import { SEND_EMAILS } from '../jobs/send-emails.js';
 
 export type CustomerNotice = 'queued' | 'already_queued' | 'not_requested' | 'no_contact' | 'contact_unsubscribed' | 'contact_bounced';
@@ -119,4 +121,35 @@ export async function escalateOverdueTasks(deps: AppDeps): Promise<number> {
   }
   await dispatch(deps, keys);
   return overdue.length;
+}
+
+/**
+ * With KEYPULSE_TASK_EMAILS=daily: at 08:00 local, each assignee gets one email listing the tasks they were
+ * given in the 24 hours before; the edition key (`tasks:<date>:<userId>`) makes it once per person per day.
+ */
+export async function sendTaskDigests(deps: AppDeps): Promise<number> {
+  const { db, clock, config } = deps;
+  if (config.taskEmails !== 'daily') return 0;
+  const slot = dueDailySlot(clock.now(), config.timeZone);
+  if (!slot) return 0;
+  const since = new Date(slot.dueAt.getTime() - 24 * 3600_000);
+  const rows = await db
+    .select({ task: tasks, accountName: accounts.name, assignee: { id: users.id, name: users.name, email: users.email } })
+    .from(tasks)
+    .innerJoin(accounts, eq(accounts.id, tasks.accountId))
+    .innerJoin(users, eq(users.id, tasks.assigneeId))
+    .where(and(gte(tasks.createdAt, since), lt(tasks.createdAt, slot.dueAt), eq(users.disabled, false), isNotNull(tasks.ruleId)));
+  const byUser = new Map<string, typeof rows>();
+  for (const row of rows) byUser.set(row.assignee.id, [...(byUser.get(row.assignee.id) ?? []), row]);
+  const emails = [...byUser.values()].map((list) => {
+    const { assignee } = list[0]!;
+    const content = renderTaskDigest({
+      name: assignee.name,
+      tasks: list.map((r) => ({ title: r.task.title, accountName: r.accountName, priority: r.task.priority, dueAt: r.task.dueAt, url: taskUrl(deps, r.task.id) })),
+    });
+    return { reportKey: `tasks:${slot.date}:${assignee.id}`, purpose: 'task_digest' as const, to: assignee.email, ...content };
+  });
+  const { queued, batchKeys } = await queueReportEmails(db, emails, clock.now());
+  await dispatch(deps, batchKeys);
+  return queued;
 }

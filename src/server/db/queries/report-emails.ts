@@ -13,6 +13,8 @@ const BATCH = 100;
 
 export interface NewReportEmail {
   reportKey: string;
+  /** What the email is; the Monday Morning Report unless said otherwise. */
+  purpose?: 'risk_report' | 'task_digest';
   to: string;
   subject: string;
   html: string;
@@ -44,7 +46,7 @@ export async function queueReportEmails(db: Db, emails: NewReportEmail[], now: D
           subject: e.subject,
           html: e.html,
           text: e.text,
-          purpose: 'risk_report',
+          purpose: e.purpose ?? 'risk_report',
           reportKey: e.reportKey,
           batchKey,
           status: 'queued' as const,
