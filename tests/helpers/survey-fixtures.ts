@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { messages, surveys } from '../../src/server/db/schema/index.js';
 import type { TestClient, TestContext, TestUser } from './test-app.js';
 
@@ -75,7 +75,10 @@ export interface SentEmail {
 
 /** The emails in the local outbox, with the survey and unsubscribe links taken from the body as a person would. */
 export async function outbox(ctx: TestContext): Promise<SentEmail[]> {
-  const rows = (await ctx.database.db.select().from(messages).where(eq(messages.transport, 'outbox'))).filter(
+  // Oldest first, so "the latest email to someone" is well defined on every database.
+  const rows = (
+    await ctx.database.db.select().from(messages).where(eq(messages.transport, 'outbox')).orderBy(asc(messages.createdAt), asc(messages.sequence))
+  ).filter(
     (m) => m.kind !== 'notification', // survey emails only: task notifications carry no survey link
   );
   return rows.map((m) => {
