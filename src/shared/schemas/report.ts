@@ -99,7 +99,8 @@ export const NpsChange = z.object({
 });
 export type NpsChange = z.infer<typeof NpsChange>;
 
-const NpsFigures = {
+/** Counts, score and margin of one group of NPS answers (a period, a wave). */
+const NpsEstimateFields = {
   responses: z.number().int(),
   promoters: z.number().int(),
   passives: z.number().int(),
@@ -108,6 +109,10 @@ const NpsFigures = {
   nps: z.number().nullable(),
   /** Adjusted-Wald margin of error in points at the chosen confidence; null when nobody answered. */
   marginOfError: z.number().nullable(),
+};
+
+const NpsFigures = {
+  ...NpsEstimateFields,
   /** Invitations sent in the period (campaigns whose survey asks the NPS question). */
   invited: z.number().int(),
   /** Responses with a score ÷ invitations sent in the period; null when nobody was invited. */
@@ -175,12 +180,7 @@ export const AuditChoiceWave = z.object({
 
 export const AuditNpsWave = z.object({
   ...WaveRef,
-  responses: z.number().int(),
-  promoters: z.number().int(),
-  passives: z.number().int(),
-  detractors: z.number().int(),
-  nps: z.number().nullable(),
-  marginOfError: z.number().nullable(),
+  ...NpsEstimateFields,
 });
 
 export const AuditTextAnswer = z.object({

@@ -233,23 +233,32 @@ export async function queueNotification(db: Db, n: NewNotification, now: Date): 
   const batchKey = randomUUID();
   const [row] = await db
     .insert(messages)
-    .values({
-      kind: 'notification',
-      toAddress: n.to,
-      replyTo: n.replyTo,
-      subject: n.subject,
-      html: n.html,
-      text: n.text,
-      taskId: n.taskId,
-      purpose: n.purpose,
-      batchKey,
-      status: 'queued',
-      createdAt: now,
-      updatedAt: now,
-    })
+    .values(storedNotification({ ...n, batchKey }, now))
     .onConflictDoNothing()
     .returning({ id: messages.id });
   return row ? batchKey : null;
+}
+
+/** The row of a notification email rendered now and sent later exactly as stored (tasks, reports). */
+export function storedNotification(
+  n: { to: string; replyTo?: string | null; subject: string; html: string; text: string; purpose: string; batchKey: string; taskId?: string; reportKey?: string },
+  now: Date,
+) {
+  return {
+    kind: 'notification' as const,
+    toAddress: n.to,
+    replyTo: n.replyTo ?? null,
+    subject: n.subject,
+    html: n.html,
+    text: n.text,
+    taskId: n.taskId ?? null,
+    reportKey: n.reportKey ?? null,
+    purpose: n.purpose,
+    batchKey: n.batchKey,
+    status: 'queued' as const,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 /** Queued notifications of a batch: sent exactly as stored. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { messages } from '../schema/index.js';
+import { storedNotification } from './messages.js';
 
 /**
  * Scheduled report emails (the Monday Morning Report). They are notifications — rendered when queued and sent
@@ -40,19 +41,7 @@ export async function queueReportEmails(db: Db, emails: NewReportEmail[], now: D
     const inserted = await db
       .insert(messages)
       .values(
-        emails.slice(i, i + BATCH).map((e) => ({
-          kind: 'notification' as const,
-          toAddress: e.to,
-          subject: e.subject,
-          html: e.html,
-          text: e.text,
-          purpose: e.purpose ?? 'risk_report',
-          reportKey: e.reportKey,
-          batchKey,
-          status: 'queued' as const,
-          createdAt: now,
-          updatedAt: now,
-        })),
+        emails.slice(i, i + BATCH).map((e) => storedNotification({ ...e, purpose: e.purpose ?? 'risk_report', batchKey }, now)),
       )
       .onConflictDoNothing()
       .returning({ id: messages.id });

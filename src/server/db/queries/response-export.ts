@@ -19,8 +19,6 @@ export interface ExportedResponse {
   definition: SurveyDefinition;
 }
 
-const exportConditions = responseFilterConditions;
-
 /**
  * Every matching response, oldest change first, `batchSize` at a time: keyset paging on (updated_at, id), so memory
  * stays flat however many there are and each page is an index range scan. The cursor is kept as PostgreSQL's own
@@ -37,7 +35,7 @@ export async function* exportResponses(
   const definitions = new Map<string, { definition: SurveyDefinition; version: number }>();
   let cursor: { updatedAt: string; id: string } | null = null;
   for (;;) {
-    const conditions = exportConditions(query, ownerScope);
+    const conditions = responseFilterConditions(query, ownerScope);
     if (cursor) conditions.push(sql`(${responses.updatedAt}, ${responses.id}) > (${cursor.updatedAt}::timestamptz, ${cursor.id}::uuid)`);
     const rows = await db
       .select({
