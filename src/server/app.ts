@@ -22,6 +22,7 @@ import { followUpRuleRoutes } from './routes/follow-up-rules.js';
 import { reportRoutes } from './routes/reports.js';
 import { surveyPageRoutes } from './routes/survey-pages.js';
 import { sessionPageRoutes } from './routes/session-pages.js';
+import { appPageRoutes } from './routes/app-pages.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
     throw new AppError('payload_too_large', 'the form is too large');
   } }));
   app.route('/', sessionPageRoutes);
+  app.route('/', appPageRoutes);
 
   const openApi = buildOpenApiDocument(app, { version: API_VERSION, serverUrl: deps.config.publicUrl });
   app.get('/api/openapi.json', (c) => c.json(openApi));

@@ -394,8 +394,13 @@ describe('the OpenAPI document', () => {
 });
 
 describe('pages', () => {
-  it.each(['/', '/api/docs'])('%s is HTML served with a strict Content-Security-Policy', async (path) => {
-    const res = await ctx.anonymous().get(path);
+  it.each([
+    ['/signin', 'anonymous'],
+    ['/api/docs', 'anonymous'],
+    ['/accounts', 'signed in'],
+  ] as const)('%s (%s) is HTML served with a strict Content-Security-Policy', async (path, who) => {
+    const client = who === 'anonymous' ? ctx.anonymous() : await ctx.signIn('account_manager');
+    const res = await client.get(path);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -411,8 +416,24 @@ describe('pages', () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
 
     // The page itself must live within that policy: no inline scripts, styles or handlers the browser would block.
-    expect(res.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/i);
+    // (JSON data blocks are not scripts: browsers never run them.)
+    expect(res.text).not.toMatch(/<script(?![^>]*\s(?:src=|type="application\/json"))[^>]*>/i);
     expect(res.text).not.toMatch(/<style[\s>]|\sstyle="|\son[a-z]+="/i);
+  });
+
+  it('the workspace app is served to signed-in people only, and signed-out visitors come back after signing in', async () => {
+    const visitor = await ctx.anonymous().get('/accounts?page=2');
+    expect(visitor.status).toBe(303);
+    expect(visitor.headers.get('location')).toBe('/signin?next=%2Faccounts%3Fpage%3D2');
+    const manager = await ctx.signIn('account_manager');
+    const shell = await manager.get('/accounts/00000000-0000-4000-8000-000000000000');
+    expect(shell.status).toBe(200);
+    expect(shell.text).toContain(`"id":"${manager.user.id}"`);
+    const script = /<script type="module" src="([^"]+)"/.exec(shell.text)![1]!;
+    const js = await manager.get(script);
+    expect(js.status).toBe(200);
+    expect(js.headers.get('cache-control')).toContain('immutable');
+    expect((await manager.get('/accountsx')).status).toBe(404);
   });
 
   it('the API reference lists every documented operation', async () => {

@@ -48,7 +48,7 @@ describe('the sign-in page and the email log (outbox)', () => {
     const user = await ctx.createUser('executive');
     const client = ctx.anonymous();
     const res = await signInByForm(client, user.email, TEST_PASSWORD, 'https://evil.example/steal');
-    expect(res.headers.get('location')).toBe('/outbox');
+    expect(res.headers.get('location')).toBe('/');
     const crossSite = new TestClient(ctx.app, { origin: 'https://evil.example' });
     expect((await signInByForm(crossSite, user.email, TEST_PASSWORD)).status).toBe(403);
   });

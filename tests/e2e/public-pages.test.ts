@@ -8,12 +8,13 @@ beforeAll(async () => {
 afterAll(() => env?.close());
 
 describe('public pages in Chromium', () => {
-  it('the start page links to the API reference, which lists every resource', async () => {
+  it('the start page asks a visitor to sign in and links to the API reference, which lists every resource', async () => {
     const page = await env.browser.newPage();
     const problems = watchPageProblems(page);
     await page.goto(env.baseUrl + '/');
-    expect(await page.locator('h1').textContent()).toBe('Keypulse');
-    await screenshotBothWidths(page, 'home');
+    await page.waitForURL('**/signin?next=%2F');
+    expect(await page.locator('h1').textContent()).toBe('Sign in');
+    await screenshotBothWidths(page, 'signin');
 
     await page.getByRole('link', { name: 'API reference' }).click();
     await page.waitForURL('**/api/docs');

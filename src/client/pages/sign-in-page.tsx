@@ -25,6 +25,9 @@ export function SignInPage({ next, email = '', error }: SignInPageProps) {
         <button type="submit">Sign in</button>
       </form>
       <p class="muted">The demo logins are printed in the terminal where Keypulse started.</p>
+      <p>
+        <a href="/api/docs">API reference</a>
+      </p>
     </PageShell>
   );
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build, transform } from 'esbuild';
+import { build, transform, type BuildOptions } from 'esbuild';
 import type { Context } from 'hono';
 import type { PageAssets } from '../../client/survey/types.js';
 
@@ -16,55 +17,94 @@ export interface ClientAsset {
 }
 
 export interface ClientAssets {
-  script: ClientAsset;
-  style: ClientAsset;
+  /** Every built file by its URL path. */
+  files: Map<string, ClientAsset>;
   /** What the survey pages link to. */
   urls: PageAssets;
+  /** What the workspace app's shell links to: its entry module and stylesheet (pages load as chunks). */
+  app: { script: string; style: string };
 }
 
-const surveyEntry = fileURLToPath(new URL('../../client/survey/entry.tsx', import.meta.url));
-const surveyCss = new URL('../../client/styles/survey.css', import.meta.url);
+const clientFile = (path: string) => fileURLToPath(new URL(`../../client/${path}`, import.meta.url));
+const surveyEntry = clientFile('survey/entry.tsx');
+const appEntry = clientFile('app/main.tsx');
 
-function asset(name: string, ext: 'js' | 'css', text: string): ClientAsset {
+const contentTypes = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+
+function toAsset(path: string, ext: 'js' | 'css', bytes: Uint8Array): ClientAsset {
+  const body = new Uint8Array(bytes);
+  return { path, contentType: contentTypes[ext], body, gzip: new Uint8Array(gzipSync(body, { level: 9 })) };
+}
+
+/** A file named by its content, so it can be cached for a year. */
+function hashedAsset(name: string, ext: 'js' | 'css', text: string): ClientAsset {
   const body = new TextEncoder().encode(text);
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  return {
-    path: `/assets/${name}-${hash}.${ext}`,
-    contentType: ext === 'js' ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
-    body,
-    gzip: new Uint8Array(gzipSync(body, { level: 9 })),
-  };
+  return toAsset(`/assets/${name}-${hash}.${ext}`, ext, body);
 }
 
-/** Bundles and minifies the survey page's script (Preact + the form) and minifies its stylesheet. */
-async function buildClientAssets(): Promise<ClientAssets> {
-  const [bundle, css] = await Promise.all([
+const browserBuild: BuildOptions = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  // Phones a few years old: optional chaining and ?? are fine, nothing newer is needed.
+  target: ['es2020'],
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  legalComments: 'none',
+  write: false,
+  logLevel: 'silent',
+};
+
+const minifyCss = async (file: string) => (await transform(await readFile(clientFile(file), 'utf8'), { loader: 'css', minify: true })).code;
+
+/** The survey page: one small script (Preact + the form) and one stylesheet. */
+async function buildSurveyAssets() {
+  const [bundle, css] = await Promise.all([build({ ...browserBuild, entryPoints: [surveyEntry] }), minifyCss('styles/survey.css')]);
+  return { script: hashedAsset('survey', 'js', bundle.outputFiles![0]!.text), style: hashedAsset('survey', 'css', css) };
+}
+
+/**
+ * The workspace app: the entry module plus one chunk per page (esbuild code splitting), all content-hashed
+ * under /assets/app/, and the app stylesheet (base styles + the app's own).
+ */
+async function buildAppAssets() {
+  const [bundle, base, own] = await Promise.all([
     build({
-      entryPoints: [surveyEntry],
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      // Phones a few years old: optional chaining and ?? are fine, nothing newer is needed.
-      target: ['es2020'],
-      jsx: 'automatic',
-      jsxImportSource: 'preact',
-      legalComments: 'none',
-      write: false,
-      logLevel: 'silent',
+      ...browserBuild,
+      entryPoints: { main: appEntry },
+      splitting: true,
+      outdir: '/assets/app',
+      entryNames: '[name]-[hash]',
+      chunkNames: '[name]-[hash]',
+      // Chunks import each other by relative path; the paths above make them resolve under /assets/app/.
+      publicPath: '/assets/app',
     }),
-    readFile(surveyCss, 'utf8').then((source) => transform(source, { loader: 'css', minify: true })),
+    minifyCss('styles/base.css'),
+    minifyCss('styles/app.css'),
   ]);
-  const script = asset('survey', 'js', bundle.outputFiles[0]!.text);
-  const style = asset('survey', 'css', css.code);
-  return { script, style, urls: { script: script.path, style: style.path } };
+  const files = bundle.outputFiles!.map((f) => toAsset(`/assets/app/${basename(f.path)}`, 'js', f.contents));
+  const entry = files.find((f) => basename(f.path).startsWith('main-'))!;
+  return { files, entry, style: hashedAsset('app', 'css', base + own) };
+}
+
+async function buildClientAssets(): Promise<ClientAssets> {
+  const [survey, app] = await Promise.all([buildSurveyAssets(), buildAppAssets()]);
+  const all = [survey.script, survey.style, app.style, ...app.files];
+  return {
+    files: new Map(all.map((a) => [a.path, a])),
+    urls: { script: survey.script.path, style: survey.style.path },
+    app: { script: app.entry.path, style: app.style.path },
+  };
 }
 
 let building: Promise<ClientAssets> | null = null;
 
 /**
- * The survey page's browser files, built once per process on first use (the app starts it when it is
- * assembled, so the first respondent does not wait). A failed build is not cached: the next request retries.
+ * The browser files, built once per process on first use (the app starts it when it is assembled, so the
+ * first visitor does not wait). A failed build is not cached: the next request retries. In development
+ * (`npm run dev`) `rebuildClientAssets` drops the cache when a client file changes.
  */
 export function getClientAssets(): Promise<ClientAssets> {
   building ??= buildClientAssets().catch((error: unknown) => {
@@ -72,6 +112,11 @@ export function getClientAssets(): Promise<ClientAssets> {
     throw error;
   });
   return building;
+}
+
+/** Forgets the built files: the next request builds them again (development hot reload). */
+export function rebuildClientAssets(): void {
+  building = null;
 }
 
 /** Starts the build without waiting; a failure shows up on the first request that needs the files. */
@@ -83,8 +128,7 @@ const immutable = 'public, max-age=31536000, immutable';
 
 /** Serves a built file by its hashed path, gzipped when the client accepts it; null for any other path. */
 export async function clientAssetResponse(c: Context): Promise<Response | null> {
-  const assets = await getClientAssets();
-  const found = [assets.script, assets.style].find((a) => a.path === c.req.path);
+  const found = (await getClientAssets()).files.get(c.req.path);
   if (!found) return null;
   const gzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
   return c.body(gzip ? found.gzip : found.body, 200, {

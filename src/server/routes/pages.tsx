@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { pageSecurityHeaders, renderPage } from '../http/html.js';
 import { clientAssetResponse, warmClientAssets } from '../http/client-assets.js';
-import { HomePage } from '../../client/pages/home-page.js';
 import { ApiReferencePage, type ReferenceOperation } from '../../client/pages/api-reference-page.js';
 import { NotFoundPage } from '../../client/pages/not-found-page.js';
 
@@ -46,14 +45,14 @@ export function pageRoutes(openApi: Doc) {
   warmClientAssets(); // bundle the survey page's script now, not when the first respondent arrives
   return new Hono<AppEnv>()
     // The survey page's bundle and stylesheet: content-hashed names, cached for a year.
-    .get('/assets/:file{survey-[0-9a-f]+\\.(?:js|css)}', async (c, next) => (await clientAssetResponse(c)) ?? next())
+    .get('/assets/:file{(?:survey|app)-[0-9a-f]+\\.(?:js|css)}', async (c, next) => (await clientAssetResponse(c)) ?? next())
+    .get('/assets/app/:file{[\\w-]+\\.js}', async (c, next) => (await clientAssetResponse(c)) ?? next())
     .get('/assets/base.css', (c) =>
       c.body(baseCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': cached }),
     )
     .get('/assets/favicon.svg', (c) => c.body(favicon, 200, { 'content-type': 'image/svg+xml', 'cache-control': cached }))
     .get('/favicon.ico', (c) => c.redirect('/assets/favicon.svg', 301))
     .use(pageSecurityHeaders)
-    .get('/', (c) => renderPage(c, <HomePage />))
     .get('/api/docs', (c) => renderPage(c, <ApiReferencePage operations={reference} version={openApi.info.version} />))
     .get('*', (c, next) => (c.req.path.startsWith('/api/') ? next() : renderPage(c, <NotFoundPage />, 404)));
 }

@@ -17,7 +17,7 @@ import { OutboxMessagePage, OutboxPage } from '../../client/pages/outbox-page.js
 
 /** Only our own paths: `next=https://evil.example` must not turn sign-in into an open redirect. */
 function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) ? value : '/outbox';
+  return typeof value === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) ? value : '/';
 }
 
 function requirePageUser(c: Context<AppEnv>) {

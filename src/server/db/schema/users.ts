@@ -17,6 +17,8 @@ export const users = pgTable(
     role: roleEnum('role').notNull(),
     passwordHash: text('password_hash').notNull(),
     disabled: boolean('disabled').notNull().default(false),
+    /** Responses on their accounts submitted after this are "new" on My day (the manager marks them seen). */
+    responsesSeenAt: timestamp('responses_seen_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],

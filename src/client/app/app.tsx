@@ -1,0 +1,60 @@
+import { ErrorBoundary, LocationProvider, Route, Router, lazy } from 'preact-iso';
+import { Layout } from './layout.js';
+import { currentUser } from './session.js';
+
+// One chunk per page: the shell loads only the page it shows.
+const MyDay = lazy(() => import('./pages/my-day.js'));
+const Overview = lazy(() => import('./pages/overview.js'));
+const Accounts = lazy(() => import('./pages/accounts.js'));
+const Account = lazy(() => import('./pages/account.js'));
+const Tasks = lazy(() => import('./pages/tasks.js'));
+const Task = lazy(() => import('./pages/task.js'));
+const Campaigns = lazy(() => import('./pages/campaigns.js'));
+const CampaignNew = lazy(() => import('./pages/campaign-new.js'));
+const Campaign = lazy(() => import('./pages/campaign.js'));
+const Surveys = lazy(() => import('./pages/surveys.js'));
+const Survey = lazy(() => import('./pages/survey.js'));
+const AdminUsers = lazy(() => import('./pages/admin-users.js'));
+const AdminApiKeys = lazy(() => import('./pages/admin-api-keys.js'));
+const AdminRules = lazy(() => import('./pages/admin-rules.js'));
+const AdminSettings = lazy(() => import('./pages/admin-settings.js'));
+const NotFound = lazy(() => import('./pages/not-found.js'));
+
+/** `/` is where each role starts: managers on their day, executives and admins on the portfolio. */
+function Home() {
+  return currentUser.value?.role === 'account_manager' ? <MyDay /> : <Overview />;
+}
+
+/** Links outside the app (the API, the email log, sign-in, survey pages) are ordinary page loads. */
+const appLinks = /^\/(?!api\/|outbox|signin|signout|s\/|u\/|assets\/|webhooks\/)/;
+
+export function App() {
+  return (
+    <LocationProvider scope={appLinks}>
+      <Layout>
+        <ErrorBoundary>
+          <Router>
+            <Route path="/" component={Home} />
+            <Route path="/my-day" component={MyDay} />
+            <Route path="/overview" component={Overview} />
+            <Route path="/accounts" component={Accounts} />
+            <Route path="/accounts/:id" component={Account} />
+            <Route path="/tasks" component={Tasks} />
+            <Route path="/tasks/:id" component={Task} />
+            <Route path="/campaigns" component={Campaigns} />
+            <Route path="/campaigns/new" component={CampaignNew} />
+            <Route path="/campaigns/:id" component={Campaign} />
+            <Route path="/surveys" component={Surveys} />
+            <Route path="/surveys/:id" component={Survey} />
+            <Route path="/admin" component={AdminUsers} />
+            <Route path="/admin/users" component={AdminUsers} />
+            <Route path="/admin/api-keys" component={AdminApiKeys} />
+            <Route path="/admin/rules" component={AdminRules} />
+            <Route path="/admin/settings" component={AdminSettings} />
+            <Route default component={NotFound} />
+          </Router>
+        </ErrorBoundary>
+      </Layout>
+    </LocationProvider>
+  );
+}

@@ -1,0 +1,40 @@
+import { ME_ELEMENT_ID, type SessionUser } from '../app/session.js';
+
+interface AppShellPageProps {
+  user: SessionUser;
+  assets: { script: string; style: string };
+}
+
+const serialize = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+
+/**
+ * The workspace app's HTML: the signed-in user (so the app starts without asking), the stylesheet and the
+ * entry module; pages load as chunks. The script is a file (the CSP allows no inline code).
+ */
+export function AppShellPage({ user, assets }: AppShellPageProps) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>Keypulse</title>
+        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href={assets.style} />
+        <link rel="modulepreload" href={assets.script} />
+      </head>
+      <body>
+        <div id="app">
+          <p class="state loading">Loading Keypulse…</p>
+          <noscript>
+            <p class="alert">
+              The Keypulse workspace needs JavaScript. The <a href="/outbox">email log</a> works without it.
+            </p>
+          </noscript>
+        </div>
+        <script type="application/json" id={ME_ELEMENT_ID} dangerouslySetInnerHTML={{ __html: serialize(user) }} />
+        <script type="module" src={assets.script} />
+      </body>
+    </html>
+  );
+}
