@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -59,6 +59,13 @@ const browserBuild: BuildOptions = {
 
 const minifyCss = async (file: string) => (await transform(await readFile(clientFile(file), 'utf8'), { loader: 'css', minify: true })).code;
 
+/** base.css, app.css, then each area's own app-*.css (accounts, tasks, …), as one minified file. */
+async function appStylesheet(): Promise<string> {
+  const areas = (await readdir(clientFile('styles'))).filter((f) => /^app-[\w-]+\.css$/.test(f)).sort();
+  const parts = await Promise.all(['base.css', 'app.css', ...areas].map((f) => minifyCss(`styles/${f}`)));
+  return parts.join('');
+}
+
 /** The survey page: one small script (Preact + the form) and one stylesheet. */
 async function buildSurveyAssets() {
   const [bundle, css] = await Promise.all([build({ ...browserBuild, entryPoints: [surveyEntry] }), minifyCss('styles/survey.css')]);
@@ -70,7 +77,7 @@ async function buildSurveyAssets() {
  * under /assets/app/, and the app stylesheet (base styles + the app's own).
  */
 async function buildAppAssets() {
-  const [bundle, base, own] = await Promise.all([
+  const [bundle, css] = await Promise.all([
     build({
       ...browserBuild,
       entryPoints: { main: appEntry },
@@ -81,12 +88,11 @@ async function buildAppAssets() {
       // Chunks import each other by relative path; the paths above make them resolve under /assets/app/.
       publicPath: '/assets/app',
     }),
-    minifyCss('styles/base.css'),
-    minifyCss('styles/app.css'),
+    appStylesheet(),
   ]);
   const files = bundle.outputFiles!.map((f) => toAsset(`/assets/app/${basename(f.path)}`, 'js', f.contents));
   const entry = files.find((f) => basename(f.path).startsWith('main-'))!;
-  return { files, entry, style: hashedAsset('app', 'css', base + own) };
+  return { files, entry, style: hashedAsset('app', 'css', css) };
 }
 
 async function buildClientAssets(): Promise<ClientAssets> {

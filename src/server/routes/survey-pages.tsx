@@ -6,7 +6,7 @@ import { pageSecurityHeaders, renderPage } from '../http/html.js';
 import { getClientAssets } from '../http/client-assets.js';
 import { isSameOrigin } from '../http/auth.js';
 import { describe, valid } from '../http/validate.js';
-import { openSurveyLink, saveSurveyAnswers, type SurveyLink } from '../services/survey-answers.js';
+import { openSurveyLink, saveSurveyAnswers, submitSurveyAnswers, type SurveyLink } from '../services/survey-answers.js';
 import { unsubscribeByToken, findUnsubscribeTarget } from '../services/unsubscribe.js';
 import { answersFromForm } from '../../shared/answers.js';
 import { Answers, SaveAnswers } from '../../shared/schemas/survey.js';
@@ -107,10 +107,8 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     async (c) => {
       const { token } = c.req.valid('param');
       if (!isSameOrigin(c) && c.req.header('origin')) throw new AppError('forbidden', 'cross-site request blocked');
-      const parsed = { data: c.req.valid('json') };
-      const link = await openSurveyLink(c.var.deps, token);
-      if (!link) throw new AppError('not_found', 'this survey link is not available');
-      const result = await saveSurveyAnswers(c.var.deps, link, parsed.data);
+      const result = await submitSurveyAnswers(c.var.deps, token, c.req.valid('json'));
+      if (!result) throw new AppError('not_found', 'this survey link is not available');
       if (!result.ok) {
         const issues = Object.entries(result.errors).map(([path, message]) => ({ path, message }));
         throw new AppError('validation_failed', 'some answers need attention', issues);

@@ -3,7 +3,9 @@ import { hashLinkToken } from '../auth/link-tokens.js';
 import {
   findInvitationByTokenHash,
   getSurveyVersionWithKind,
+  saveAnswersByToken,
   saveResponseAnswers,
+  type AcceptedVersion,
   type SavedResponse,
 } from '../db/queries/responses.js';
 import type { Db } from '../db/client.js';
@@ -31,6 +33,9 @@ export interface SurveyLink {
  * definitions can be kept in memory: the answer path then needs one query to read and one to write.
  */
 const versionCache = new Map<string, { definition: SurveyDefinition; kind: SurveyKind }>();
+/** The versions whose links were opened last, newest first: the ones `submitSurveyAnswers` validates against. */
+const recentVersions: string[] = [];
+const RECENT_VERSIONS = 8;
 async function surveyVersion(db: Db, versionId: string) {
   let found = versionCache.get(versionId);
   if (!found) {
@@ -39,17 +44,26 @@ async function surveyVersion(db: Db, versionId: string) {
     if (versionCache.size > 1000) versionCache.delete(versionCache.keys().next().value!);
     versionCache.set(versionId, found);
   }
+  if (recentVersions[0] !== versionId) {
+    const at = recentVersions.indexOf(versionId);
+    if (at >= 0) recentVersions.splice(at, 1);
+    recentVersions.unshift(versionId);
+    if (recentVersions.length > RECENT_VERSIONS) recentVersions.pop();
+  }
   return found;
 }
+
+const WELL_FORMED_TOKEN = /^[\w-]{20,100}$/;
+/** A malformed token is hashed as a stand-in, so that it costs the same lookup as an unknown one. */
+const tokenHashFor = (token: string) => hashLinkToken(WELL_FORMED_TOKEN.test(token) ? token : 'x'.repeat(43));
 
 /**
  * Resolves a survey token. Unknown, expired and closed links all come back as null, after the same single
  * indexed lookup, so a caller cannot tell which — nor learn anything about the survey or the person.
  */
 export async function openSurveyLink(deps: AppDeps, token: string): Promise<SurveyLink | null> {
-  const wellFormed = /^[\w-]{20,100}$/.test(token);
-  const found = await findInvitationByTokenHash(deps.db, hashLinkToken(wellFormed ? token : 'x'.repeat(43)));
-  if (!wellFormed || !found) return null;
+  const found = await findInvitationByTokenHash(deps.db, tokenHashFor(token));
+  if (!WELL_FORMED_TOKEN.test(token) || !found) return null;
   const now = deps.clock.now();
   const { invitation, campaign } = found;
   if (campaign.status === 'cancelled' || campaign.status === 'closed') return null;
@@ -111,11 +125,65 @@ export async function saveSurveyAnswers(
       now: deps.clock.now(),
     },
   );
-  if (input.complete) {
-    // Worrying answers become tasks now; should this fail, the scheduler's sweep picks the response up.
-    await evaluateFollowUps(deps, response.id).catch((error) =>
-      deps.logger.error('follow-up rules failed; the scheduler will retry', { responseId: response.id, error: String(error) }),
-    );
-  }
+  if (input.complete) await evaluateFollowUpsLogged(deps, response.id);
   return { ok: true, response };
+}
+
+/**
+ * The answer endpoint (JavaScript on): `openSurveyLink` + `saveSurveyAnswers` in one database round trip when
+ * it can. Survey versions never change, so the answers are validated up front against the recently used
+ * versions' definitions (valid answers come out of `checkAnswers` the same whatever the definition); one
+ * statement then resolves the token, checks the link is open and saves, only if the invitation's version is
+ * one of those the answers passed (and, for `complete`, every required question is answered after the merge).
+ * Anything else — a version not seen lately, invalid answers, missing required answers — takes the long way,
+ * which writes nothing invalid and names the problem. Null: the link is not available, after the same single
+ * lookup whether it is unknown, expired or closed.
+ */
+export async function submitSurveyAnswers(
+  deps: AppDeps,
+  token: string,
+  input: { answers: Answers; complete: boolean },
+): Promise<SaveResult | null> {
+  const accepted: Record<string, AcceptedVersion> = {};
+  let normalized: Answers | undefined;
+  let normalizedJson = '';
+  for (const versionId of recentVersions) {
+    const definition = versionCache.get(versionId)?.definition;
+    if (!definition) continue;
+    const checked = checkAnswers(definition, input.answers, { complete: false, lang: 'en' });
+    if (Object.keys(checked.errors).length) continue;
+    const json = JSON.stringify(checked.answers);
+    if (normalized === undefined) [normalized, normalizedJson] = [checked.answers, json];
+    else if (json !== normalizedJson) continue;
+    accepted[versionId] = {
+      npsKey: definition.questions.find((q) => q.kind === 'nps')?.key ?? null,
+      required: definition.questions.filter((q) => q.required).map((q) => q.key),
+    };
+  }
+  if (normalized !== undefined) {
+    const given = Object.entries(normalized);
+    const found = await saveAnswersByToken(deps.db, {
+      tokenHash: tokenHashFor(token),
+      accepted,
+      answers: Object.fromEntries(given.filter(([, v]) => v !== null)),
+      cleared: given.filter(([, v]) => v === null).map(([k]) => k),
+      complete: input.complete,
+      now: deps.clock.now(),
+    });
+    if (!found || !WELL_FORMED_TOKEN.test(token)) return null;
+    if (found.saved) {
+      if (input.complete) await evaluateFollowUpsLogged(deps, found.saved.id);
+      return { ok: true, response: found.saved };
+    }
+  }
+  const link = await openSurveyLink(deps, token);
+  if (!link) return null;
+  return saveSurveyAnswers(deps, link, input);
+}
+
+/** Worrying answers become tasks now; should this fail, the scheduler's sweep picks the response up. */
+async function evaluateFollowUpsLogged(deps: AppDeps, responseId: string) {
+  await evaluateFollowUps(deps, responseId).catch((error) =>
+    deps.logger.error('follow-up rules failed; the scheduler will retry', { responseId, error: String(error) }),
+  );
 }

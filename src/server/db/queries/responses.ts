@@ -110,14 +110,99 @@ export async function saveResponseAnswers(
         completed_at = coalesce(r.completed_at, excluded.completed_at)
       returning r.id, r.answers, r.completed_at, r.updated_at
     ), responded as (
-      update ${invitations} set responded_at = coalesce(responded_at, ${stamp}::timestamptz)
-      where id = ${keys.invitationId}::uuid and ${answers}::jsonb <> '{}'::jsonb
+      update ${invitations} set responded_at = ${stamp}::timestamptz
+      where id = ${keys.invitationId}::uuid and responded_at is null and ${answers}::jsonb <> '{}'::jsonb
     )
     select id, answers, completed_at, updated_at from saved`);
   if (!row) throw new Error('saving the response returned no row');
+  return toSavedResponse(row);
+}
+
+/** What the answer path accepts for one survey version: its NPS question and its required questions. */
+export interface AcceptedVersion {
+  npsKey: string | null;
+  required: string[];
+}
+
+/**
+ * The answer path in one statement: resolves the link token, checks that the campaign and the invitation are
+ * still open, and creates or merges the response (as `saveResponseAnswers` does) — but only when the
+ * invitation's survey version is one of `accepted` (the versions the caller has validated the answers
+ * against) and, for `complete`, when every required question has an answer after the merge.
+ *
+ * No row: the link is unknown, expired or closed (one indexed lookup whatever the reason). A row without
+ * `id`: the link is open but nothing was written (version not among `accepted`, or required answers missing),
+ * so the caller takes the long way, which names the problem. One round trip instead of two, and a named
+ * prepared statement on PostgreSQL.
+ */
+export async function saveAnswersByToken(
+  db: Db,
+  input: {
+    tokenHash: string;
+    accepted: Record<string, AcceptedVersion>;
+    answers: Answers;
+    cleared: string[];
+    complete: boolean;
+    now: Date;
+  },
+): Promise<{ invitationId: string; saved: SavedResponse | null } | null> {
+  const answers = JSON.stringify(input.answers);
+  const cleared = JSON.stringify(input.cleared);
+  const accepted = JSON.stringify(input.accepted);
+  const stamp = input.now.toISOString();
+  const [row] = await executePrepared<{
+    invitation_id: string;
+    id: string | null;
+    answers: Answers | string | null;
+    completed_at: string | Date | null;
+    updated_at: string | Date | null;
+  }>(db, sql`
+    with link as (
+      select i.id, i.campaign_id, c.survey_id, c.survey_version_id, i.account_id, i.contact_id, i.language,
+        ${accepted}::jsonb -> c.survey_version_id::text as version,
+        (coalesce(r.answers, '{}'::jsonb) - array(select jsonb_array_elements_text(${cleared}::jsonb))) || ${answers}::jsonb as merged
+      from ${invitations} i
+      join ${campaigns} c on c.id = i.campaign_id
+      left join ${responses} r on r.invitation_id = i.id
+      where i.token_hash = ${input.tokenHash}
+        and c.status not in ('cancelled', 'closed')
+        and i.status in ('sent', 'pending')
+        and (i.expires_at is null or i.expires_at > ${stamp}::timestamptz)
+    ), saved as (
+      insert into ${responses} as r (invitation_id, campaign_id, survey_id, survey_version_id, account_id, contact_id, language,
+        answers, nps_score, started_at, updated_at, completed_at)
+      select id, campaign_id, survey_id, survey_version_id, account_id, contact_id, language,
+        ${answers}::jsonb, (${answers}::jsonb ->> (version ->> 'npsKey'))::smallint, ${stamp}::timestamptz, ${stamp}::timestamptz,
+        case when ${input.complete}::boolean then ${stamp}::timestamptz end
+      from link
+      where version is not null
+        and (not ${input.complete}::boolean or merged ?& array(select jsonb_array_elements_text(version -> 'required')))
+      on conflict (invitation_id) do update set
+        answers = (r.answers - array(select jsonb_array_elements_text(${cleared}::jsonb))) || excluded.answers,
+        nps_score = (((r.answers - array(select jsonb_array_elements_text(${cleared}::jsonb))) || excluded.answers)
+          ->> (select version ->> 'npsKey' from link))::smallint,
+        updated_at = excluded.updated_at,
+        -- The first completion time is kept: revising an answer does not make it a new response.
+        completed_at = coalesce(r.completed_at, excluded.completed_at)
+      -- Checked again on the locked row: a concurrent save may have cleared a required answer meanwhile.
+      where not ${input.complete}::boolean
+        or ((r.answers - array(select jsonb_array_elements_text(${cleared}::jsonb))) || excluded.answers)
+          ?& array(select jsonb_array_elements_text((select version -> 'required' from link)))
+      returning r.id, r.invitation_id, r.answers, r.completed_at, r.updated_at
+    ), responded as (
+      update ${invitations} set responded_at = ${stamp}::timestamptz
+      where id = (select invitation_id from saved) and responded_at is null and ${answers}::jsonb <> '{}'::jsonb
+    )
+    select link.id as invitation_id, saved.id, saved.answers, saved.completed_at, saved.updated_at
+    from link left join saved on true`);
+  if (!row) return null;
+  return { invitationId: row.invitation_id, saved: row.id ? toSavedResponse({ ...row, id: row.id, updated_at: row.updated_at! }) : null };
+}
+
+function toSavedResponse(row: { id: string; answers: Answers | string | null; completed_at: string | Date | null; updated_at: string | Date }): SavedResponse {
   return {
     id: row.id,
-    answers: typeof row.answers === 'string' ? (JSON.parse(row.answers) as Answers) : row.answers,
+    answers: typeof row.answers === 'string' ? (JSON.parse(row.answers) as Answers) : (row.answers ?? {}),
     completedAt: row.completed_at ? new Date(row.completed_at) : null,
     updatedAt: new Date(row.updated_at),
   };
