@@ -18,7 +18,7 @@ export function OutboxPage({ messages, page, total, pageSize, transport, userNam
   return (
     <PageShell title="Email log · Keypulse">
       <p class="muted">
-        Signed in as {userName}.{' '}
+        <a href="/">← Back to the workspace</a> · Signed in as {userName}.{' '}
         <form method="post" action="/signout" class="inline">
           <button type="submit" class="link-button">
             Sign out
@@ -32,7 +32,9 @@ export function OutboxPage({ messages, page, total, pageSize, transport, userNam
           : 'Email goes out through Resend; bodies are not kept, only the delivery status.'}
       </p>
       {messages.length === 0 ? (
-        <p>No email yet. Create a campaign (POST /api/campaigns) and its invitations appear here.</p>
+        <p>
+          No email yet. <a href="/campaigns/new">Create a campaign</a> and its invitations appear here.
+        </p>
       ) : (
         <table>
           <caption class="visually-hidden">Emails, newest first</caption>
