@@ -7,6 +7,7 @@ import { AppError, errorCodeForStatus } from './http/errors.js';
 import { authenticate, csrfProtection } from './http/auth.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
+import { myDayRoutes } from './routes/my-day.js';
 import { userRoutes } from './routes/users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -20,6 +21,7 @@ import { responseRoutes } from './routes/responses.js';
 import { taskRoutes } from './routes/tasks.js';
 import { followUpRuleRoutes } from './routes/follow-up-rules.js';
 import { reportRoutes } from './routes/reports.js';
+import { settingsRoutes } from './routes/settings.js';
 import { surveyPageRoutes } from './routes/survey-pages.js';
 import { sessionPageRoutes } from './routes/session-pages.js';
 import { appPageRoutes } from './routes/app-pages.js';
@@ -32,6 +34,7 @@ function buildApi() {
   return new Hono<AppEnv>()
     .route('/auth', authRoutes)
     .route('/me', meRoutes)
+    .route('/me', myDayRoutes)
     .route('/users', userRoutes)
     .route('/api-keys', apiKeyRoutes)
     .route('/accounts', accountRoutes)
@@ -42,7 +45,8 @@ function buildApi() {
     .route('/responses', responseRoutes)
     .route('/tasks', taskRoutes)
     .route('/follow-up-rules', followUpRuleRoutes)
-    .route('/reports', reportRoutes);
+    .route('/reports', reportRoutes)
+    .route('/settings', settingsRoutes);
 }
 
 /** Builds the whole application from its dependencies; tests build it the same way. */

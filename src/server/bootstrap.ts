@@ -12,6 +12,7 @@ import { createOutboxTransport } from './email/outbox-transport.js';
 import { createResendTransport } from './email/resend-transport.js';
 import type { EmailTransport } from './email/transport.js';
 import type { JobQueue } from './jobs/queue.js';
+import { refreshSettings } from './services/settings.js';
 import { systemClock, type AppDeps, type Clock } from './http/context.js';
 import { Email } from '../shared/schemas/common.js';
 import { Password } from '../shared/schemas/user.js';
@@ -44,6 +45,8 @@ export async function buildDeps(
   const clock = options.clock ?? systemClock;
   await ensureBuiltInSurveys(database.db, clock.now());
   await ensureDefaultRules(database.db, clock.now());
+  // Sender, time zone and survey window an admin changed in the workspace override the environment's.
+  await refreshSettings(database.db, config);
   return {
     db: database.db,
     config,

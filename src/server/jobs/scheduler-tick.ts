@@ -11,6 +11,7 @@ import { evaluateFollowUps, responsesAwaitingFollowUp } from '../services/follow
 import { escalateOverdueTasks, sendTaskDigests } from '../services/task-notifications.js';
 import { sendWeeklyRiskReport } from '../services/risk-report-emails.js';
 import { scheduleRenewalAudits } from '../services/renewal-audits.js';
+import { refreshSettings } from '../services/settings.js';
 import { DISPATCH_CAMPAIGN } from './dispatch-campaign.js';
 import { SEND_EMAILS } from './send-emails.js';
 
@@ -23,6 +24,8 @@ const STALE_BATCH_MS = 15 * 60_000;
  * audits and sends the Monday Morning Report. Every step is idempotent, so overlapping ticks are harmless.
  */
 export async function schedulerTick(deps: AppDeps): Promise<void> {
+  // Settings an admin saved in another process (the web app) reach this one's config here.
+  await refreshSettings(deps.db, deps.config);
   await startDueCampaigns(deps);
   await openRepeatWaves(deps);
   await queueReminders(deps);
