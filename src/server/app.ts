@@ -7,7 +7,6 @@ import { AppError, errorCodeForStatus } from './http/errors.js';
 import { authenticate, csrfProtection } from './http/auth.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
-import { myDayRoutes } from './routes/my-day.js';
 import { userRoutes } from './routes/users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -34,7 +33,6 @@ function buildApi() {
   return new Hono<AppEnv>()
     .route('/auth', authRoutes)
     .route('/me', meRoutes)
-    .route('/me', myDayRoutes)
     .route('/users', userRoutes)
     .route('/api-keys', apiKeyRoutes)
     .route('/accounts', accountRoutes)
