@@ -4,6 +4,7 @@ import type { AppEnv } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireAuth, requireRole } from '../http/auth.js';
+import { loadAccountFor } from '../http/access.js';
 import { accountOwnerScope, canViewAccount } from '../domain/permissions.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { nextWaveDate } from '../domain/eligibility.js';
@@ -15,15 +16,19 @@ import {
   listCampaigns,
   listInvitations,
   toCampaign,
+  type AudienceMember,
   type CampaignRow,
 } from '../db/queries/campaigns.js';
 import { getSurveyWithVersion } from '../db/queries/surveys.js';
-import { createWave } from '../services/campaign-waves.js';
+import { createWave, decideAudience } from '../services/campaign-waves.js';
 import { DISPATCH_CAMPAIGN } from '../jobs/dispatch-campaign.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import {
+  type Audience,
   Campaign,
   CampaignInvitation,
+  CampaignPreview,
+  CampaignPreviewRequest,
   CampaignListQuery,
   CreateCampaign,
   InvitationListQuery,
@@ -42,6 +47,37 @@ async function loadCampaignFor(c: Context<AppEnv>, id: string): Promise<Campaign
   return campaign;
 }
 
+/** Every account and contact an audience names must exist and be the caller's to survey: others' are "not found". */
+async function assertAudienceIsTheirs(c: Context<AppEnv>, audience: Audience): Promise<void> {
+  const { user } = requireAuth(c);
+  const { db } = c.var.deps;
+  const named = audience.accountIds.length
+    ? await db.select({ id: accounts.id, ownerId: accounts.ownerId }).from(accounts).where(inArray(accounts.id, audience.accountIds))
+    : [];
+  const namedContacts = audience.contactIds.length
+    ? await db
+        .select({ id: contacts.id, ownerId: accounts.ownerId })
+        .from(contacts)
+        .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+        .where(inArray(contacts.id, audience.contactIds))
+    : [];
+  const visible = (rows: { id: string; ownerId: string }[], ids: string[], what: string) => {
+    const found = new Map(rows.map((r) => [r.id, r]));
+    for (const id of ids) {
+      const row = found.get(id);
+      if (!row || !canViewAccount(user, row)) throw notFound(`${what} ${id}`);
+    }
+  };
+  visible(named, audience.accountIds, 'account');
+  visible(namedContacts, audience.contactIds, 'contact');
+}
+
+/** A time already past means now: counted from it, links would be born expired and the next wave overdue. */
+function sendTime(requested: string | undefined, now: Date): Date {
+  const at = requested ? new Date(requested) : now;
+  return at > now ? at : now;
+}
+
 async function campaignJson(c: Context<AppEnv>, row: CampaignRow) {
   const counts = await campaignCounts(c.var.deps.db, [row.id]);
   return toCampaign(row, counts.get(row.id)!);
@@ -50,13 +86,57 @@ async function campaignJson(c: Context<AppEnv>, row: CampaignRow) {
 export const campaignRoutes = new Hono<AppEnv>()
   .get(
     '/',
-    describe({ summary: 'List campaigns with live counts', tags: ['Campaigns'], responses: { 200: pageOf(Campaign) } }),
+    describe({
+      summary: 'List campaigns with live counts',
+      description: '`accountId` lists the campaigns that reached that account (404 when it is not the caller\'s to see).',
+      tags: ['Campaigns'],
+      responses: { 200: pageOf(Campaign) },
+    }),
     valid('query', CampaignListQuery),
     async (c) => {
       const { user } = requireAuth(c);
-      const page = await listCampaigns(c.var.deps.db, c.req.valid('query'), accountOwnerScope(user));
+      const query = c.req.valid('query');
+      // Asking about another manager's account is "not found", as opening it is.
+      if (query.accountId) await loadAccountFor(c, query.accountId, 'view');
+      const page = await listCampaigns(c.var.deps.db, query, accountOwnerScope(user));
       const counts = await campaignCounts(c.var.deps.db, page.data.map((r) => r.id));
       return c.json({ ...page, data: page.data.map((r) => toCampaign(r, counts.get(r.id)!)) });
+    },
+  )
+  .post(
+    '/preview',
+    describe({
+      summary:
+        'Who a campaign with this audience would ask, and who it would skip and why — decided by the same code ' +
+        'that creates the campaign. Writes nothing.',
+      tags: ['Campaigns'],
+      responses: { 200: CampaignPreview },
+    }),
+    valid('json', CampaignPreviewRequest),
+    async (c) => {
+      requireRole(c, 'admin', 'account_manager');
+      const { db, clock, config } = c.var.deps;
+      const body = c.req.valid('json');
+      await assertAudienceIsTheirs(c, body.audience);
+      const decided = await decideAudience(db, body.audience, {
+        sendAt: sendTime(body.sendAt, clock.now()),
+        minDaysBetweenSurveys: config.minDaysBetweenSurveys,
+      });
+      const person = (m: AudienceMember) => ({
+        contactId: m.contactId,
+        accountId: m.accountId,
+        accountName: m.accountName,
+        name: m.name,
+        email: m.email,
+        level: m.level,
+        buyingRole: m.buyingRole,
+      });
+      const preview: CampaignPreview = { eligible: [], skipped: [] };
+      for (const { member, decision } of decided) {
+        if (decision.eligible) preview.eligible.push(person(member));
+        else preview.skipped.push({ contact: person(member), reason: decision.reason });
+      }
+      return c.json(preview);
     },
   )
   .post(
@@ -74,34 +154,13 @@ export const campaignRoutes = new Hono<AppEnv>()
       const { db, clock, links, config, jobs } = c.var.deps;
       const body = c.req.valid('json');
       const now = clock.now();
-      // A time already past means now: counted from it, links would be born expired and the next wave overdue.
-      const requested = body.sendAt ? new Date(body.sendAt) : now;
-      const sendAt = requested > now ? requested : now;
+      const sendAt = sendTime(body.sendAt, now);
 
       const survey = await getSurveyWithVersion(db, body.surveyId);
       if (!survey || survey.survey.archived) {
         throw new AppError('validation_failed', 'surveyId: no such survey', [{ path: 'surveyId', message: 'no such survey' }]);
       }
-      // Every account and contact named must exist and be the caller's to survey: others' are simply "not found".
-      const named = body.audience.accountIds.length
-        ? await db.select({ id: accounts.id, ownerId: accounts.ownerId }).from(accounts).where(inArray(accounts.id, body.audience.accountIds))
-        : [];
-      const namedContacts = body.audience.contactIds.length
-        ? await db
-            .select({ id: contacts.id, ownerId: accounts.ownerId })
-            .from(contacts)
-            .innerJoin(accounts, eq(accounts.id, contacts.accountId))
-            .where(inArray(contacts.id, body.audience.contactIds))
-        : [];
-      const visible = (rows: { id: string; ownerId: string }[], ids: string[], what: string) => {
-        const found = new Map(rows.map((r) => [r.id, r]));
-        for (const id of ids) {
-          const row = found.get(id);
-          if (!row || !canViewAccount(user, row)) throw notFound(`${what} ${id}`);
-        }
-      };
-      visible(named, body.audience.accountIds, 'account');
-      visible(namedContacts, body.audience.contactIds, 'contact');
+      await assertAudienceIsTheirs(c, body.audience);
 
       const campaign = await db.transaction(async (tx) => {
         const [row] = await tx
@@ -165,6 +224,8 @@ export const campaignRoutes = new Hono<AppEnv>()
           wave: i.wave,
           accountId: i.accountId,
           contactId: i.contactId,
+          contactName: i.contactName,
+          accountName: i.accountName,
           email: i.email,
           status: i.status,
           skipReason: i.skipReason,

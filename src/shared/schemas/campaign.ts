@@ -39,6 +39,29 @@ export const CreateCampaign = z.strictObject({
 });
 export type CreateCampaign = z.infer<typeof CreateCampaign>;
 
+/** What `POST /api/campaigns/preview` takes: the audience (and send time) of a campaign about to be created. */
+export const CampaignPreviewRequest = CreateCampaign.pick({ audience: true, sendAt: true });
+export type CampaignPreviewRequest = z.infer<typeof CampaignPreviewRequest>;
+
+/** A person an audience names, as the preview lists them. */
+export const AudiencePerson = z.object({
+  contactId: z.uuid(),
+  accountId: z.uuid(),
+  accountName: z.string(),
+  name: z.string(),
+  email: z.string(),
+  level: Level,
+  buyingRole: BuyingRole,
+});
+export type AudiencePerson = z.infer<typeof AudiencePerson>;
+
+/** Who a campaign with this audience would ask, and who it would skip and why. Nothing is written. */
+export const CampaignPreview = z.object({
+  eligible: z.array(AudiencePerson),
+  skipped: z.array(z.object({ contact: AudiencePerson, reason: SkipReason })),
+});
+export type CampaignPreview = z.infer<typeof CampaignPreview>;
+
 export const CampaignCounts = z.object({
   targeted: z.number().int(),
   skipped: z.number().int(),
@@ -85,6 +108,8 @@ export const CampaignInvitation = z.object({
   wave: z.number().int(),
   accountId: z.uuid(),
   contactId: z.uuid(),
+  contactName: z.string(),
+  accountName: z.string(),
   email: z.string(),
   status: z.enum(['skipped', 'pending', 'sent', 'cancelled']),
   skipReason: SkipReason.nullable(),
@@ -93,7 +118,11 @@ export const CampaignInvitation = z.object({
   remindersSent: z.number().int(),
 });
 
-export const CampaignListQuery = PageQuery.extend({ status: CampaignStatus.optional() });
+export const CampaignListQuery = PageQuery.extend({
+  status: CampaignStatus.optional(),
+  /** Only campaigns that reached this account (an invitation to one of its contacts, sent or skipped). */
+  accountId: z.uuid({ message: 'must be an account id (UUID)' }).optional(),
+});
 export const InvitationListQuery = PageQuery.extend({
   status: z.enum(['skipped', 'pending', 'sent', 'cancelled']).optional(),
 });

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { accounts, campaigns, contacts, invitations, messages, responses } from '../schema/index.js';
 import type { CampaignAudience } from '../schema/index.js';
@@ -9,11 +9,17 @@ import type { Page, PageQuery } from '../../../shared/schemas/common.js';
 export type CampaignRow = typeof campaigns.$inferSelect;
 export type InvitationRow = typeof invitations.$inferSelect;
 
+/** A person an audience names: what eligibility needs to know, and what a person reading the list needs. */
+export type AudienceMember = AudienceCandidate & {
+  language: string;
+  name: string;
+  level: (typeof contacts.$inferSelect)['level'];
+  buyingRole: (typeof contacts.$inferSelect)['buyingRole'];
+  accountName: string;
+};
+
 /** Everyone the audience names, with what eligibility needs to know about them. */
-export async function findAudienceCandidates(
-  db: Db,
-  audience: CampaignAudience,
-): Promise<(AudienceCandidate & { language: string })[]> {
+export async function findAudienceCandidates(db: Db, audience: CampaignAudience): Promise<AudienceMember[]> {
   const who: SQL[] = [];
   // Contacts named one by one are included even when deleted, so their skip is visible; account members are not.
   if (audience.accountIds.length) who.push(and(inArray(contacts.accountId, audience.accountIds), isNull(contacts.deletedAt))!);
@@ -40,6 +46,10 @@ export async function findAudienceCandidates(
       accountId: contacts.accountId,
       email: contacts.email,
       language: contacts.language,
+      name: contacts.name,
+      level: contacts.level,
+      buyingRole: contacts.buyingRole,
+      accountName: accounts.name,
       unsubscribed: contacts.unsubscribed,
       bounced: contacts.bounced,
       deletedAt: contacts.deletedAt,
@@ -56,6 +66,10 @@ export async function findAudienceCandidates(
     accountId: r.accountId,
     email: r.email,
     language: r.language,
+    name: r.name,
+    level: r.level,
+    buyingRole: r.buyingRole,
+    accountName: r.accountName,
     unsubscribed: r.unsubscribed,
     bounced: r.bounced,
     deleted: r.deletedAt !== null,
@@ -122,11 +136,14 @@ export async function campaignAccountOwners(db: Db, campaignId: string): Promise
 
 export async function listCampaigns(
   db: Db,
-  query: PageQuery & { status?: CampaignRow['status'] },
+  query: PageQuery & { status?: CampaignRow['status']; accountId?: string },
   ownerScope: string | null,
 ): Promise<Page<CampaignRow>> {
   const conditions: SQL[] = [];
   if (query.status) conditions.push(eq(campaigns.status, query.status));
+  if (query.accountId) {
+    conditions.push(sql`exists (select 1 from ${invitations} i where i.campaign_id = ${campaigns.id} and i.account_id = ${query.accountId})`);
+  }
   if (ownerScope) {
     // Campaigns whose every invitation is on the manager's accounts (creation guarantees this for managers);
     // one that reached nobody is theirs if they created it — the same rule as opening it by id.
@@ -231,12 +248,14 @@ export async function listInvitations(
   db: Db,
   campaignId: string,
   query: PageQuery & { status?: InvitationRow['status'] },
-): Promise<Page<InvitationRow>> {
+): Promise<Page<InvitationRow & { contactName: string; accountName: string }>> {
   const where = and(eq(invitations.campaignId, campaignId), query.status ? eq(invitations.status, query.status) : undefined);
   const [rows, [total]] = await Promise.all([
     db
-      .select()
+      .select({ ...getTableColumns(invitations), contactName: contacts.name, accountName: accounts.name })
       .from(invitations)
+      .innerJoin(contacts, eq(contacts.id, invitations.contactId))
+      .innerJoin(accounts, eq(accounts.id, invitations.accountId))
       .where(where)
       .orderBy(asc(invitations.wave), asc(invitations.email), asc(invitations.id))
       .limit(query.pageSize)
