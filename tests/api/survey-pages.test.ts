@@ -335,6 +335,42 @@ describe('the JSON answers endpoint (used by the page with JavaScript on)', () =
     expect(await responsesOf(contactId)).toEqual([]);
   });
 
+  it('completes on top of earlier saves, clears with null, refuses a completion that leaves a required question empty, and closes with the campaign', async () => {
+    const { path, contactId, campaignId } = await invite();
+    const anon = ctx.anonymous();
+    expect((await anon.post(`${path}/answers`, { answers: { nps: 3 } })).body).toMatchObject({ answers: { nps: 3 }, completed: false });
+    const firstAnswer = (await invitationOf(contactId)).respondedAt;
+    expect(firstAnswer).not.toBeNull();
+
+    ctx.clock.advance(3600_000);
+    const done = await anon.post(`${path}/answers`, { answers: { reason: '  Late deliveries ' }, complete: true });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ answers: { nps: 3, reason: 'Late deliveries' }, completed: true });
+    const [completed] = await responsesOf(contactId);
+    expect(completed).toMatchObject({ npsScore: 3, answers: { nps: 3, reason: 'Late deliveries' } });
+    expect(completed!.completedAt).not.toBeNull();
+    expect((await invitationOf(contactId)).respondedAt).toEqual(firstAnswer); // the first answer's time stands
+
+    const emptied = await anon.post(`${path}/answers`, { answers: { nps: null }, complete: true });
+    expect(emptied.status).toBe(400);
+    expect(emptied.body.error.issues).toEqual([{ path: 'nps', message: 'Please answer this question.' }]);
+    expect(await responsesOf(contactId)).toMatchObject([{ npsScore: 3, answers: { nps: 3, reason: 'Late deliveries' } }]);
+
+    const cleared = await anon.post(`${path}/answers`, { answers: { reason: null, nps: 8 } });
+    expect(cleared.body).toMatchObject({ answers: { nps: 8 }, completed: true });
+    expect(await responsesOf(contactId)).toMatchObject([{ npsScore: 8, answers: { nps: 8 }, completedAt: completed!.completedAt }]);
+
+    expect((await manager.post(`/api/campaigns/${campaignId}/cancel`)).status).toBe(200);
+    const closed = await anon.post(`${path}/answers`, { answers: { nps: 10 } });
+    const unknown = await anon.post(`/s/${'C'.repeat(43)}/answers`, { answers: { nps: 10 } });
+    for (const res of [closed, unknown]) {
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('not_found');
+    }
+    expect(closed.body).toEqual(unknown.body);
+    expect(await responsesOf(contactId)).toMatchObject([{ npsScore: 8 }]);
+  });
+
   it('blocks a post from another site', async () => {
     const { path, contactId } = await invite();
     const res = await ctx.anonymous().post(`${path}/answers`, { answers: { nps: 0 } }, { headers: { origin: 'https://evil.example' } });
