@@ -42,6 +42,7 @@ const EnvSchema = z.object({
       }
     }, 'must be an IANA time zone such as Europe/Madrid'),
   KEYPULSE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  KEYPULSE_DEV: flag.optional(),
 });
 
 export type Config = ReturnType<typeof buildConfig>;
@@ -89,6 +90,8 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
     secret: env.KEYPULSE_SECRET ?? null,
     /** Run the queue workers inside the web process (the default) or only in `npm run worker`. */
     workersInWebProcess: env.KEYPULSE_WORKERS ?? true,
+    /** `npm run dev`: rebuild the browser files when they change and reload open pages. */
+    dev: env.KEYPULSE_DEV ?? false,
   };
 }
 

@@ -9,6 +9,7 @@ import { formatDemoLogins, seedDemo, seedDemoCampaign } from './seed/demo.js';
 import { schedulerTick } from './jobs/scheduler-tick.js';
 import { seedDemoHistory } from './seed/demo-history.js';
 import { demoUsers, DEMO_PASSWORD } from './seed/demo-data.js';
+import { startLiveReload } from './dev/live-reload.js';
 
 const config = loadConfig();
 const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite at ${config.database.dataDir}`;
@@ -46,6 +47,10 @@ console.log(
 );
 
 const app = createApp(deps);
+if (config.dev) {
+  startLiveReload((line) => console.log(`dev: ${line}`));
+  console.log('dev: watching src/client — pages reload when browser files change; tsx restarts the server on server changes.');
+}
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   console.log(`Keypulse is running at ${config.publicUrl} (listening on ${info.address}:${info.port})`);
   console.log(`API reference: ${config.publicUrl}/api/docs`);

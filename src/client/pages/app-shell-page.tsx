@@ -3,6 +3,8 @@ import { ME_ELEMENT_ID, type SessionUser } from '../app/session.js';
 interface AppShellPageProps {
   user: SessionUser;
   assets: { script: string; style: string };
+  /** Development: the server-sent events address that tells the page to reload. */
+  liveReload?: string;
 }
 
 const serialize = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
@@ -11,7 +13,7 @@ const serialize = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u00
  * The workspace app's HTML: the signed-in user (so the app starts without asking), the stylesheet and the
  * entry module; pages load as chunks. The script is a file (the CSP allows no inline code).
  */
-export function AppShellPage({ user, assets }: AppShellPageProps) {
+export function AppShellPage({ user, assets, liveReload }: AppShellPageProps) {
   return (
     <html lang="en">
       <head>
@@ -22,6 +24,7 @@ export function AppShellPage({ user, assets }: AppShellPageProps) {
         <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href={assets.style} />
         <link rel="modulepreload" href={assets.script} />
+        {liveReload && <meta name="kp-live-reload" content={liveReload} />}
       </head>
       <body>
         <div id="app">
