@@ -14,7 +14,7 @@ const ENV = { emailFrom: 'Keypulse <surveys@keypulse.localhost>', timeZone: 'UTC
 // The outbox, remembering each email's From as the provider would see it.
 const sent: OutgoingEmail[] = [];
 const outbox = createOutboxTransport();
-const recording = { ...outbox, sendBatch: async (emails: OutgoingEmail[]) => (sent.push(...emails), outbox.sendBatch(emails)) };
+const recording = { ...outbox, sendBatch: async (emails: OutgoingEmail[], key: string) => (sent.push(...emails), outbox.sendBatch(emails, key)) };
 
 let ctx: TestContext;
 let admin: TestClient;

@@ -1,7 +1,211 @@
+import { useState } from 'preact/hooks';
+import { api, issuesByField, withQuery } from '../api.js';
+import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
+import { AdminFrame } from '../components/admin-tabs.js';
+import { Empty, ErrorState, Loading } from '../components/states.js';
+import { Pagination } from '../components/pagination.js';
+import { Field, describedBy, zodErrors } from '../components/field.js';
+import { formatDate, humanize } from '../format.js';
+import { currentUser } from '../session.js';
+import { CreateUser, Role, type User } from '../../../shared/schemas/user.js';
+import type { Page } from '../../../shared/schemas/common.js';
 
-// PLACEHOLDER: replaced by the page's implementation.
-export default function Page() {
-  usePageTitle('Admin users');
-  return <h1>Admin users</h1>;
+const PAGE_SIZE = 20;
+const roles = Role.options;
+
+/** Admin · Users: who can sign in, with which role; create, change role, disable and enable. */
+export default function AdminUsers() {
+  usePageTitle('Users · Admin');
+  return (
+    <AdminFrame current="/admin/users" title="Users">
+      <UsersPanel />
+    </AdminFrame>
+  );
+}
+
+function UsersPanel() {
+  const [page, setPage] = useState(1);
+  const users = useApi<Page<User>>(withQuery('/api/users', { page, pageSize: PAGE_SIZE }));
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  async function update(user: User, change: { role?: User['role']; disabled?: boolean }, done: string) {
+    setBusy(user.id);
+    setStatus(null);
+    const res = await api.patch<User>(`/api/users/${user.id}`, change);
+    setBusy(null);
+    setStatus(res.ok ? { ok: true, text: done } : { ok: false, text: `${user.name}: ${res.error.message}` });
+    users.reload();
+  }
+
+  return (
+    <>
+      <CreateUserForm
+        onCreated={(u) => {
+          setStatus({ ok: true, text: `Created ${u.name} (${humanize(u.role)}). They can sign in with the password you gave.` });
+          setPage(1);
+          users.reload();
+        }}
+      />
+      <h2>People</h2>
+      <div aria-live="polite" role="status" class="status-line">
+        {status && <p class={status.ok ? 'notice' : 'state error'}>{status.text}</p>}
+      </div>
+      {users.loading && !users.data && <Loading what="Loading users…" />}
+      {users.error && <ErrorState error={users.error} retry={users.reload} />}
+      {users.data && users.data.total === 0 && (
+        <Empty>
+          <p>No users yet.</p>
+        </Empty>
+      )}
+      {users.data && users.data.total > 0 && (
+        <>
+          <div class="table-wrap">
+            <table class="data">
+              <caption class="visually-hidden">Users</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Role</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Since</th>
+                  <th scope="col">
+                    <span class="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.data.map((u) => (
+                  <tr key={u.id}>
+                    <th scope="row">
+                      {u.name}
+                      {u.id === currentUser.value?.id && <span class="muted"> (you)</span>}
+                    </th>
+                    <td class="break">{u.email}</td>
+                    <td>
+                      <label class="visually-hidden" for={`role-${u.id}`}>
+                        Role of {u.name}
+                      </label>
+                      <select
+                        id={`role-${u.id}`}
+                        value={u.role}
+                        disabled={busy === u.id}
+                        onChange={(e) => {
+                          const role = (e.target as HTMLSelectElement).value as User['role'];
+                          // Back to the saved value until the server agrees (the last admin stays an admin).
+                          (e.target as HTMLSelectElement).value = u.role;
+                          void update(u, { role }, `${u.name} is now ${humanize(role).toLowerCase()}.`);
+                        }}
+                      >
+                        {roles.map((r) => (
+                          <option key={r} value={r}>
+                            {humanize(r)}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>{u.disabled ? <span class="badge">Disabled</span> : <span class="badge active">Active</span>}</td>
+                    <td>{formatDate(u.createdAt)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        class="secondary"
+                        disabled={busy === u.id}
+                        aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
+                        onClick={() => update(u, { disabled: !u.disabled }, u.disabled ? `${u.name} can sign in again.` : `${u.name} is disabled and signed out everywhere.`)}
+                      >
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <Pagination page={users.data.page} pageSize={users.data.pageSize} total={users.data.total} onPage={setPage} noun="users" />
+        </>
+      )}
+    </>
+  );
+}
+
+const blank = { name: '', email: '', role: 'account_manager', password: '' };
+
+/** New user: validated in the browser with the API's own schema; the API's errors land beside the fields. */
+function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
+  const [form, setForm] = useState(blank);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const set = (key: keyof typeof blank) => (e: Event) => setForm({ ...form, [key]: (e.target as HTMLInputElement).value });
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setProblem(null);
+    const parsed = CreateUser.safeParse(form);
+    if (!parsed.success) {
+      setErrors(zodErrors(parsed.error.issues));
+      return;
+    }
+    setErrors({});
+    setSaving(true);
+    const res = await api.post<User>('/api/users', parsed.data);
+    setSaving(false);
+    if (!res.ok) {
+      const byField = issuesByField(res.error);
+      setErrors(byField);
+      if (Object.keys(byField).length === 0) setProblem(res.error.message);
+      return;
+    }
+    setForm(blank);
+    onCreated(res.data);
+  }
+
+  const input = (key: 'name' | 'email' | 'password', label: string, type: string, hint?: string) => (
+    <Field id={`new-user-${key}`} label={label} error={errors[key]} hint={hint}>
+      <input
+        id={`new-user-${key}`}
+        type={type}
+        value={form[key]}
+        onInput={set(key)}
+        autocomplete={key === 'password' ? 'new-password' : 'off'}
+        aria-invalid={errors[key] ? 'true' : undefined}
+        aria-describedby={describedBy(`new-user-${key}`, errors[key], hint)}
+      />
+    </Field>
+  );
+
+  return (
+    <form onSubmit={submit} noValidate class="admin-form">
+      <fieldset>
+        <legend>Add a user</legend>
+        <div class="form-grid">
+          {input('name', 'Name', 'text')}
+          {input('email', 'Email', 'email')}
+          <Field id="new-user-role" label="Role" error={errors.role}>
+            <select id="new-user-role" value={form.role} onChange={set('role')} aria-describedby={describedBy('new-user-role', errors.role)}>
+              {roles.map((r) => (
+                <option key={r} value={r}>
+                  {humanize(r)}
+                </option>
+              ))}
+            </select>
+          </Field>
+          {input('password', 'Initial password', 'password', 'At least 10 characters; tell them to change it.')}
+        </div>
+        {problem && (
+          <p class="field-error" role="alert">
+            {problem}
+          </p>
+        )}
+        <div class="actions">
+          <button type="submit" disabled={saving}>
+            {saving ? 'Creating…' : 'Create user'}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
 }

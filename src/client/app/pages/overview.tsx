@@ -1,7 +1,493 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, withQuery } from '../api.js';
+import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
+import { Empty, ErrorState, Loading } from '../components/states.js';
+import { CsvLink, PrintButton } from '../components/csv-link.js';
+import { RiskBadge } from '../components/risk-badge.js';
+import { TrendChart } from '../components/trend-chart.js';
+import { formatDate, formatDateTime, formatDecimal, formatNps, formatNumber, formatPercent, humanize } from '../format.js';
+import { toCsv } from '../../../shared/csv.js';
+import { Stage } from '../../../shared/schemas/account.js';
+import type { NpsReport, NpsReportPeriod } from '../../../shared/schemas/report.js';
+import type { RiskReport } from '../../../shared/schemas/risk-report.js';
+import type { Page } from '../../../shared/schemas/common.js';
+import type { User } from '../../../shared/schemas/user.js';
 
-// PLACEHOLDER: replaced by the page's implementation.
-export default function Page() {
+const NPS_PATH = '/api/reports/nps';
+const RISK_PATH = '/api/reports/risk';
+const LOOP_PATH = '/api/reports/loop';
+
+/** The latest period with answers (the trend's "now"), or null. */
+function latestAnswered(report: NpsReport): NpsReportPeriod | null {
+  return [...report.periods].reverse().find((p) => p.responses > 0) ?? null;
+}
+
+const margin = (m: number | null) => (m === null ? '' : ` ± ${formatDecimal(m)}`);
+
+/**
+ * The executive overview: the portfolio's NPS trend with its margin band and response rate, the split by
+ * industry / stage / owner, the promoter–passive–detractor distribution, the Monday Morning Report (sortable)
+ * and loop metrics per manager. Each section has its CSV; the print stylesheet makes it a clean report.
+ */
+export default function Overview() {
   usePageTitle('Overview');
-  return <h1>Overview</h1>;
+  const trend = useApi<NpsReport>(withQuery(NPS_PATH, { scope: 'portfolio', groupBy: 'quarter' }));
+
+  return (
+    <>
+      <div class="page-head">
+        <h1>Portfolio overview</h1>
+        <div class="actions">
+          <PrintButton />
+        </div>
+      </div>
+      {trend.loading && !trend.data && <Loading what="Loading the portfolio…" />}
+      {trend.error && <ErrorState error={trend.error} retry={trend.reload} />}
+      {trend.data && trend.data.total.responses === 0 && (
+        <Empty>
+          <p>
+            No responses yet — <a href="/campaigns/new">send a campaign</a>.
+          </p>
+        </Empty>
+      )}
+      {trend.data && trend.data.total.responses > 0 && (
+        <>
+          <TrendSection report={trend.data} />
+          <Distribution report={trend.data} />
+          <SplitSection />
+        </>
+      )}
+      <RiskSection />
+      <LoopSection />
+    </>
+  );
+}
+
+function TrendSection({ report }: { report: NpsReport }) {
+  const latest = latestAnswered(report);
+  const points = report.periods.map((p) => ({ label: p.period, value: p.nps, margin: p.marginOfError, count: p.responses }));
+  return (
+    <section class="report-section" aria-labelledby="trend-heading">
+      <div class="section-head">
+        <h2 id="trend-heading">Portfolio NPS</h2>
+        <CsvLink path={NPS_PATH} query={{ scope: 'portfolio', groupBy: 'quarter' }} label="Download trend CSV" />
+      </div>
+      {latest && (
+        <div class="cards overview-stats">
+          <div class="card">
+            <h3>NPS {latest.period}</h3>
+            <p class="stat">
+              {formatNps(latest.nps)}
+              <span class="stat-margin">{margin(latest.marginOfError)}</span>
+            </p>
+            <p class="muted">{formatNumber(latest.responses)} responses ({report.confidence * 100}% confidence)</p>
+          </div>
+          <div class="card">
+            <h3>Response rate {latest.period}</h3>
+            <p class="stat">{formatPercent(latest.responseRate)}</p>
+            <p class="muted">
+              {formatNumber(latest.responses)} of {formatNumber(latest.invited)} invited
+            </p>
+          </div>
+          <div class="card">
+            <h3>Change since {latest.change?.since ?? 'the period before'}</h3>
+            <p class="stat">{latest.change ? formatNps(latest.change.change) : '—'}</p>
+            <p class="muted">{latest.change ? significance(latest.change.significant) : 'Nothing to compare with yet'}</p>
+          </div>
+        </div>
+      )}
+      <TrendChart title={`Portfolio NPS by quarter, with its margin of error (${report.timeZone})`} points={points} />
+      <div class="table-wrap">
+        <table class="data">
+          <caption>NPS and response rate per quarter</caption>
+          <thead>
+            <tr>
+              <th scope="col">Quarter</th>
+              <th scope="col" class="num">NPS</th>
+              <th scope="col" class="num">Responses</th>
+              <th scope="col" class="num">Invited</th>
+              <th scope="col" class="num">Response rate</th>
+              <th scope="col">Change</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.periods.map((p) => (
+              <tr key={p.period}>
+                <th scope="row">{p.period}</th>
+                <td class="num">
+                  {formatNps(p.nps)}
+                  {margin(p.marginOfError)}
+                </td>
+                <td class="num">{formatNumber(p.responses)}</td>
+                <td class="num">{formatNumber(p.invited)}</td>
+                <td class="num">{formatPercent(p.responseRate)}</td>
+                <td>{p.change ? `${formatNps(p.change.change)} — ${significance(p.change.significant)}` : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+const significance = (significant: boolean) => (significant ? 'significant' : 'within the margin of error');
+
+/** Promoters, passives and detractors of the latest quarter: a bar, and the same numbers in words. */
+function Distribution({ report }: { report: NpsReport }) {
+  const latest = latestAnswered(report);
+  if (!latest) return null;
+  const total = latest.promoters + latest.passives + latest.detractors;
+  const parts = [
+    { key: 'promoter', label: 'Promoters (9–10)', n: latest.promoters },
+    { key: 'passive', label: 'Passives (7–8)', n: latest.passives },
+    { key: 'detractor', label: 'Detractors (0–6)', n: latest.detractors },
+  ];
+  const W = 600;
+  let x = 0;
+  return (
+    <section class="report-section" aria-labelledby="distribution-heading">
+      <div class="section-head">
+        <h2 id="distribution-heading">Promoters, passives and detractors ({latest.period})</h2>
+        <CsvLink path={NPS_PATH} query={{ scope: 'portfolio', groupBy: 'quarter' }} label="Download counts CSV" />
+      </div>
+      <svg class="distribution" viewBox={`0 0 ${W} 28`} role="img" aria-label={parts.map((p) => `${p.label}: ${p.n}`).join(', ')}>
+        {parts.map((p) => {
+          const width = total ? (p.n / total) * W : 0;
+          const rect = <rect key={p.key} class={`bar-${p.key}`} x={x} y={0} width={width} height={28} />;
+          x += width;
+          return rect;
+        })}
+      </svg>
+      <ul class="distribution-legend">
+        {parts.map((p) => (
+          <li key={p.key}>
+            <span class={`badge ${p.key}`}>{p.label}</span> {formatNumber(p.n)} ({formatPercent(total ? p.n / total : null)})
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+type SplitBy = 'industry' | 'stage' | 'owner';
+
+interface SplitRow {
+  scope: string;
+  label: string;
+  latest: NpsReportPeriod | null;
+  error?: string;
+}
+
+/** Group names for a split: stages from the schema, owners from the users, industries from the accounts. */
+async function groupsFor(by: SplitBy): Promise<{ scope: string; label: string }[] | string> {
+  if (by === 'stage') return Stage.options.map((s) => ({ scope: `stage:${s}`, label: humanize(s) }));
+  if (by === 'owner') {
+    const res = await api.get<Page<User>>('/api/users', { role: 'account_manager', pageSize: 100 });
+    if (!res.ok) return res.error.message;
+    return res.data.data.filter((u) => !u.disabled).map((u) => ({ scope: `owner:${u.id}`, label: u.name }));
+  }
+  const res = await api.get<Page<{ industry: string | null }>>('/api/accounts', { pageSize: 100 });
+  if (!res.ok) return res.error.message;
+  const names = [...new Set(res.data.data.map((a) => a.industry).filter((i): i is string => !!i))].sort((a, b) => a.localeCompare(b));
+  return names.map((name) => ({ scope: `industry:${name}`, label: name }));
+}
+
+/** NPS per industry, stage or owner: one trend request per group, in parallel (a handful of groups). */
+function SplitSection() {
+  const [by, setBy] = useState<SplitBy>('industry');
+  const [rows, setRows] = useState<SplitRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    setRows(null);
+    setError(null);
+    (async () => {
+      const groups = await groupsFor(by);
+      if (!current) return;
+      if (typeof groups === 'string') return setError(groups);
+      const reports = await Promise.all(groups.map((g) => api.get<NpsReport>(NPS_PATH, { scope: g.scope, groupBy: 'quarter' })));
+      if (!current) return;
+      setRows(
+        groups.map((g, i) => {
+          const r = reports[i]!;
+          return r.ok ? { ...g, latest: latestAnswered(r.data) } : { ...g, latest: null, error: r.error.message };
+        }),
+      );
+    })();
+    return () => {
+      current = false;
+    };
+  }, [by]);
+
+  const csvHref = useMemo(() => {
+    if (!rows) return null;
+    const csv = toCsv(
+      ['group', 'period', 'nps', 'marginOfError', 'responses', 'changeSince', 'change', 'significant'],
+      rows.map((r) => [r.label, r.latest?.period, r.latest?.nps, r.latest?.marginOfError, r.latest?.responses ?? 0, r.latest?.change?.since, r.latest?.change?.change, r.latest?.change?.significant]),
+    );
+    return URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+  }, [rows]);
+  useEffect(() => () => void (csvHref && URL.revokeObjectURL(csvHref)), [csvHref]);
+
+  return (
+    <section class="report-section" aria-labelledby="split-heading">
+      <div class="section-head">
+        <h2 id="split-heading">NPS by {by}</h2>
+        {csvHref && (
+          <a class="button secondary no-print" href={csvHref} download={`keypulse-nps-by-${by}.csv`}>
+            Download split CSV
+          </a>
+        )}
+      </div>
+      <div class="toolbar">
+        <div class="field">
+          <label for="split-by">Split the portfolio by</label>
+          <select id="split-by" value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value as SplitBy)}>
+            <option value="industry">Industry</option>
+            <option value="stage">Stage</option>
+            <option value="owner">Owner</option>
+          </select>
+        </div>
+      </div>
+      <div aria-live="polite">
+        {error && <p class="state error">{error}</p>}
+        {!rows && !error && <Loading what={`Loading NPS by ${by}…`} />}
+        {rows && rows.length === 0 && (
+          <Empty>
+            <p>No groups to compare yet.</p>
+          </Empty>
+        )}
+        {rows && rows.length > 0 && (
+          <div class="table-wrap">
+            <table class="data">
+              <caption class="visually-hidden">Latest quarter's NPS by {by}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{humanize(by)}</th>
+                  <th scope="col" class="num">
+                    NPS ± margin
+                  </th>
+                  <th scope="col" class="num">
+                    Responses
+                  </th>
+                  <th scope="col">Quarter</th>
+                  <th scope="col">Change</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.scope}>
+                    <th scope="row">{r.label}</th>
+                    <td class="num">{r.latest ? `${formatNps(r.latest.nps)}${margin(r.latest.marginOfError)}` : '—'}</td>
+                    <td class="num">{formatNumber(r.latest?.responses ?? 0)}</td>
+                    <td>{r.error ?? r.latest?.period ?? 'No answers yet'}</td>
+                    <td>
+                      {r.latest?.change
+                        ? `${formatNps(r.latest.change.change)} since ${r.latest.change.since} — ${significance(r.latest.change.significant)}`
+                        : '—'}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
+
+type RiskRow = RiskReport['accounts'][number];
+type SortKey = 'level' | 'name' | 'owner' | 'nps' | 'reasons';
+const levelRank: Record<RiskRow['level'], number> = { red: 0, amber: 1, green: 2 };
+const sorters: Record<SortKey, (a: RiskRow, b: RiskRow) => number> = {
+  // Most at risk first (then the higher score), as the report itself orders them.
+  level: (a, b) => levelRank[a.level] - levelRank[b.level] || b.score - a.score,
+  name: (a, b) => a.name.localeCompare(b.name),
+  owner: (a, b) => a.owner.name.localeCompare(b.owner.name) || a.name.localeCompare(b.name),
+  // Accounts without an NPS go last either way.
+  nps: (a, b) => (a.nps ?? Infinity) - (b.nps ?? Infinity),
+  reasons: (a, b) => b.reasons.length - a.reasons.length || levelRank[a.level] - levelRank[b.level],
+};
+const columns: { key: SortKey; label: string; num?: boolean }[] = [
+  { key: 'level', label: 'Level' },
+  { key: 'name', label: 'Account' },
+  { key: 'owner', label: 'Owner' },
+  { key: 'nps', label: 'NPS', num: true },
+  { key: 'reasons', label: 'Reasons' },
+];
+
+/** The Monday Morning Report: every account, colour + shape + word, sortable by each column. */
+function RiskSection() {
+  const risk = useApi<RiskReport>(RISK_PATH);
+  const [sort, setSort] = useState<{ key: SortKey | null; dir: 'ascending' | 'descending' }>({ key: null, dir: 'ascending' });
+  const rows = useMemo(() => {
+    const list = [...(risk.data?.accounts ?? [])];
+    if (sort.key) {
+      const compare = sorters[sort.key];
+      list.sort((a, b) => (sort.dir === 'ascending' ? compare(a, b) : compare(b, a)));
+    }
+    return list;
+  }, [risk.data, sort]);
+  const toggle = (key: SortKey) =>
+    setSort((s) => ({ key, dir: s.key === key && s.dir === 'ascending' ? 'descending' : 'ascending' }));
+
+  return (
+    <section class="report-section risk-report" aria-labelledby="risk-heading">
+      <div class="section-head">
+        <h2 id="risk-heading">Monday Morning Report</h2>
+        <CsvLink path={RISK_PATH} label="Download risk CSV" />
+      </div>
+      {risk.loading && !risk.data && <Loading what="Loading the risk report…" />}
+      {risk.error && <ErrorState error={risk.error} retry={risk.reload} />}
+      {risk.data && risk.data.accounts.length === 0 && (
+        <Empty>
+          <p>
+            No accounts yet — <a href="/accounts">add your key accounts</a>.
+          </p>
+        </Empty>
+      )}
+      {risk.data && risk.data.accounts.length > 0 && (
+        <>
+          <p class="muted">
+            Generated {formatDateTime(risk.data.generatedAt)}. Key accounts first, then other customers.{' '}
+            <span aria-live="polite">{sort.key ? `Sorted by ${columns.find((c) => c.key === sort.key)!.label.toLowerCase()}, ${sort.dir}.` : ''}</span>
+          </p>
+          <div class="table-wrap">
+            <table class="data risk-table">
+              <caption class="visually-hidden">Accounts by risk; column headers sort the table</caption>
+              <thead>
+                <tr>
+                  {columns.map((c) => (
+                    <th key={c.key} scope="col" class={c.num ? 'num' : undefined} aria-sort={sort.key === c.key ? sort.dir : 'none'}>
+                      <button type="button" class="sort" onClick={() => toggle(c.key)}>
+                        {c.label}
+                        <span aria-hidden="true" class="sort-mark">
+                          {sort.key === c.key ? (sort.dir === 'ascending' ? ' ▲' : ' ▼') : ''}
+                        </span>
+                      </button>
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((a) => (
+                  <tr key={a.accountId} class={`risk-row-${a.level}`}>
+                    <td>
+                      <RiskBadge level={a.level} />
+                    </td>
+                    <td>
+                      <a href={`/accounts/${a.accountId}`}>{a.name}</a>
+                      <div class="muted small">
+                        {humanize(a.stage)}
+                        {a.renewalDate ? ` · renews ${formatDate(a.renewalDate)}` : ''}
+                      </div>
+                    </td>
+                    <td>{a.owner.name}</td>
+                    <td class="num">
+                      {formatNps(a.nps)}
+                      {a.nps !== null && <span class="muted small">{margin(a.npsMargin)}</span>}
+                    </td>
+                    <td>
+                      {a.reasons.length === 0 ? (
+                        <span class="muted">Nothing to worry about</span>
+                      ) : (
+                        <ul class="reasons">
+                          {a.reasons.map((r) => (
+                            <li key={r.code}>{r.text}</li>
+                          ))}
+                        </ul>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+interface LoopMetrics {
+  tasks: number;
+  open: number;
+  medianHoursToFirstAction: number | null;
+  medianHoursToClose: number | null;
+  closedOnTimeShare: number | null;
+  detractorsFollowedUp: number;
+  detractorsImprovedShare: number | null;
+}
+interface LoopReport {
+  portfolio: LoopMetrics;
+  managers: (LoopMetrics & { userId: string; name: string })[];
+}
+
+const hours = (h: number | null) => (h === null ? '—' : h < 48 ? `${formatDecimal(h)} h` : `${formatDecimal(h / 24)} days`);
+
+/** How well the loop closes, per manager: speed, on-time share, and whether detractors came back happier. */
+function LoopSection() {
+  const loop = useApi<LoopReport>(LOOP_PATH);
+  const cells = (m: LoopMetrics) => (
+    <>
+      <td class="num">{formatNumber(m.tasks)}</td>
+      <td class="num">{formatNumber(m.open)}</td>
+      <td class="num">{hours(m.medianHoursToFirstAction)}</td>
+      <td class="num">{hours(m.medianHoursToClose)}</td>
+      <td class="num">{formatPercent(m.closedOnTimeShare)}</td>
+      <td class="num">{formatNumber(m.detractorsFollowedUp)}</td>
+      <td class="num">{formatPercent(m.detractorsImprovedShare)}</td>
+    </>
+  );
+  return (
+    <section class="report-section" aria-labelledby="loop-heading">
+      <div class="section-head">
+        <h2 id="loop-heading">Closing the loop, per manager</h2>
+        <CsvLink path={LOOP_PATH} label="Download loop CSV" />
+      </div>
+      {loop.loading && !loop.data && <Loading what="Loading loop metrics…" />}
+      {loop.error && <ErrorState error={loop.error} retry={loop.reload} />}
+      {loop.data && loop.data.portfolio.tasks === 0 && (
+        <Empty>
+          <p>No follow-up tasks yet: they appear when customers answer a campaign.</p>
+        </Empty>
+      )}
+      {loop.data && loop.data.portfolio.tasks > 0 && (
+        <div class="table-wrap">
+          <table class="data">
+            <caption class="visually-hidden">Follow-up tasks per manager</caption>
+            <thead>
+              <tr>
+                <th scope="col">Manager</th>
+                <th scope="col" class="num">Tasks</th>
+                <th scope="col" class="num">Open</th>
+                <th scope="col" class="num">Median to first action</th>
+                <th scope="col" class="num">Median to close</th>
+                <th scope="col" class="num">Closed on time</th>
+                <th scope="col" class="num">Detractors followed up</th>
+                <th scope="col" class="num">Detractors improved</th>
+              </tr>
+            </thead>
+            <tbody>
+              {loop.data.managers.map((m) => (
+                <tr key={m.userId}>
+                  <th scope="row">{m.name}</th>
+                  {cells(m)}
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">Portfolio</th>
+                {cells(loop.data.portfolio)}
+              </tr>
+            </tfoot>
+          </table>
+        </div>
+      )}
+    </section>
+  );
 }
