@@ -7,6 +7,7 @@ import { AppError, errorCodeForStatus } from './http/errors.js';
 import { authenticate, csrfProtection } from './http/auth.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
+import { myDayRoutes } from './routes/my-day.js';
 import { userRoutes } from './routes/users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -33,6 +34,7 @@ function buildApi() {
   return new Hono<AppEnv>()
     .route('/auth', authRoutes)
     .route('/me', meRoutes)
+    .route('/me', myDayRoutes)
     .route('/users', userRoutes)
     .route('/api-keys', apiKeyRoutes)
     .route('/accounts', accountRoutes)

@@ -8,12 +8,27 @@ import { requireAuth } from '../http/auth.js';
 import { assertUserReference, loadAccountFor } from '../http/access.js';
 import { accountOwnerScope, canEditAccount, canViewAccount } from '../domain/permissions.js';
 import { isOverdue } from '../domain/business-days.js';
-import { firstAction, getTaskWithOwner, listComments, listTasks, type TaskRow } from '../db/queries/tasks.js';
+import { firstAction, getTaskSurroundings, getTaskWithOwner, listComments, listTaskPeople, listTasks, type TaskRow } from '../db/queries/tasks.js';
 import { taskComments, tasks } from '../db/schema/index.js';
 import { getContactWithOwner } from '../db/queries/contacts.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
-import { CloseTask, CreateComment, CreateTask, CustomerNotice, Task, TaskComment, TaskListQuery, UpdateTask } from '../../shared/schemas/task.js';
-import { dispatch, queueLoopClosedEmail } from '../services/task-notifications.js';
+import {
+  CloseTask,
+  CloseTaskPreview,
+  CreateComment,
+  CreateTask,
+  CustomerNotice,
+  LoopEmailPreview,
+  Task,
+  TaskComment,
+  TaskContext,
+  TaskListQuery,
+  UpdateTask,
+} from '../../shared/schemas/task.js';
+import { composeLoopClosedEmail, dispatch, queueLoopClosedEmail } from '../services/task-notifications.js';
+import { answerText } from '../domain/follow-up-rules.js';
+import { npsCategory } from '../../shared/answers.js';
+import type { AnswerValue, Question } from '../../shared/schemas/survey.js';
 
 function toTask(row: TaskRow & { accountName: string }, now: Date): Task {
   return {
@@ -47,6 +62,15 @@ async function loadTaskFor(c: Context<AppEnv>, id: string, mode: 'view' | 'edit'
   if (!found || !canViewAccount(user, { ownerId: found.ownerId })) throw notFound('task');
   if (mode === 'edit' && !canEditAccount(user, { ownerId: found.ownerId })) throw new AppError('forbidden', 'your role can read tasks but not work on them');
   return { ...found.task, accountName: found.accountName };
+}
+
+/** An answer in words, for people: choices by their English labels, yes/no as words. */
+function answerInWords(question: Question | undefined, value: AnswerValue | null | undefined): string {
+  if (question?.kind === 'choice' && value && typeof value === 'object') {
+    const labels = value.selected.map((v) => question.options.find((o) => o.value === v)?.label.en ?? v);
+    return [...labels, ...(value.other ? [value.other] : [])].join(', ');
+  }
+  return answerText(value);
 }
 
 const TaskWithComments = Task.extend({ comments: z.array(TaskComment) });
@@ -133,7 +157,8 @@ export const taskRoutes = new Hono<AppEnv>()
       const task = await loadTaskFor(c, c.req.valid('param').id, 'edit');
       if (task.status === 'done' || task.status === 'dismissed') throw new AppError('conflict', 'the task is closed');
       const { dueAt, ...changes } = c.req.valid('json');
-      if (changes.assigneeId) await assertUserReference(db, 'assigneeId', changes.assigneeId, false);
+      // Only someone who could own the account can work on it (an executive reads, never works on tasks).
+      if (changes.assigneeId) await assertUserReference(db, 'assigneeId', changes.assigneeId, true);
       const now = clock.now();
       const [row] = await db
         .update(tasks)
@@ -164,6 +189,92 @@ export const taskRoutes = new Hono<AppEnv>()
         return row!;
       });
       return c.json({ id: comment.id, taskId: comment.taskId, authorId: comment.authorId, body: comment.body, createdAt: comment.createdAt.toISOString() }, 201);
+    },
+  )
+  .get(
+    '/:id/context',
+    describe({
+      summary: "What the task page shows around a task: the customer's answer with the survey's questions, the contact, the rule, the people",
+      tags: ['Tasks'],
+      responses: { 200: TaskContext },
+    }),
+    valid('param', IdParams),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const { db, config } = c.var.deps;
+      const task = await loadTaskFor(c, c.req.valid('param').id, 'view');
+      const around = await getTaskSurroundings(db, task);
+      const comments = await listComments(db, task.id);
+      const mayWork = canEditAccount(user, { ownerId: around.owner!.id });
+      const people = await listTaskPeople(db, [task.assigneeId, ...comments.map((m) => m.authorId)]);
+      const response = around.response;
+      const questions = response?.definition.questions ?? [];
+      const answered = response ? Object.keys(response.response.answers) : [];
+      const order = [...questions.map((q) => q.key), ...answered.filter((k) => !questions.some((q) => q.key === k))];
+      const body: TaskContext = {
+        account: { id: task.accountId, name: task.accountName, owner: around.owner! },
+        contact: around.contact
+          ? {
+              id: around.contact.id,
+              name: around.contact.name,
+              email: around.contact.email,
+              title: around.contact.title,
+              language: around.contact.language,
+              unsubscribed: around.contact.unsubscribed,
+              bounced: around.contact.bounced,
+              deleted: around.contact.deletedAt !== null,
+            }
+          : null,
+        response: response
+          ? {
+              id: response.response.id,
+              surveyName: response.surveyName,
+              language: response.response.language,
+              npsScore: response.response.npsScore,
+              category: response.response.npsScore === null ? null : npsCategory(response.response.npsScore),
+              startedAt: response.response.startedAt.toISOString(),
+              completedAt: response.response.completedAt?.toISOString() ?? null,
+              answers: order
+                .filter((key) => response.response.answers[key] !== undefined && response.response.answers[key] !== null)
+                .map((key) => {
+                  const question = questions.find((q) => q.key === key);
+                  const value = response.response.answers[key];
+                  return {
+                    key,
+                    kind: question?.kind ?? 'unknown',
+                    question: question ? question.text.en!.replaceAll('{company}', config.companyName) : key,
+                    answer: answerInWords(question, value),
+                    value,
+                  };
+                }),
+            }
+          : null,
+        rule: around.rule ? { id: around.rule.id, name: around.rule.name, priority: around.rule.priority, dueInBusinessDays: around.rule.dueInBusinessDays } : null,
+        people: Object.fromEntries([...people.named, ...people.assignable].map((p) => [p.id, p.name])),
+        assignees: mayWork ? people.assignable.map((p) => ({ id: p.id, name: p.name, role: p.role as 'admin' | 'account_manager' })) : [],
+        customerEmailed: around.customerEmailed,
+      };
+      return c.json(body);
+    },
+  )
+  .post(
+    '/:id/close-preview',
+    describe({
+      summary:
+        "Preview the email closing with notifyContact would send the customer (same template, their language); sends nothing",
+      tags: ['Tasks'],
+      responses: { 200: LoopEmailPreview },
+    }),
+    valid('param', IdParams),
+    valid('json', CloseTaskPreview),
+    async (c) => {
+      const { db } = c.var.deps;
+      const task = await loadTaskFor(c, c.req.valid('param').id, 'edit');
+      if (task.status === 'done' || task.status === 'dismissed') throw new AppError('conflict', 'the task is closed');
+      const composed = await composeLoopClosedEmail(c.var.deps, db, task.id, c.req.valid('json').resolution);
+      if (composed.notice !== 'ok') return c.json({ notice: composed.notice, email: null } satisfies LoopEmailPreview);
+      const { to, replyTo, subject, text, html, language } = composed.email;
+      return c.json({ notice: 'would_send', email: { to, replyTo: replyTo ?? '', subject, text, html, language } } satisfies LoopEmailPreview);
     },
   )
   .post(

@@ -25,8 +25,14 @@ export async function dispatch(deps: AppDeps, batchKeys: (string | null)[]): Pro
 /**
  * "What we did with your feedback": the customer's own words from the response and the resolution, in the
  * contact's language, from the account owner (Reply-To). Never to an address that bounced or unsubscribed.
+ * The preview on the task page and the real send both come from here, so what a manager sees is what goes out.
  */
-export async function queueLoopClosedEmail(deps: AppDeps, db: Db, taskId: string, resolution: string): Promise<{ notice: CustomerNotice; batchKey: string | null }> {
+export async function composeLoopClosedEmail(
+  deps: AppDeps,
+  db: Db,
+  taskId: string,
+  resolution: string,
+): Promise<{ notice: Exclude<CustomerNotice, 'queued' | 'already_queued' | 'not_requested'> } | { notice: 'ok'; email: NewNotification & { language: string } }> {
   const [row] = await db
     .select({
       contact: { name: contacts.name, email: contacts.email, language: contacts.language, unsubscribed: contacts.unsubscribed, bounced: contacts.bounced },
@@ -42,9 +48,9 @@ export async function queueLoopClosedEmail(deps: AppDeps, db: Db, taskId: string
     .leftJoin(responses, eq(responses.id, tasks.responseId))
     .leftJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
     .where(eq(tasks.id, taskId));
-  if (!row?.contact) return { notice: 'no_contact', batchKey: null };
-  if (row.contact.bounced) return { notice: 'contact_bounced', batchKey: null };
-  if (row.contact.unsubscribed) return { notice: 'contact_unsubscribed', batchKey: null };
+  if (!row?.contact) return { notice: 'no_contact' };
+  if (row.contact.bounced) return { notice: 'contact_bounced' };
+  if (row.contact.unsubscribed) return { notice: 'contact_unsubscribed' };
   // Their words: every text they wrote; failing that, the answers themselves.
   const definition = row.definition;
   const answers = row.answers ?? {};
@@ -58,7 +64,17 @@ export async function queueLoopClosedEmail(deps: AppDeps, db: Db, taskId: string
     quote,
     resolution,
   });
-  const batchKey = await queue(deps, db, { to: row.contact.email, replyTo: row.owner.email, ...content, taskId, purpose: 'loop_closed' });
+  return {
+    notice: 'ok',
+    email: { to: row.contact.email, replyTo: row.owner.email, ...content, taskId, purpose: 'loop_closed', language: row.contact.language },
+  };
+}
+
+export async function queueLoopClosedEmail(deps: AppDeps, db: Db, taskId: string, resolution: string): Promise<{ notice: CustomerNotice; batchKey: string | null }> {
+  const composed = await composeLoopClosedEmail(deps, db, taskId, resolution);
+  if (composed.notice !== 'ok') return { notice: composed.notice, batchKey: null };
+  const { language: _language, ...email } = composed.email;
+  const batchKey = await queue(deps, db, email);
   return { notice: batchKey ? 'queued' : 'already_queued', batchKey };
 }
 

@@ -99,3 +99,44 @@ export const CloseTask = z.strictObject({
 });
 
 export const CustomerNotice = z.enum(['queued', 'already_queued', 'not_requested', 'no_contact', 'contact_unsubscribed', 'contact_bounced']);
+
+/** Previewing the customer's email before closing: the same resolution the close will send. */
+export const CloseTaskPreview = z.strictObject({ resolution: CloseTask.shape.resolution });
+
+/** The "what we did with your feedback" email as it would go out now (null email: it cannot be sent, see notice). */
+export const LoopEmailPreview = z.object({
+  notice: z.enum(['would_send', 'no_contact', 'contact_unsubscribed', 'contact_bounced']),
+  email: z.object({ to: z.string(), replyTo: z.string(), subject: z.string(), text: z.string(), html: z.string(), language: z.string() }).nullable(),
+});
+export type LoopEmailPreview = z.infer<typeof LoopEmailPreview>;
+
+/** One answer shown in context: the question as the survey asked it (in English) and the answer in words. */
+export const AnswerInContext = z.object({ key: z.string(), kind: z.string(), question: z.string(), answer: z.string(), value: z.unknown() });
+
+/** Everything the task page shows around a task: the customer's answer, who they are, the rule, the people. */
+export const TaskContext = z.object({
+  account: z.object({ id: z.uuid(), name: z.string(), owner: z.object({ id: z.uuid(), name: z.string() }) }),
+  contact: z
+    .object({ id: z.uuid(), name: z.string(), email: z.string(), title: z.string().nullable(), language: z.string(), unsubscribed: z.boolean(), bounced: z.boolean(), deleted: z.boolean() })
+    .nullable(),
+  response: z
+    .object({
+      id: z.uuid(),
+      surveyName: z.string(),
+      language: z.string(),
+      npsScore: z.number().int().nullable(),
+      category: z.enum(['promoter', 'passive', 'detractor']).nullable(),
+      startedAt: z.string(),
+      completedAt: z.string().nullable(),
+      answers: z.array(AnswerInContext),
+    })
+    .nullable(),
+  rule: z.object({ id: z.uuid(), name: z.string(), priority: Priority, dueInBusinessDays: z.number().int() }).nullable(),
+  /** Names of the people the page mentions (assignee, comment authors), by id. */
+  people: z.record(z.string(), z.string()),
+  /** Who the task can be reassigned to: active account managers and admins. Empty for read-only callers. */
+  assignees: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(['admin', 'account_manager']) })),
+  /** The customer was already told (a "what we did" email exists for this task). */
+  customerEmailed: z.boolean(),
+});
+export type TaskContext = z.infer<typeof TaskContext>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { accounts, campaigns, contacts, invitations, messages, surveys, surveyVersions, users } from '../schema/index.js';
+import { accounts, campaigns, contacts, invitations, messages, surveys, surveyVersions, tasks, users } from '../schema/index.js';
 import type { Page, PageQuery } from '../../../shared/schemas/common.js';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -179,8 +179,12 @@ export async function listMessages(
   if (query.status) conditions.push(eq(messages.status, query.status));
   if (query.to) conditions.push(sql`lower(${messages.toAddress}) = ${query.to.toLowerCase()}`);
   if (ownerScope) {
-    conditions.push(sql`exists (select 1 from ${invitations} i join ${accounts} a on a.id = i.account_id
-      where i.id = ${messages.invitationId} and a.owner_id = ${ownerScope})`);
+    // Survey emails of their accounts' invitations, and the task emails of their accounts (the customer's
+    // "what we did" and the assignments; executives' escalations stay theirs).
+    conditions.push(sql`(exists (select 1 from ${invitations} i join ${accounts} a on a.id = i.account_id
+      where i.id = ${messages.invitationId} and a.owner_id = ${ownerScope})
+      or (${messages.purpose} in ('loop_closed', 'task_assigned') and exists (select 1 from ${tasks} t join ${accounts} a on a.id = t.account_id
+      where t.id = ${messages.taskId} and a.owner_id = ${ownerScope})))`);
   }
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [total]] = await Promise.all([
@@ -211,7 +215,15 @@ export async function messageAccountOwner(db: Db, messageId: string): Promise<st
     .innerJoin(invitations, eq(invitations.id, messages.invitationId))
     .innerJoin(accounts, eq(accounts.id, invitations.accountId))
     .where(eq(messages.id, messageId));
-  return row?.ownerId ?? null;
+  if (row) return row.ownerId;
+  // A task email on the account (the same ones the list shows a manager).
+  const [task] = await db
+    .select({ ownerId: accounts.ownerId })
+    .from(messages)
+    .innerJoin(tasks, eq(tasks.id, messages.taskId))
+    .innerJoin(accounts, eq(accounts.id, tasks.accountId))
+    .where(and(eq(messages.id, messageId), inArray(messages.purpose, ['loop_closed', 'task_assigned'])));
+  return task?.ownerId ?? null;
 }
 
 export interface NewNotification {

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { accounts, followUpRules, taskComments, tasks } from '../schema/index.js';
+import { accounts, contacts, followUpRules, messages, responses, surveys, surveyVersions, taskComments, tasks, users } from '../schema/index.js';
 import { defaultRules } from '../../domain/follow-up-rules.js';
 import type { Page, PageQuery } from '../../../shared/schemas/common.js';
 
@@ -73,4 +73,38 @@ export function firstAction(now: Date) {
   return sql`coalesce(${tasks.firstActionAt}, ${now.toISOString()}::timestamptz)`;
 }
 
+/** What the task page shows around a task: the contact, the response with its survey, the rule, the owner. */
+export async function getTaskSurroundings(db: Db, task: Pick<TaskRow, 'id' | 'accountId' | 'contactId' | 'responseId' | 'ruleId'>) {
+  const [owner] = await db
+    .select({ id: users.id, name: users.name })
+    .from(accounts)
+    .innerJoin(users, eq(users.id, accounts.ownerId))
+    .where(eq(accounts.id, task.accountId));
+  const [contact] = task.contactId ? await db.select().from(contacts).where(eq(contacts.id, task.contactId)) : [];
+  const [response] = task.responseId
+    ? await db
+        .select({ response: responses, definition: surveyVersions.definition, surveyName: surveys.name })
+        .from(responses)
+        .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
+        .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+        .where(eq(responses.id, task.responseId))
+    : [];
+  const [rule] = task.ruleId ? await db.select().from(followUpRules).where(eq(followUpRules.id, task.ruleId)) : [];
+  const [emailed] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.taskId, task.id), eq(messages.purpose, 'loop_closed')))
+    .limit(1);
+  return { owner, contact, response, rule, customerEmailed: Boolean(emailed) };
+}
 
+/** People who may be given tasks (active managers and admins), and the names of the given ids whoever they are. */
+export async function listTaskPeople(db: Db, ids: string[]) {
+  const assignable = await db
+    .select({ id: users.id, name: users.name, role: users.role })
+    .from(users)
+    .where(and(eq(users.disabled, false), inArray(users.role, ['account_manager', 'admin'])))
+    .orderBy(asc(users.name), asc(users.id));
+  const named = ids.length ? await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)) : [];
+  return { assignable, named };
+}
