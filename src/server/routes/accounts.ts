@@ -5,9 +5,10 @@ import { describe, valid } from '../http/validate.js';
 import { requireAuth } from '../http/auth.js';
 import { assertUserReference, loadAccountFor } from '../http/access.js';
 import { accountOwnerScope, canCreateAccounts } from '../domain/permissions.js';
-import { insertAccount, listAccounts, toAccount, updateAccountRow } from '../db/queries/accounts.js';
+import { insertAccount, toAccount, updateAccountRow } from '../db/queries/accounts.js';
+import { listAccountsWithHealth } from '../services/account-list.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
-import { Account, AccountListQuery, CreateAccount, UpdateAccount } from '../../shared/schemas/account.js';
+import { Account, AccountListItem, AccountListQuery, CreateAccount, UpdateAccount } from '../../shared/schemas/account.js';
 
 const mayNotReassign = () =>
   new AppError('forbidden', 'account managers cannot hand accounts to someone else; ask an admin');
@@ -17,14 +18,18 @@ export const accountRoutes = new Hono<AppEnv>()
     '/',
     describe({
       summary: 'List accounts the caller may see (search, filter, sort, paginate)',
+      description:
+        'Each row carries its owner (id, name). `include=health` adds `health`: the NPS of the latest quarter with ' +
+        'answers in the last year (with its margin and answer count) and the risk level with its reasons, as the ' +
+        'Monday Morning Report scores them. `sort=nps|-nps` and `risk=red,amber` sort and filter by them (and ' +
+        'imply `include=health`); accounts without an NPS sort last, accounts not scored drop out of a risk filter.',
       tags: ['Accounts'],
-      responses: { 200: pageOf(Account) },
+      responses: { 200: pageOf(AccountListItem) },
     }),
     valid('query', AccountListQuery),
     async (c) => {
       const { user } = requireAuth(c);
-      const page = await listAccounts(c.var.deps.db, c.req.valid('query'), accountOwnerScope(user));
-      return c.json({ ...page, data: page.data.map(toAccount) });
+      return c.json(await listAccountsWithHealth(c.var.deps, c.req.valid('query'), accountOwnerScope(user)));
     },
   )
   .post(

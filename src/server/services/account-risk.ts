@@ -37,8 +37,21 @@ export function reportQuarters(now: Date, timeZone: string): string[] {
   return periodRange(new Date(now.getTime() - WINDOW_QUARTERS * 92 * DAY), now, 'quarter', timeZone).slice(-WINDOW_QUARTERS);
 }
 
-export async function buildRiskReport(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, scope: RiskScope): Promise<RiskReport> {
+/** One account of the scope with its latest NPS (quarter, answers) and its risk assessment. */
+export interface AssessedAccount {
+  account: RiskAccountRow;
+  latest: { nps: number; margin: number | null; period: string; responses: number } | null;
+  risk: ReturnType<typeof scoreAccountRisk>;
+}
+
+/**
+ * Scores every account of the scope (key accounts and other customers, not archived) the way the Monday Morning
+ * Report does: a fixed handful of set-based queries, then the pure rules. The accounts list reuses it for its NPS
+ * and risk columns (`scope.accountIds`: a page of accounts, or every account matching the list's filters).
+ */
+export async function assessAccounts(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, scope: RiskScope): Promise<AssessedAccount[]> {
   const { db, config } = deps;
+  if (scope.accountIds && scope.accountIds.length === 0) return [];
   const now = deps.clock.now();
   const quarters = reportQuarters(now, config.timeZone);
   const quarterBounds = [...quarters.map((q) => periodBounds(q, config.timeZone).start), periodBounds(quarters.at(-1)!, config.timeZone).end];
@@ -46,11 +59,16 @@ export async function buildRiskReport(deps: Pick<AppDeps, 'db' | 'clock' | 'conf
     listRiskAccounts(db, scope),
     loadRiskFacts(db, scope, { now, quarterBounds, latestWithinQuarters: LATEST_WITHIN_QUARTERS }),
   ]);
-
-  const rows = accounts.map((account) => {
+  return accounts.map((account) => {
     const { input, latest } = riskInput(account, facts, quarters, now, config.timeZone);
     return { account, latest, risk: scoreAccountRisk(input) };
   });
+}
+
+export async function buildRiskReport(deps: Pick<AppDeps, 'db' | 'clock' | 'config'>, scope: RiskScope): Promise<RiskReport> {
+  const { config } = deps;
+  const now = deps.clock.now();
+  const rows = await assessAccounts(deps, scope);
   // Key accounts first, then other customers; within each, red before amber before green, the higher score first.
   const stageRank = (stage: Stage) => (stage === 'key_account' ? 0 : 1);
   rows.sort(
@@ -103,6 +121,8 @@ function riskInput(account: RiskAccountRow, facts: Facts, quarters: string[], no
   };
   return {
     input,
-    latest: latest ? { nps: latest.nps!, margin: latest.marginOfError, period: quarters[nps!.latest.quarter]! } : null,
+    latest: latest
+      ? { nps: latest.nps!, margin: latest.marginOfError, period: quarters[nps!.latest.quarter]!, responses: latest.responses }
+      : null,
   };
 }

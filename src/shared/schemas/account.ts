@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { IsoDate, Money, PageQuery, QueryBoolean } from './common.js';
 
+/** Risk as the Monday Morning Report colours it. */
+export const RiskLevel = z.enum(['green', 'amber', 'red']);
+export type RiskLevel = z.infer<typeof RiskLevel>;
+
 export const Stage = z.enum(['suspect', 'prospect', 'customer', 'key_account']);
 export type Stage = z.infer<typeof Stage>;
 
@@ -56,6 +60,9 @@ export const AccountSort = z.enum([
   '-annualRevenue',
   'createdAt',
   '-createdAt',
+  /** By the latest NPS (accounts without one last either way). */
+  'nps',
+  '-nps',
 ]);
 export type AccountSort = z.infer<typeof AccountSort>;
 
@@ -66,5 +73,47 @@ export const AccountListQuery = PageQuery.extend({
   industry: z.string().trim().max(100).optional(),
   includeArchived: QueryBoolean.default(false),
   sort: AccountSort.default('name'),
+  /** Only accounts at these risk levels, comma-separated (`red,amber`); accounts the risk report skips drop out. */
+  risk: z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      const levels = [...new Set(text.split(',').map((v) => v.trim()).filter(Boolean))];
+      const bad = levels.filter((v) => !RiskLevel.safeParse(v).success);
+      if (!levels.length || bad.length) {
+        ctx.addIssue({ code: 'custom', message: 'must be green, amber or red, comma-separated' });
+        return z.NEVER;
+      }
+      return levels as RiskLevel[];
+    })
+    .optional(),
+  /** `health` adds each account's latest NPS and risk (implied by `sort=nps` and `risk=`). */
+  include: z.enum(['health'], { message: 'must be health' }).optional(),
 });
 export type AccountListQuery = z.infer<typeof AccountListQuery>;
+
+/**
+ * An account's health as the Monday Morning Report sees it (services/account-risk.ts): the NPS of its latest
+ * quarter with answers in the last year, and its risk level with the reasons. Suspects, prospects and archived
+ * accounts are not scored (`risk` null).
+ */
+export const AccountHealth = z.object({
+  nps: z.number().nullable(),
+  npsMargin: z.number().nullable(),
+  /** The quarter of that NPS, e.g. '2026-Q3'. */
+  npsPeriod: z.string().nullable(),
+  /** Answers with a score behind `nps` (0 without one). */
+  npsResponses: z.number().int(),
+  risk: RiskLevel.nullable(),
+  riskScore: z.number().nullable(),
+  /** Most serious first. */
+  riskReasons: z.array(z.object({ code: z.string(), text: z.string() })),
+});
+export type AccountHealth = z.infer<typeof AccountHealth>;
+
+/** A row of GET /api/accounts: the account, its owner's name, and its health when asked for. */
+export const AccountListItem = Account.extend({
+  owner: z.object({ id: z.uuid(), name: z.string() }),
+  health: AccountHealth.optional(),
+});
+export type AccountListItem = z.infer<typeof AccountListItem>;

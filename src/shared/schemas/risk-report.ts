@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { Stage } from './account.js';
+import { RiskLevel, Stage } from './account.js';
 
-export const RiskLevel = z.enum(['green', 'amber', 'red']);
-export type RiskLevel = z.infer<typeof RiskLevel>;
+export { RiskLevel };
 
 export const RiskReportQuery = z.object({
   /** `me`, or a user id: only that owner's accounts (managers always see only their own). */

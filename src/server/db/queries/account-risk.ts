@@ -40,12 +40,17 @@ export interface RiskFacts {
 export interface RiskScope {
   /** Only this owner's accounts (managers; `owner=` filters); null for the whole portfolio. */
   ownerId: string | null;
+  /** Only these accounts (a page of the accounts list); absent for every account of the scope. */
+  accountIds?: string[];
 }
+
+const idArray = (ids: string[]) => `{${ids.join(',')}}`;
 
 /** Accounts the report covers: key accounts and other customers, not archived. */
 export async function listRiskAccounts(db: Db, scope: RiskScope): Promise<RiskAccountRow[]> {
   const conditions: SQL[] = [eq(accounts.archived, false), inArray(accounts.stage, ['key_account', 'customer'])];
   if (scope.ownerId) conditions.push(eq(accounts.ownerId, scope.ownerId));
+  if (scope.accountIds) conditions.push(inArray(accounts.id, scope.accountIds));
   const rows = await db
     .select({
       id: accounts.id,
@@ -76,7 +81,8 @@ export async function loadRiskFacts(
   const { now, quarterBounds } = options;
   const stamp = now.toISOString();
   const inScope = sql`(select a.id from ${accounts} a where not a.archived and a.stage in ('key_account', 'customer')
-    ${scope.ownerId ? sql`and a.owner_id = ${scope.ownerId}::uuid` : sql``})`;
+    ${scope.ownerId ? sql`and a.owner_id = ${scope.ownerId}::uuid` : sql``}
+    ${scope.accountIds ? sql`and a.id = any(${idArray(scope.accountIds)}::uuid[])` : sql``})`;
   const bounds = `{${quarterBounds.map((d) => `"${d.toISOString()}"`).join(',')}}`;
   // When an answer was given: when it was completed, or last saved for one never completed (as the NPS report).
   // Written exactly as responses_account_answered_idx, so that index serves the NPS steps below.

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { accounts } from '../schema/index.js';
+import { accounts, users } from '../schema/index.js';
 import type { Account, AccountListQuery, CreateAccount, UpdateAccount } from '../../../shared/schemas/account.js';
 import type { Page } from '../../../shared/schemas/common.js';
 
@@ -62,11 +62,8 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, '\\$&');
 }
 
-export async function listAccounts(
-  db: Db,
-  query: AccountListQuery,
-  ownerScope: string | null,
-): Promise<Page<AccountRow>> {
+/** The list's filters (search, owner, stage, industry, archived) as one WHERE clause. */
+function accountFilters(query: AccountListQuery, ownerScope: string | null): SQL | undefined {
   const conditions: SQL[] = [];
   if (ownerScope) conditions.push(eq(accounts.ownerId, ownerScope));
   if (query.ownerId) conditions.push(eq(accounts.ownerId, query.ownerId));
@@ -77,9 +74,19 @@ export async function listAccounts(
     const pattern = `%${escapeLike(query.q)}%`;
     conditions.push(or(ilike(accounts.name, pattern), ilike(accounts.industry, pattern))!);
   }
-  const where = conditions.length ? and(...conditions) : undefined;
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+/** Sorts on stored columns; `nps` is computed (services/account-list.ts sorts by it), so the database orders by name. */
+export async function listAccounts(
+  db: Db,
+  query: AccountListQuery,
+  ownerScope: string | null,
+): Promise<Page<AccountRow>> {
+  const where = accountFilters(query, ownerScope);
+  const key = query.sort.replace(/^-/, '');
   const descending = query.sort.startsWith('-');
-  const column = sortColumns[query.sort.replace(/^-/, '') as keyof typeof sortColumns];
+  const column = sortColumns[(key in sortColumns ? key : 'name') as keyof typeof sortColumns];
   // Nulls last either way, then a stable tie-breaker so pages never overlap.
   const order = descending ? sql`${column} desc nulls last` : sql`${column} asc nulls last`;
 
@@ -94,6 +101,29 @@ export async function listAccounts(
     db.select({ n: count() }).from(accounts).where(where),
   ]);
   return { data: rows, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+}
+
+/** Every account matching the list's filters, by name: the candidates when sorting or filtering by computed health. */
+export async function listAccountIdsByName(db: Db, query: AccountListQuery, ownerScope: string | null): Promise<string[]> {
+  const rows = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(accountFilters(query, ownerScope))
+    .orderBy(sortColumns.name, asc(accounts.id));
+  return rows.map((r) => r.id);
+}
+
+export async function getAccountsByIds(db: Db, ids: string[]): Promise<AccountRow[]> {
+  if (!ids.length) return [];
+  return db.select().from(accounts).where(inArray(accounts.id, ids));
+}
+
+/** Owner id → name, for the accounts list. */
+export async function getOwnerNames(db: Db, ownerIds: string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ownerIds)];
+  if (!unique.length) return new Map();
+  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, unique));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function findAccountByName(db: Db, name: string): Promise<AccountRow | undefined> {
