@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import {
+  demoLogins,
+  screenshot,
+  screenshotBothWidths,
+  seriousAccessibilityViolations,
+  signInAs,
+  startE2eServer,
+  watchPageProblems,
+  type E2eServer,
+} from '../helpers/browser.js';
+
+let env: E2eServer;
+beforeAll(async () => {
+  env = await startE2eServer({}, { demo: true });
+});
+afterAll(() => env?.close());
+
+const riskRows = (page: Page) => page.locator('table.risk-table tbody tr');
+const levelOrder = { red: 0, amber: 1, green: 2 } as const;
+
+async function rowLevels(page: Page): Promise<(keyof typeof levelOrder)[]> {
+  return riskRows(page).evaluateAll((rows) => rows.map((r) => r.className.replace('risk-row-', '') as 'red' | 'amber' | 'green'));
+}
+
+describe('executive overview', () => {
+  it('an executive reads the portfolio, sorts the Monday Morning Report and downloads it as CSV', async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.executive, undefined, '/overview');
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Portfolio overview');
+    // The trend with its band, the split by industry, the distribution and the loop metrics are all there.
+    await page.locator('figure.chart polygon.band').first().waitFor();
+    await page.getByRole('heading', { name: 'NPS by industry' }).waitFor();
+    await page.locator('section[aria-labelledby="split-heading"] tbody tr').first().waitFor();
+    expect(await page.locator('.distribution-legend li').allTextContents()).toEqual([
+      expect.stringMatching(/^Promoters \(9–10\) \d+ \(\d+%\)$/),
+      expect.stringMatching(/^Passives \(7–8\) \d+ \(\d+%\)$/),
+      expect.stringMatching(/^Detractors \(0–6\) \d+ \(\d+%\)$/),
+    ]);
+    await page.locator('section[aria-labelledby="loop-heading"] tbody tr').first().waitFor();
+    await riskRows(page).first().waitFor();
+    const total = await riskRows(page).count();
+    expect(total).toBeGreaterThanOrEqual(5);
+    // Risk is never colour alone: each row says it in words.
+    expect(await riskRows(page).locator('td:first-child').allTextContents()).toEqual(
+      Array.from({ length: total }, () => expect.stringMatching(/^[●▲■] (At risk|Watch|On track)$/)),
+    );
+
+    // The split by owner: one row per manager.
+    await page.getByLabel('Split the portfolio by').selectOption('owner');
+    await page.getByRole('heading', { name: 'NPS by owner' }).waitFor();
+    await page.locator('section[aria-labelledby="split-heading"] tbody tr').first().waitFor();
+    expect(await page.locator('section[aria-labelledby="split-heading"] tbody th').allTextContents()).toEqual(
+      expect.arrayContaining(['María Santos', 'Tom Lindqvist', 'Priya Raman']),
+    );
+
+    // Sort by level: most at risk first.
+    const levelHeader = page.getByRole('columnheader', { name: /Level/ });
+    await levelHeader.getByRole('button').click();
+    expect(await levelHeader.getAttribute('aria-sort')).toBe('ascending');
+    const levels = await rowLevels(page);
+    expect(levels.map((l) => levelOrder[l])).toEqual([...levels.map((l) => levelOrder[l])].sort((a, b) => a - b));
+    expect(levels[0]).toBe('red');
+    await levelHeader.getByRole('button').click();
+    expect(await levelHeader.getAttribute('aria-sort')).toBe('descending');
+    expect((await rowLevels(page))[0]).toBe('green');
+
+    // Then by account name, A to Z; the other headers say they are not sorted.
+    const accountHeader = page.getByRole('columnheader', { name: /Account/ });
+    await accountHeader.getByRole('button').click();
+    expect(await accountHeader.getAttribute('aria-sort')).toBe('ascending');
+    expect(await levelHeader.getAttribute('aria-sort')).toBe('none');
+    const names = await riskRows(page).locator('td:nth-child(2) a').allTextContents();
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    // Each row links to its account.
+    expect(await riskRows(page).first().locator('a').getAttribute('href')).toMatch(/^\/accounts\/[0-9a-f-]{36}$/);
+
+    // The CSV holds the same accounts as the table.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download risk CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('keypulse-account-risk.csv');
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.split(/\r?\n/).filter((l) => l.length > 0);
+    expect(lines[0]).toBe('accountId,name,ownerId,ownerName,stage,level,score,nps,npsMargin,npsPeriod,renewalDate,reasons,link');
+    expect(lines.length - 1).toBe(total);
+    for (const name of names) expect(csv).toContain(name);
+
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'overview');
+    // "Print / Save as PDF": no navigation, buttons or CSV links; the report itself stays.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.app-header').isVisible()).toBe(false);
+    expect(await page.getByRole('link', { name: 'Download risk CSV' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Print / Save as PDF' }).isVisible()).toBe(false);
+    expect(await riskRows(page).first().isVisible()).toBe(true);
+    await screenshot(page, 'overview-print');
+    await page.emulateMedia({ media: 'screen' });
+    // Executives have no Admin in the navigation and get "Admins only" at the address.
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('is where executives and admins start', async () => {
+    const page = await env.browser.newPage();
+    await signInAs(page, env.baseUrl, demoLogins.admin, undefined, '/');
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Portfolio overview');
+    await page.close();
+  });
+});
+
+describe('admin', () => {
+  it('an admin creates a manager and an API key, reviews the rules and changes the frequency window', async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.admin, undefined, '/admin/users');
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Admin: Users');
+    expect(await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).getAttribute('aria-current')).toBe('page');
+    await page.locator('table.data tbody tr').first().waitFor();
+
+    // The shared schema catches a bad email and a short password in the browser, beside the fields.
+    await page.getByLabel('Name', { exact: true }).fill('Nina Newman');
+    await page.getByLabel('Email', { exact: true }).fill('nina@');
+    await page.getByLabel('Initial password').fill('short');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await expect(page.locator('#new-user-email-error').textContent()).resolves.toBe('must be a valid email address');
+    await expect(page.locator('#new-user-password-error').textContent()).resolves.toBe('must be at least 10 characters');
+    await page.getByLabel('Email', { exact: true }).fill('nina.newman@keypulse.demo');
+    await page.getByLabel('Role', { exact: true }).selectOption('account_manager');
+    await page.getByLabel('Initial password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByText('Created Nina Newman (Account manager).').waitFor();
+    const nina = page.locator('tbody tr', { has: page.getByRole('rowheader', { name: 'Nina Newman' }) });
+    await expect(nina.getByLabel('Role of Nina Newman').inputValue()).resolves.toBe('account_manager');
+    // The API refuses to lose the last admin, and says so.
+    await page.getByRole('button', { name: 'Disable Alex Admin' }).click();
+    await page.getByText(/last active admin/).waitFor();
+    // Chromium logs the refused request (409) itself; that one is expected, anything else is a problem.
+    const refused = problems.findIndex((p) => /status of 409/.test(p));
+    if (refused >= 0) problems.splice(refused, 1);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'admin-users');
+
+    // API keys: shown once, then only the name and prefix.
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'API keys' }).click();
+    await page.waitForURL(`${env.baseUrl}/admin/api-keys`);
+    await page.getByLabel('Name').fill('CRM sync');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = (await page.getByTestId('new-api-key').textContent())!;
+    expect(key).toMatch(/^kp_live_/);
+    await page.getByText('Copy it now: it is shown only this once.').waitFor();
+    const row = page.locator('tbody tr', { has: page.getByRole('rowheader', { name: 'CRM sync' }) });
+    const prefix = (await row.locator('code').textContent())!.replace('…', '');
+    expect(key.startsWith(prefix)).toBe(true);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'admin-api-keys');
+    await page.reload();
+    await page.locator('tbody tr').first().waitFor();
+    expect(await page.getByTestId('new-api-key').count()).toBe(0);
+    expect(await page.content()).not.toContain(key);
+    expect(await row.locator('code').textContent()).toBe(`${prefix}…`);
+    // The key works for a script until it is revoked (with a confirmation first).
+    const asScript = await page.request.get(`${env.baseUrl}/api/me`, { headers: { authorization: `Bearer ${key}` } });
+    expect(asScript.status()).toBe(200);
+    await row.getByRole('button', { name: 'Revoke CRM sync' }).click();
+    await row.getByRole('button', { name: 'Yes, revoke “CRM sync”' }).click();
+    await page.getByText('Revoked “CRM sync”').waitFor();
+    expect((await page.request.get(`${env.baseUrl}/api/me`, { headers: { authorization: `Bearer ${key}` } })).status()).toBe(401);
+
+    // Follow-up rules, in words.
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Follow-up rules' }).click();
+    await page.waitForURL(`${env.baseUrl}/admin/rules`);
+    await page.getByText(/^When the answer to “How likely is it .*” is between 0 and 6: a high-priority task for the account owner, due in 2 business days\.$/).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'admin-rules');
+
+    // Settings: the frequency window, from the environment until changed here.
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Settings' }).click();
+    await page.waitForURL(`${env.baseUrl}/admin/settings`);
+    const days = page.getByLabel('Frequency window (days)');
+    await expect(days.inputValue()).resolves.toBe('30');
+    await days.fill('400');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.locator('#minDaysBetweenSurveys-error').textContent()).resolves.toBe('must be between 0 and 365');
+    await days.fill('14');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText(/^Saved\./).waitFor();
+    expect(await page.locator('#minDaysBetweenSurveys-source').textContent()).toContain('Changed here');
+    expect(await page.locator('#timeZone-source').textContent()).toContain('From the environment');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'admin-settings');
+    await page.reload();
+    await expect(page.getByLabel('Frequency window (days)').inputValue()).resolves.toBe('14');
+    const settings = await (await page.request.get(`${env.baseUrl}/api/settings`)).json();
+    expect(settings.values.minDaysBetweenSurveys).toBe(14);
+    expect(settings.sources.minDaysBetweenSurveys).toBe('admin');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a manager cannot open the admin pages', async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.tom, undefined, '/my-day');
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    for (const path of ['/admin/users', '/admin/api-keys', '/admin/rules', '/admin/settings']) {
+      await page.goto(`${env.baseUrl}${path}`);
+      await expect(page.locator('main h1').textContent()).resolves.toBe('Admins only');
+      expect(await page.locator('main table').count()).toBe(0);
+      expect(await page.locator('main form').count()).toBe(0);
+    }
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'admin-manager-refused');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
