@@ -31,7 +31,7 @@ function ErrorSummary(props: Readonly<{ definition: SurveyDefinition; errors: Er
   );
 }
 
-function Thanks(props: Readonly<{ definition: SurveyDefinition; lang: string; token: string; focus: boolean }>) {
+function Thanks(props: Readonly<{ definition: SurveyDefinition; lang: string; token: string; focus: boolean; preview: boolean }>) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (props.focus) heading.current?.focus();
@@ -44,7 +44,7 @@ function Thanks(props: Readonly<{ definition: SurveyDefinition; lang: string; to
       {props.definition.thanks && <p class="lead">{localize(props.definition.thanks, props.lang)}</p>}
       <p>{t(props.lang, 'thanksBody')}</p>
       <p>
-        <a href={`/s/${encodeURIComponent(props.token)}?edit=1`}>{t(props.lang, 'editAnswers')}</a>
+        <a href={props.preview ? `?lang=${encodeURIComponent(props.lang)}` : `/s/${encodeURIComponent(props.token)}?edit=1`}>{t(props.lang, 'editAnswers')}</a>
       </p>
     </div>
   );
@@ -106,7 +106,7 @@ export function SurveyApp(props: Readonly<SurveyPageProps>) {
   const change = (key: string, value: AnswerValue | null, when: 'now' | 'pause') => {
     setValues((before) => ({ ...before, [key]: value }));
     const question = definition.questions.find((q) => q.key === key);
-    if (question) autosave.save(key, toAnswer(question, value), when);
+    if (question && !props.preview) autosave.save(key, toAnswer(question, value), when);
   };
 
   const submit = async (e: SubmitEvent) => {
@@ -124,6 +124,13 @@ export function SurveyApp(props: Readonly<SurveyPageProps>) {
     if (Object.keys(local.errors).length) {
       setErrors(local.errors);
       focusSummary.current = true;
+      return;
+    }
+    if (props.preview) {
+      // A preview goes as far as the thank-you page and stores nothing.
+      setErrors({});
+      setView('thanks');
+      setFocusThanks(true);
       return;
     }
     setSending(true);
@@ -144,7 +151,7 @@ export function SurveyApp(props: Readonly<SurveyPageProps>) {
     } else autosave.setStatus(outcome.reason);
   };
 
-  if (view === 'thanks') return <Thanks definition={definition} lang={lang} token={token} focus={focusThanks} />;
+  if (view === 'thanks') return <Thanks definition={definition} lang={lang} token={token} focus={focusThanks} preview={props.preview === true} />;
 
   const title = localize(definition.title, lang, { company: companyName });
   const shown = onlyScore ? definition.questions.filter((q) => q.key === npsKey) : definition.questions;
@@ -158,7 +165,7 @@ export function SurveyApp(props: Readonly<SurveyPageProps>) {
         {scoreSaved ? t(lang, 'scoreSaved') : ''}
       </p>
       {hasErrors && <ErrorSummary definition={definition} errors={errors} lang={lang} companyName={companyName} focusRef={summary} />}
-      <form method="post" action={`/s/${encodeURIComponent(token)}`} noValidate onSubmit={submit}>
+      <form method="post" action={props.preview ? undefined : `/s/${encodeURIComponent(token)}`} noValidate onSubmit={submit}>
         {!onlyScore && definition.questions.some((q) => q.required) && <p class="hint">{t(lang, 'requiredNote')}</p>}
         {shown.map((q) => (
           <QuestionField

@@ -21,6 +21,8 @@ export interface SurveyPageProps {
   view: 'form' | 'thanks';
   /** Set after a no-JS "confirm my score": show the rest of the form with a "score saved" note. */
   scoreJustSaved: boolean;
+  /** Staff previewing the survey (`/survey-preview/:id`): the real form, but nothing is ever saved or posted. */
+  preview?: boolean;
 }
 
 export const SURVEY_PROPS_ELEMENT_ID = 'survey-props';

@@ -14,6 +14,8 @@ export const pageSecurityHeaders: MiddlewareHandler = secureHeaders({
     connectSrc: ["'self'"],
     fontSrc: ["'self'"],
     formAction: ["'self'"],
+    // Only our own pages in frames: the workspace shows the survey preview (/survey-preview/:id) in one.
+    frameSrc: ["'self'"],
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
   },
