@@ -39,7 +39,7 @@ export function AdminFrame({ current, title, children }: { current: string; titl
           ))}
         </ul>
       </nav>
-      {children}
+      <div class="admin-panel">{children}</div>
     </>
   );
 }

@@ -152,7 +152,7 @@ function Distribution({ report }: { report: NpsReport }) {
         <h2 id="distribution-heading">Promoters, passives and detractors ({latest.period})</h2>
         <CsvLink path={NPS_PATH} query={{ scope: 'portfolio', groupBy: 'quarter' }} label="Download counts CSV" />
       </div>
-      <svg class="distribution" viewBox={`0 0 ${W} 28`} role="img" aria-label={parts.map((p) => `${p.label}: ${p.n}`).join(', ')}>
+      <svg class="distribution" viewBox={`0 0 ${W} 28`} preserveAspectRatio="none" role="img" aria-label={parts.map((p) => `${p.label}: ${p.n}`).join(', ')}>
         {parts.map((p) => {
           const width = total ? (p.n / total) * W : 0;
           const rect = <rect key={p.key} class={`bar-${p.key}`} x={x} y={0} width={width} height={28} />;
