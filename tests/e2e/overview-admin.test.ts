@@ -173,6 +173,20 @@ describe('admin', () => {
     await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Follow-up rules' }).click();
     await page.waitForURL(`${env.baseUrl}/admin/rules`);
     await page.getByText(/^When the answer to “How likely is it .*” is between 0 and 6: a high-priority task for the account owner, due in 2 business days\.$/).waitFor();
+    // Edit a rule's urgency, and switch one off.
+    await page.getByRole('button', { name: 'Edit NPS passive (7–8)' }).click();
+    const edit = page.getByRole('form', { name: 'Edit NPS passive (7–8)' });
+    await edit.getByLabel('Priority').selectOption('high');
+    await edit.getByLabel('Due in (business days)').fill('3');
+    await edit.getByLabel('To (0–10)').fill('11');
+    await edit.getByRole('button', { name: 'Save rule' }).click();
+    await expect(edit.locator('.field-error').first().textContent()).resolves.toMatch(/10/);
+    await edit.getByLabel('To (0–10)').fill('8');
+    await edit.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByText('Saved “NPS passive (7–8)”.').waitFor();
+    await page.getByText(/is between 7 and 8: a high-priority task for the account owner, due in 3 business days\.$/).waitFor();
+    await page.getByRole('button', { name: 'Turn off Audit: sees us as a supplier, not a partner' }).click();
+    await page.getByText('“Audit: sees us as a supplier, not a partner” is off: it creates no more tasks.').waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await screenshotBothWidths(page, 'admin-rules');
 
