@@ -113,6 +113,14 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     await page.getByRole('link', { name: 'Clear filters' }).first().click();
     await page.waitForURL(`${env.baseUrl}/tasks`);
     await table.waitFor();
+
+    // The board: a column per status, the other filters still apply.
+    await page.getByRole('navigation', { name: 'View' }).getByRole('link', { name: 'Board by status' }).click();
+    await page.waitForURL(/view=board/);
+    for (const name of ['Open', 'In progress', 'Done or dismissed']) await page.getByRole('region', { name: new RegExp(`^${name} \\(`) }).waitFor();
+    expect(await page.getByRole('region', { name: /^Open \(/ }).locator('li').count()).toBeGreaterThan(0);
+    await screenshotBothWidths(page, 'tasks-board');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
   });

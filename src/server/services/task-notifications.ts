@@ -11,7 +11,8 @@ import { SEND_EMAILS } from '../jobs/send-emails.js';
 
 export type CustomerNotice = 'queued' | 'already_queued' | 'not_requested' | 'no_contact' | 'contact_unsubscribed' | 'contact_bounced';
 
-const taskUrl = (deps: AppDeps, id: string) => `${deps.config.publicUrl}/api/tasks/${id}`;
+/** The task page in the workspace (sign-in first, then back to it). */
+const taskUrl = (deps: AppDeps, id: string) => `${deps.config.publicUrl}/tasks/${id}`;
 
 /** Queue inside the caller's transaction, hand to the sender after commit (the sweep re-sends lost ones). */
 async function queue(deps: AppDeps, db: Db, n: NewNotification): Promise<string | null> {

@@ -144,7 +144,7 @@ function CustomerAnswer({ task, context }: { task: Task; context: TaskContext })
               </span>
             )}{' '}
             <span class="muted">
-              {response.surveyName} · {response.completedAt ? `answered ${formatDateTime(response.completedAt)}` : `started ${formatDateTime(response.startedAt)}, not finished`}
+              {response.surveyName} survey · {response.completedAt ? `answered ${formatDateTime(response.completedAt)}` : `started ${formatDateTime(response.startedAt)}, not finished`}
             </span>
           </p>
           <dl class="answers">

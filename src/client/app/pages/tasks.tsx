@@ -1,5 +1,5 @@
 import { useLocation } from 'preact-iso';
-import { useApi } from '../use-api.js';
+import { useApi, type Resource } from '../use-api.js';
 import { withQuery } from '../api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { currentUser, isManager } from '../session.js';
@@ -30,6 +30,7 @@ interface Filters {
   overdue: boolean;
   accountId: string;
   page: number;
+  view: 'list' | 'board';
 }
 
 /** The filters live in the URL, so a filtered list can be bookmarked, shared and reloaded. */
@@ -42,6 +43,7 @@ function readFilters(query: Record<string, string>): Filters {
     overdue: query.overdue === 'true',
     accountId: query.accountId ?? '',
     page: Number.isFinite(page) && page > 0 ? page : 1,
+    view: query.view === 'board' ? 'board' : 'list',
   };
 }
 
@@ -53,7 +55,70 @@ function toUrl(f: Filters): string {
     overdue: f.overdue ? 'true' : undefined,
     accountId: f.accountId,
     page: f.page > 1 ? f.page : undefined,
+    view: f.view === 'board' ? 'board' : undefined,
   });
+}
+
+/** The board's columns: each is its own query, soonest due first. */
+const boardColumns = [
+  { status: 'open', title: 'Open' },
+  { status: 'in_progress', title: 'In progress' },
+  { status: 'done,dismissed', title: 'Done or dismissed' },
+];
+const BOARD_SIZE = 20;
+
+function DueCell({ task }: { task: Task }) {
+  return task.overdue ? (
+    <span class="overdue">
+      <span aria-hidden="true">⚠ </span>Overdue · {formatDate(task.dueAt)}
+    </span>
+  ) : (
+    <>{formatDate(task.dueAt)}</>
+  );
+}
+
+function BoardColumn({ status, title, filters, assigneeName }: { status: string; title: string; filters: Filters; assigneeName: (id: string) => string }) {
+  const path = withQuery('/api/tasks', {
+    assignee: filters.assignee === 'anyone' ? undefined : filters.assignee,
+    status,
+    priority: filters.priority,
+    overdue: filters.overdue ? 'true' : undefined,
+    accountId: filters.accountId,
+    pageSize: BOARD_SIZE,
+  });
+  const tasks = useApi<ApiPage<Task>>(path);
+  const id = `column-${status.replace(/\W/g, '-')}`;
+  return (
+    <section class="board-column" aria-labelledby={id}>
+      <h2 id={id}>
+        {title} {tasks.data && <span class="count">({tasks.data.total})</span>}
+      </h2>
+      {tasks.loading && !tasks.data && <Loading what={`Loading ${title.toLowerCase()} tasks…`} />}
+      {tasks.error && <ErrorState error={tasks.error} retry={tasks.reload} />}
+      {tasks.data && tasks.data.total === 0 && <p class="muted">None.</p>}
+      {tasks.data && tasks.data.total > 0 && (
+        <ul class="task-list">
+          {tasks.data.data.map((t) => (
+            <li key={t.id} class={t.overdue ? 'is-overdue' : undefined}>
+              <a href={`/tasks/${t.id}`}>{t.title}</a>
+              <span class="task-meta">
+                {t.accountName} · <span class={`priority priority-${t.priority}`}>{humanize(t.priority)}</span>
+                {t.status === 'dismissed' && ' · Dismissed'}
+              </span>
+              <span class="task-meta">
+                {t.closedAt ? <>Closed {formatDate(t.closedAt)}</> : <DueCell task={t} />} · {assigneeName(t.assigneeId)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {tasks.data && tasks.data.total > tasks.data.data.length && (
+        <p>
+          <a href={toUrl({ ...filters, view: 'list', status, page: 1 })}>All {tasks.data.total} in the list</a>
+        </p>
+      )}
+    </section>
+  );
 }
 
 export default function TasksPage() {
@@ -71,7 +136,7 @@ export default function TasksPage() {
     page: filters.page,
     pageSize: PAGE_SIZE,
   });
-  const tasks = useApi<ApiPage<Task>>(apiPath);
+  const tasks = useApi<ApiPage<Task>>(filters.view === 'list' ? apiPath : null);
   // Managers see their own accounts; the account filter lists them (and everyone's, for admins and executives).
   const accounts = useApi<ApiPage<{ id: string; name: string }>>('/api/accounts?pageSize=100&sort=name');
   const users = useApi<ApiPage<User>>(seesEveryone ? '/api/users?pageSize=100' : null);
@@ -83,7 +148,17 @@ export default function TasksPage() {
 
   return (
     <>
-      <h1>Tasks</h1>
+      <div class="page-head">
+        <h1>Tasks</h1>
+        <nav class="view-switch" aria-label="View">
+          <a href={toUrl({ ...filters, view: 'list' })} aria-current={filters.view === 'list' ? 'page' : undefined}>
+            List
+          </a>
+          <a href={toUrl({ ...filters, view: 'board', status: 'open,in_progress', page: 1 })} aria-current={filters.view === 'board' ? 'page' : undefined}>
+            Board by status
+          </a>
+        </nav>
+      </div>
       <form class="toolbar task-filters" role="search" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="f-assignee">Assigned to</label>
@@ -100,16 +175,18 @@ export default function TasksPage() {
                 ))}
           </select>
         </div>
-        <div class="field">
-          <label for="f-status">Status</label>
-          <select id="f-status" value={filters.status} onChange={(e) => change({ status: e.currentTarget.value })}>
-            {statusChoices.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </div>
+        {filters.view === 'list' && (
+          <div class="field">
+            <label for="f-status">Status</label>
+            <select id="f-status" value={filters.status} onChange={(e) => change({ status: e.currentTarget.value })}>
+              {statusChoices.map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div class="field">
           <label for="f-priority">Priority</label>
           <select id="f-priority" value={filters.priority} onChange={(e) => change({ priority: e.currentTarget.value })}>
@@ -141,6 +218,32 @@ export default function TasksPage() {
         )}
       </form>
 
+      {filters.view === 'board' ? (
+        <div class="board task-board">
+          {boardColumns.map((c) => (
+            <BoardColumn key={c.status} status={c.status} title={c.title} filters={filters} assigneeName={assigneeName} />
+          ))}
+        </div>
+      ) : (
+        <TaskList tasks={tasks} filtered={Boolean(filtered)} assigneeName={assigneeName} onPage={(page) => route(toUrl({ ...filters, page }))} />
+      )}
+    </>
+  );
+}
+
+function TaskList({
+  tasks,
+  filtered,
+  assigneeName,
+  onPage,
+}: {
+  tasks: Resource<ApiPage<Task>>;
+  filtered: boolean;
+  assigneeName: (id: string) => string;
+  onPage: (page: number) => void;
+}) {
+  return (
+    <>
       <div role="status" aria-live="polite" class="visually-hidden">
         {tasks.data && !tasks.loading ? `${tasks.data.total} tasks found` : ''}
       </div>
@@ -182,25 +285,19 @@ export default function TasksPage() {
                     <th scope="row">
                       <a href={`/tasks/${t.id}`}>{t.title}</a>
                     </th>
-                    <td>
+                    <td data-label="Account">
                       <a href={`/accounts/${t.accountId}`}>{t.accountName}</a>
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <span class={`status status-${t.status}`}>{statusWords[t.status]}</span>
                     </td>
-                    <td>
+                    <td data-label="Priority">
                       <span class={`priority priority-${t.priority}`}>{humanize(t.priority)}</span>
                     </td>
-                    <td>
-                      {t.overdue ? (
-                        <span class="overdue">
-                          <span aria-hidden="true">⚠ </span>Overdue · {formatDate(t.dueAt)}
-                        </span>
-                      ) : (
-                        formatDate(t.dueAt)
-                      )}
+                    <td data-label="Due">
+                      <DueCell task={t} />
                     </td>
-                    <td>{assigneeName(t.assigneeId)}</td>
+                    <td data-label="Assigned to">{assigneeName(t.assigneeId)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -210,7 +307,7 @@ export default function TasksPage() {
             page={tasks.data.page}
             pageSize={tasks.data.pageSize}
             total={tasks.data.total}
-            onPage={(page) => route(toUrl({ ...filters, page }))}
+            onPage={onPage}
             noun="tasks"
           />
         </>
