@@ -2,3 +2,4 @@ export * from './users.js';
 export * from './accounts.js';
 export * from './surveys.js';
 export * from './tasks.js';
+export * from './program.js';
