@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { AppDeps, AppEnv } from './http/context.js';
 import { AppError, errorCodeForStatus } from './http/errors.js';
+import { limitBody } from './http/body-limit.js';
 import { authenticate, csrfProtection } from './http/auth.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
@@ -62,7 +62,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(
     '/api/*',
-    bodyLimit({
+    limitBody({
       maxSize: MAX_BODY_BYTES,
       onError: () => {
         throw new AppError('payload_too_large', `the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
@@ -72,15 +72,15 @@ export function createApp(deps: AppDeps) {
     csrfProtection,
   );
   app.route('/api', buildApi());
-  app.use('/webhooks/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => {
+  app.use('/webhooks/*', limitBody({ maxSize: MAX_BODY_BYTES, onError: () => {
     throw new AppError('payload_too_large', 'the body is too large');
   } }));
   app.route('/webhooks', webhookRoutes);
-  app.use('/s/*', bodyLimit({ maxSize: 256 * 1024, onError: () => {
+  app.use('/s/*', limitBody({ maxSize: 256 * 1024, onError: () => {
     throw new AppError('payload_too_large', 'the answers are too long');
   } }));
   app.route('/', surveyPageRoutes);
-  app.use('/signin', bodyLimit({ maxSize: 64 * 1024, onError: () => {
+  app.use('/signin', limitBody({ maxSize: 64 * 1024, onError: () => {
     throw new AppError('payload_too_large', 'the form is too large');
   } }));
   app.route('/', sessionPageRoutes);
