@@ -10,8 +10,24 @@ import {
   type E2eServer,
 } from '../helpers/browser.js';
 import { accounts } from '../../src/server/db/schema/index.js';
+import type { Page } from 'playwright-core';
 
 let env: E2eServer;
+
+/** At 360 px the page itself never scrolls sideways (wide tables scroll inside their own box): the elements that stick out. */
+async function overflowAt360(page: Page): Promise<string[]> {
+  await page.setViewportSize({ width: 360, height: 740 });
+  const wide = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.table-wrap, .visually-hidden'))
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)
+      .slice(0, 10);
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  return wide;
+}
 const idOf = async (name: string) => {
   const [row] = await env.ctx.database.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.name, name));
   return row!.id;
@@ -59,6 +75,7 @@ describe('accounts in Chromium', () => {
     await page.waitForURL(/sort=-nps/);
     await table.waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await overflowAt360(page)).toEqual([]);
     await screenshotBothWidths(page, 'accounts-list');
 
     // Open Helios Energy: no instigator, no decision maker.
@@ -114,6 +131,7 @@ describe('accounts in Chromium', () => {
     await gaps.waitFor({ state: 'detached' });
 
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await overflowAt360(page)).toEqual([]);
     await screenshotBothWidths(page, 'account-page');
     expect(problems).toEqual([]);
     await page.close();
@@ -158,6 +176,7 @@ describe('accounts in Chromium', () => {
     }
     expect(await page.getByLabel('CSV file').count()).toBe(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await overflowAt360(page)).toEqual([]);
     await screenshotBothWidths(page, 'account-page-executive');
     expect(problems).toEqual([]);
     await page.close();
