@@ -96,7 +96,8 @@ function useAudiencePreview(draft: Draft, active: boolean) {
   const sendAt = draft.sendMode === 'later' && draft.sendAt ? localToIso(draft.sendAt) : undefined;
   const key = JSON.stringify({ audience, sendAt });
   useEffect(() => {
-    if (!active || !audience.accountIds.length) {
+    if (!active) return;
+    if (!audience.accountIds.length) {
       setState({ loading: false });
       return;
     }

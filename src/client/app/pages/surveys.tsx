@@ -1,7 +1,58 @@
+import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
+import { formatDate, formatNumber, humanize } from '../format.js';
+import { Empty, ErrorState, Loading } from '../components/states.js';
+import type { Survey } from '../../../shared/schemas/survey.js';
 
-// PLACEHOLDER: replaced by the page's implementation.
-export default function Page() {
+/** The surveys: the built-in templates (read-only) and the copies people made of them (editable). */
+
+const languageNames: Record<string, string> = { en: 'English', es: 'Spanish' };
+const languageName = (lang: string) => languageNames[lang] ?? lang;
+
+export default function SurveysPage() {
   usePageTitle('Surveys');
-  return <h1>Surveys</h1>;
+  const surveys = useApi<{ data: Survey[] }>('/api/surveys');
+  const list = surveys.data?.data ?? [];
+  return (
+    <section aria-labelledby="surveys-title" class="surveys-page">
+      <h1 id="surveys-title" tabIndex={-1}>
+        Surveys
+      </h1>
+      <p>
+        Open a survey to preview it exactly as customers see it, in each language. Templates are read-only: make an editable copy to change
+        texts or questions.
+      </p>
+      {surveys.error ? (
+        <ErrorState error={surveys.error} retry={surveys.reload} />
+      ) : !surveys.data ? (
+        <Loading what="Loading surveys…" />
+      ) : list.length === 0 ? (
+        <Empty>
+          <p>No surveys yet.</p>
+        </Empty>
+      ) : (
+        <ul class="survey-list">
+          {list.map((s) => (
+            <li key={s.id}>
+              <h2>
+                <a href={`/surveys/${s.id}`}>{s.name}</a>
+              </h2>
+              <p>
+                <span class="badge">{s.templateKey ? 'Template · read-only' : 'Editable copy'}</span>{' '}
+                <span class="badge">{humanize(s.kind)}</span>
+              </p>
+              <p>
+                {formatNumber(s.definition.questions.length)} {s.definition.questions.length === 1 ? 'question' : 'questions'} ·{' '}
+                {s.languages.map(languageName).join(', ')}
+              </p>
+              <p class="hint">
+                Version {formatNumber(s.version)} · {formatNumber(s.responseCount)} {s.responseCount === 1 ? 'response' : 'responses'} · updated{' '}
+                {formatDate(s.updatedAt)}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
 }
