@@ -53,8 +53,8 @@ function Preview({ survey }: { survey: Survey }) {
       )}
       <iframe
         class="survey-preview-frame"
-        // Version in the address: a saved edit shows at once.
-        src={`/survey-preview/${survey.id}?lang=${encodeURIComponent(lang)}&v=${survey.versionId}`}
+        // Version and last change in the address: a saved edit shows at once.
+        src={`/survey-preview/${survey.id}?lang=${encodeURIComponent(lang)}&v=${survey.versionId}.${Date.parse(survey.updatedAt)}`}
         title={`The survey as respondents see it, in ${languageName(lang)}`}
         // The form's own script must run (hydration, its checks, the thank-you view) and load as a same-origin
         // module; forms must be allowed or a sandboxed frame never even fires `submit` for the script to stop.
