@@ -8,8 +8,17 @@ import {
   watchPageProblems,
   type E2eServer,
 } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
 
 let env: E2eServer;
+
+/** At 360 px the page itself never scrolls sideways (wide content scrolls inside its own box). */
+async function fitsPhoneWidth(page: Page): Promise<number> {
+  await page.setViewportSize({ width: 360, height: 740 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  return width;
+}
 beforeAll(async () => {
   env = await startE2eServer({}, { demo: true });
 });
@@ -35,6 +44,7 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     const words = (await withWords.locator('blockquote').first().textContent())!.replace(/[“”]/g, '');
     expect(words.length).toBeGreaterThan(5);
     await screenshotBothWidths(page, 'tasks-my-day');
+    expect(await fitsPhoneWidth(page)).toBeLessThanOrEqual(360);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // Looking marks nothing: a reload still shows the same answer.
@@ -50,6 +60,7 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     expect(await told.locator('.badge.detractor').count()).toBe(1);
     expect(await told.getByText(/recommend/i).count()).toBeGreaterThan(0);
     await screenshotBothWidths(page, 'tasks-task-page');
+    expect(await fitsPhoneWidth(page)).toBeLessThanOrEqual(360);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // Start working, comment, then close with "tell the customer": preview first, then send.
@@ -75,6 +86,7 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     expect(text).toContain(resolution);
     expect(text).toContain(words.trim().split('\n')[0]!);
     await screenshotBothWidths(page, 'tasks-close-preview');
+    expect(await fitsPhoneWidth(page)).toBeLessThanOrEqual(360);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     // A double click sends once.
@@ -100,6 +112,7 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(0);
     await screenshotBothWidths(page, 'tasks-list');
+    expect(await fitsPhoneWidth(page)).toBeLessThanOrEqual(360);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
 
     await page.getByLabel('Priority').selectOption('high');
@@ -120,6 +133,7 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     for (const name of ['Open', 'In progress', 'Done or dismissed']) await page.getByRole('region', { name: new RegExp(`^${name} \\(`) }).waitFor();
     expect(await page.getByRole('region', { name: /^Open \(/ }).locator('li').count()).toBeGreaterThan(0);
     await screenshotBothWidths(page, 'tasks-board');
+    expect(await fitsPhoneWidth(page)).toBeLessThanOrEqual(360);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
