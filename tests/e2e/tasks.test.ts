@@ -93,6 +93,7 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     await preview.getByRole('button', { name: 'Send the email and close' }).dblclick();
     await page.getByRole('region', { name: 'Closed' }).waitFor();
     await page.getByText('was emailed what we did').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Closed'); // the focus follows
     await env.ctx.runJobs();
 
     // The email log shows it, to the customer.

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, issuesByField, type ApiProblem } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
@@ -22,6 +22,7 @@ function cannotTell(context: TaskContext): string | null {
 
 export default function TaskPage({ id }: { id: string }) {
   const task = useApi<TaskDetail>(`/api/tasks/${id}`);
+  const [justClosed, setJustClosed] = useState(false);
   const context = useApi<TaskContext>(`/api/tasks/${id}/context`);
   usePageTitle(task.data ? task.data.title : 'Task');
   const reload = () => {
@@ -104,11 +105,18 @@ export default function TaskPage({ id }: { id: string }) {
         </div>
         <div>
           {closed ? (
-            <ClosedSummary task={t} context={ctx} />
+            <ClosedSummary task={t} context={ctx} focus={justClosed} />
           ) : mayWork ? (
             <>
               <WorkOnTask task={t} context={ctx} onChange={reload} />
-              <CloseForm task={t} context={ctx} onClosed={reload} />
+              <CloseForm
+                task={t}
+                context={ctx}
+                onClosed={() => {
+                  setJustClosed(true);
+                  reload();
+                }}
+              />
             </>
           ) : (
             <p class="muted">You can read this task; executives do not work on tasks.</p>
@@ -461,10 +469,15 @@ function EmailPreview({ preview, busy, onEdit }: { preview: LoopEmailPreview; bu
   );
 }
 
-function ClosedSummary({ task, context }: { task: Task; context: TaskContext }) {
+function ClosedSummary({ task, context, focus }: { task: Task; context: TaskContext; focus: boolean }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Right after closing, the form the focus was in is gone: the outcome is the next thing to read.
+  useEffect(() => {
+    if (focus) heading.current?.focus();
+  }, [focus]);
   return (
     <section aria-labelledby="closed-title">
-      <h2 id="closed-title">{task.status === 'done' ? 'Closed' : 'Dismissed'}</h2>
+      <h2 id="closed-title" ref={heading} tabIndex={-1}>{task.status === 'done' ? 'Closed' : 'Dismissed'}</h2>
       <p class="muted">{formatDateTime(task.closedAt)}</p>
       {task.resolution ? <blockquote>{task.resolution}</blockquote> : <Empty>No resolution was recorded.</Empty>}
       {context.customerEmailed ? (
