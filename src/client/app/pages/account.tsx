@@ -682,7 +682,7 @@ function NpsTrend({ accountId }: { accountId: string }) {
         (report.data.total.responses === 0 ? (
           <Empty>
             <p>
-              No NPS answers yet — <a href="/campaigns/new">send a campaign</a>.
+              No NPS answers yet{canEdit() ? <> — <a href="/campaigns/new">send a campaign</a></> : ''}.
             </p>
           </Empty>
         ) : (
@@ -717,7 +717,7 @@ function Audit({ accountId }: { accountId: string }) {
         (report.data.waves.length === 0 ? (
           <Empty>
             <p>
-              No audit yet — <a href="/campaigns/new">send the key-account audit</a> (it also goes out by itself before a renewal).
+              No audit yet{canEdit() ? <> — <a href="/campaigns/new">send the key-account audit</a></> : ''} (it also goes out by itself before a renewal).
             </p>
           </Empty>
         ) : (
@@ -845,7 +845,7 @@ function Responses({ accountId }: { accountId: string }) {
       {list.data && list.data.total === 0 && (
         <Empty>
           <p>
-            No responses yet — <a href="/campaigns/new">send a campaign</a>.
+            No responses yet{canEdit() ? <> — <a href="/campaigns/new">send a campaign</a></> : ''}.
           </p>
         </Empty>
       )}
@@ -937,9 +937,16 @@ function Campaigns({ accountId }: { accountId: string }) {
       {list.error && <ErrorState error={list.error} retry={list.reload} />}
       {list.data && list.data.total === 0 && (
         <Empty>
-          <p>
-            No campaign has reached this account yet — <a href="/campaigns/new">send one</a>.
-          </p>
+          {isManager() ? (
+            <p>
+              None of your campaigns has reached this account yet — <a href="/campaigns/new">send one</a>. (Campaigns an admin sent across
+              the whole portfolio are listed for admins and executives.)
+            </p>
+          ) : (
+            <p>
+              No campaign has reached this account yet{canEdit() ? <> — <a href="/campaigns/new">send one</a></> : ''}.
+            </p>
+          )}
         </Empty>
       )}
       {list.data && list.data.total > 0 && (

@@ -3,7 +3,7 @@ import { useLocation } from 'preact-iso';
 import { withQuery } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
-import { isManager } from '../session.js';
+import { canEdit, isManager } from '../session.js';
 import { daysUntil, formatDate, formatMoney, formatNps, formatNumber, humanize, relativeDays } from '../format.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Pagination } from '../components/pagination.js';
@@ -152,10 +152,12 @@ export default function AccountsPage() {
                 You have no accounts yet. Ask an admin to hand you your key accounts, or create one through the API (
                 <a href="/api/docs">POST /api/accounts</a>), then map its people and <a href="/campaigns/new">send a campaign</a>.
               </p>
-            ) : (
+            ) : canEdit() ? (
               <p>
                 No accounts yet. Create them through the API (<a href="/api/docs">POST /api/accounts</a>) and give each an owner.
               </p>
+            ) : (
+              <p>No accounts yet: the account managers' accounts appear here once an admin has created them.</p>
             )}
           </Empty>
         )}
