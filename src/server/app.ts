@@ -26,6 +26,12 @@ import { surveyPageRoutes } from './routes/survey-pages.js';
 import { sessionPageRoutes } from './routes/session-pages.js';
 import { appPageRoutes } from './routes/app-pages.js';
 import { surveyPreviewRoutes } from './routes/survey-preview.js';
+import { keyAccountRoutes } from './routes/key-accounts.js';
+import { stageChangeRoutes } from './routes/stage-changes.js';
+import { criterionScoreRoutes } from './routes/criterion-scores.js';
+import { accountValueRoutes } from './routes/account-values.js';
+import { partnershipRoutes } from './routes/partnership.js';
+import { accountPlanRoutes } from './routes/account-plans.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -47,7 +53,13 @@ function buildApi() {
     .route('/tasks', taskRoutes)
     .route('/follow-up-rules', followUpRuleRoutes)
     .route('/reports', reportRoutes)
-    .route('/settings', settingsRoutes);
+    .route('/settings', settingsRoutes)
+    .route('/key-accounts', keyAccountRoutes)
+    .route('/', stageChangeRoutes)
+    .route('/', criterionScoreRoutes)
+    .route('/', accountValueRoutes)
+    .route('/', partnershipRoutes)
+    .route('/', accountPlanRoutes);
 }
 
 /** Builds the whole application from its dependencies; tests build it the same way. */

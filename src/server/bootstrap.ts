@@ -8,6 +8,8 @@ import { createLogger } from './http/logger.js';
 import { createLinkTokens, loadLinkSecret } from './auth/link-tokens.js';
 import { ensureBuiltInSurveys } from './db/queries/surveys.js';
 import { ensureDefaultRules } from './db/queries/tasks.js';
+import { ensureDefaultCriteria } from './db/queries/selection.js';
+import { ensureDefaultIndicators } from './db/queries/partnership.js';
 import { createOutboxTransport } from './email/outbox-transport.js';
 import { createResendTransport } from './email/resend-transport.js';
 import type { EmailTransport } from './email/transport.js';
@@ -45,6 +47,9 @@ export async function buildDeps(
   const clock = options.clock ?? systemClock;
   await ensureBuiltInSurveys(database.db, clock.now());
   await ensureDefaultRules(database.db, clock.now());
+  // The key-account program's selection criteria and partnership indicators (admins edit them later).
+  await ensureDefaultCriteria(database.db, clock.now());
+  await ensureDefaultIndicators(database.db, clock.now());
   // Sender, time zone and survey window an admin changed in the workspace override the environment's.
   await refreshSettings(database.db, config);
   return {

@@ -4,6 +4,7 @@ import { loopReportRoutes } from './reports/loop.js';
 import { npsReportRoutes } from './reports/nps.js';
 import { auditReportRoutes } from './reports/audit.js';
 import { riskReportRoutes } from './reports/risk.js';
+import { valueReportRoutes } from './reports/value.js';
 
 /**
  * Reports, one sub-app per report (each in routes/reports/). Every report answers JSON, or CSV with
@@ -14,3 +15,4 @@ reportRoutes.route('/', loopReportRoutes);
 reportRoutes.route('/', npsReportRoutes);
 reportRoutes.route('/', auditReportRoutes);
 reportRoutes.route('/', riskReportRoutes);
+reportRoutes.route('/', valueReportRoutes);
