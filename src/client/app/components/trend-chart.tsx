@@ -88,7 +88,9 @@ export function TrendChart({ title, points, min = -100, max = 100, format = form
           </g>
         ))}
       </svg>
-      <table class="visually-hidden">
+      {/* A table does not shrink to a 1 px box: its wrapper does, so the hidden copy never widens the page. */}
+      <div class="visually-hidden">
+      <table>
         <caption>{title}</caption>
         <thead>
           <tr>
@@ -109,6 +111,7 @@ export function TrendChart({ title, points, min = -100, max = 100, format = form
           ))}
         </tbody>
       </table>
+      </div>
     </figure>
   );
 }
