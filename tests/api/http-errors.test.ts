@@ -375,9 +375,11 @@ describe('the OpenAPI document', () => {
     const accountQuery = Object.fromEntries(
       doc.paths['/api/accounts']!.get.parameters.map((p: { name: string }) => [p.name, p]),
     );
-    expect(Object.keys(accountQuery).sort()).toEqual(['includeArchived', 'industry', 'ownerId', 'page', 'pageSize', 'q', 'sort', 'stage']);
+    expect(Object.keys(accountQuery).sort()).toEqual(['include', 'includeArchived', 'industry', 'ownerId', 'page', 'pageSize', 'q', 'risk', 'sort', 'stage']);
     expect(accountQuery.stage.schema.enum).toEqual(['suspect', 'prospect', 'customer', 'key_account']);
     expect(accountQuery.sort.schema.enum).toContain('-renewalDate');
+    expect(accountQuery.sort.schema.enum).toContain('-nps');
+    expect(accountQuery.include.schema.enum).toEqual(['health']);
     expect(Object.values(accountQuery).every((p: any) => p.in === 'query' && p.required === false)).toBe(true);
 
     const importQuery = doc.paths['/api/accounts/{id}/contacts/import']!.post.parameters;
