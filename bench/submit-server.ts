@@ -2,6 +2,7 @@
 // or a bare Hono JSON endpoint, on a loopback port, and reports to the parent over IPC.
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import postgres from 'postgres';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../src/server/app.js';
 import { buildDeps } from '../src/server/bootstrap.js';
@@ -19,6 +20,15 @@ const listen = (fetch: (req: Request) => Response | Promise<Response>) =>
 if (mode === 'bare') {
   const app = new Hono().post('/json', async (c) => c.json({ ok: true, got: await c.req.json() }));
   process.send!({ type: 'ready', port: await listen(app.fetch) });
+} else if (mode === 'insert') {
+  // The insert baseline behind HTTP: one request, one single-row INSERT, acknowledged after it commits.
+  const sql = postgres(process.argv[3]!, { max: 10, onnotice: () => {} });
+  const app = new Hono().post('/insert', async (c) => {
+    const body = await c.req.json();
+    await sql`insert into bench_insert (payload) values (${sql.json(body)})`;
+    return c.json({ ok: true });
+  });
+  process.send!({ type: 'ready', port: await listen(app.fetch) });
 } else {
   const url = process.argv[3]!;
   const campaignId = process.argv[4]!;
@@ -31,5 +41,10 @@ if (mode === 'bare') {
   process.send!({ type: 'ready', port: await listen(app.fetch), tokens, invitationIds: rows.map((r) => r.id) });
 }
 process.on('message', (m: { type: string }) => {
+  if (m.type === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() });
   if (m.type === 'close') process.exit(0); // exit() still writes --cpu-prof profiles
 });
+function cpuMicros() {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}

@@ -1,11 +1,14 @@
 /**
  * npm run bench:submit — sustained survey-answer submissions through the real HTTP API into PostgreSQL.
  * Printed next to two baselines measured in the same run: a bare Hono JSON endpoint (the HTTP ceiling) and
- * pgbench-style single-row inserts from 10 connections (the database ceiling). Afterwards every answer that
+ * pgbench-style single-row inserts from 10 connections (the database ceiling; the target is measured against it).
+ * As context it also runs those inserts behind an HTTP endpoint (the same three processes compete for the cores
+ * as for the answers) and prints the CPU each request costs each process. Afterwards every answer that
  * got a 2xx must be in the database. Servers run in child processes so the load generator does not steal
  * their event loop. Needs DATABASE_URL (a fresh database is created on that server and dropped).
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { eq, sql } from 'drizzle-orm';
@@ -45,9 +48,62 @@ await deps.db.execute(sql`update invitations set status = 'sent', sent_at = now(
 
 function child(mode: string, ...args: string[]) {
   const proc = fork(new URL('./submit-server.ts', import.meta.url).pathname, [mode, ...args], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE && mode !== 'bare' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/submitprof'] : [])] });
-  return new Promise<{ port: number; tokens?: string[]; invitationIds?: string[]; close: () => void }>((resolve) => {
-    proc.on('message', (m: any) => m.type === 'ready' && resolve({ ...m, close: () => proc.send({ type: 'close' }) }));
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      const listener = (m: any) => {
+        if (m.type !== 'cpu') return;
+        proc.off('message', listener);
+        resolve(m.micros);
+      };
+      proc.on('message', listener);
+      proc.send({ type: 'cpu' });
+    });
+  return new Promise<{ port: number; tokens?: string[]; invitationIds?: string[]; cpu: () => Promise<number>; close: () => void }>((resolve) => {
+    proc.on('message', (m: any) => m.type === 'ready' && resolve({ ...m, cpu, close: () => proc.send({ type: 'close' }) }));
   });
+}
+
+// Where the machine's CPU goes, per request: the load generator (this process), the server child and the
+// PostgreSQL backends serving this database (read from /proc, so only when PostgreSQL runs on this host).
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+const ownCpu = () => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+async function backendCpu(): Promise<Map<number, number> | null> {
+  const rows = await deps.db.execute<{ pid: number }>(sql`select pid from pg_stat_activity where datname = current_database()`);
+  const pids = ((rows as unknown as { rows?: { pid: number }[] }).rows ?? (rows as unknown as { pid: number }[])).map((r) => r.pid);
+  const micros = new Map<number, number>();
+  try {
+    for (const pid of pids) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      micros.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond);
+    }
+  } catch {
+    return null; // PostgreSQL on another host
+  }
+  return micros;
+}
+const backendDelta = (before: Map<number, number> | null, after: Map<number, number> | null) =>
+  before && after ? [...after].reduce((sum, [pid, t]) => sum + t - (before.get(pid) ?? 0), 0) : NaN;
+interface Cpu {
+  loader: number;
+  server: number;
+  database: number;
+}
+/** Runs `work` and returns the CPU microseconds each party spent per request. */
+async function measureCpu(work: () => Promise<Run>, server?: { cpu: () => Promise<number> }): Promise<[Run, Cpu]> {
+  const [own0, server0, db0] = [ownCpu(), (await server?.cpu()) ?? 0, await backendCpu()];
+  const run = await work();
+  const [own1, server1, db1] = [ownCpu(), (await server?.cpu()) ?? 0, await backendCpu()];
+  const n = run.total || 1;
+  return [run, { loader: (own1 - own0) / n, server: (server1 - server0) / n, database: backendDelta(db0, db1) / n }];
 }
 
 interface Run {
@@ -56,6 +112,7 @@ interface Run {
   p99: number;
   ok: number;
   errors: number;
+  total: number;
 }
 function load(port: number, path: (i: number) => string, body: (i: number) => string, onOk?: (i: number, status: number) => void): Promise<Run> {
   let next = 0;
@@ -79,48 +136,66 @@ function load(port: number, path: (i: number) => string, body: (i: number) => st
         ],
       },
       (err: Error | null, r: any) =>
-        err ? reject(err) : resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], errors: r.non2xx + r.errors + r.timeouts }),
+        err
+          ? reject(err)
+          : resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, total: r.requests.total }),
     );
   });
 }
 
 // Baseline 1: the HTTP ceiling.
 const bare = await child('bare');
-const bareRun = await load(bare.port, () => '/json', (i) => JSON.stringify({ answers: { nps: i % 11 } }));
+const [bareRun, bareCpu] = await measureCpu(() => load(bare.port, () => '/json', (i) => JSON.stringify({ answers: { nps: i % 11 } })), bare);
 bare.close();
 
 // Baseline 2: the database ceiling, single-row inserts from as many connections.
 const raw = postgres(url, { max: CONNECTIONS, onnotice: () => {} });
 await raw`create table bench_insert (id bigserial primary key, payload jsonb not null, at timestamptz not null default now())`;
-let inserted = 0;
-const latencies: number[] = [];
-const stopAt = performance.now() + DURATION * 1000;
-await Promise.all(
-  Array.from({ length: CONNECTIONS }, async () => {
-    while (performance.now() < stopAt) {
-      const t = performance.now();
-      await raw`insert into bench_insert (payload) values (${raw.json({ nps: inserted % 11 })})`;
-      latencies.push(performance.now() - t);
-      inserted++;
-    }
-  }),
-);
-latencies.sort((a, b) => a - b);
-const insertRun: Run = { rps: inserted / DURATION, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]!, ok: inserted, errors: 0 };
+await raw`select 1`.execute(); // the pool's first connection, outside the measurement
+const [insertRun, insertCpu] = await measureCpu(async () => {
+  let inserted = 0;
+  const latencies: number[] = [];
+  const stopAt = performance.now() + DURATION * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < stopAt) {
+        const t = performance.now();
+        await raw`insert into bench_insert (payload) values (${raw.json({ nps: inserted % 11 })})`;
+        latencies.push(performance.now() - t);
+        inserted++;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { rps: inserted / DURATION, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]!, ok: inserted, errors: 0, total: inserted };
+});
 await raw.end();
+
+// Context, not the target: the same inserts behind HTTP — autocannon, a server child and PostgreSQL sharing the
+// cores, as the answers do — so the figures show what the HTTP hop itself costs on this machine.
+const httpInsert = await child('insert', url);
+const [httpInsertRun, httpInsertCpu] = await measureCpu(
+  () => load(httpInsert.port, () => '/insert', (i) => JSON.stringify({ nps: i % 11 })),
+  httpInsert,
+);
+httpInsert.close();
 
 // The real thing: answers posted to /s/<token>/answers, each to a different invitation, some twice.
 const server = await child('keypulse', url, campaign!.id);
 const tokens = server.tokens!;
 const acknowledged = new Map<number, number>(); // invitation index → score acknowledged with a 2xx
 const pick = (i: number) => (i % 10 === 9 ? i - 1 : i) % tokens.length; // every tenth request repeats the previous answer
-const submitRun = await load(
-  server.port,
-  (i) => `/s/${tokens[pick(i)]}/answers`,
-  (i) => JSON.stringify({ answers: { nps: pick(i) % 11 } }),
-  (i, status) => {
-    if (status >= 200 && status < 300) acknowledged.set(pick(i), pick(i) % 11);
-  },
+const [submitRun, submitCpu] = await measureCpu(
+  () =>
+    load(
+      server.port,
+      (i) => `/s/${tokens[pick(i)]}/answers`,
+      (i) => JSON.stringify({ answers: { nps: pick(i) % 11 } }),
+      (i, status) => {
+        if (status >= 200 && status < 300) acknowledged.set(pick(i), pick(i) % 11);
+      },
+    ),
+  server,
 );
 server.close();
 
@@ -140,12 +215,33 @@ console.log(
     ['', 'rate', 'p50', 'p99', 'errors'],
     ['bare Hono JSON endpoint', ...fmt(bareRun)],
     ['single-row INSERT (10 conns)', ...fmt(insertRun)],
+    ['HTTP request → single-row INSERT', ...fmt(httpInsertRun)],
     ['POST /s/:token/answers', ...fmt(submitRun)],
+  ]),
+);
+const us = (n: number) => (Number.isNaN(n) ? 'n/a' : `${Math.round(n)} µs`);
+const cpuRow = (label: string, c: Cpu, parts: { loader: string; server: boolean; database: boolean }) => [
+  label,
+  `${us(c.loader)} (${parts.loader})`,
+  parts.server ? us(c.server) : '–',
+  parts.database ? us(c.database) : '–',
+  us(c.loader + (parts.server ? c.server : 0) + (parts.database ? c.database : 0)),
+];
+console.log('');
+console.log('CPU time per request');
+console.log(
+  table([
+    ['', 'this process', 'server child', 'PostgreSQL', 'total'],
+    cpuRow('bare Hono JSON endpoint', bareCpu, { loader: 'autocannon', server: true, database: false }),
+    cpuRow('single-row INSERT (10 conns)', insertCpu, { loader: 'postgres.js', server: false, database: true }),
+    cpuRow('HTTP request → single-row INSERT', httpInsertCpu, { loader: 'autocannon', server: true, database: true }),
+    cpuRow('POST /s/:token/answers', submitCpu, { loader: 'autocannon', server: true, database: true }),
   ]),
 );
 const share = submitRun.rps / insertRun.rps;
 console.log('');
 console.log(`answers vs single-row inserts: ${(share * 100).toFixed(0)}% (target ≥ 50%)`);
+console.log(`answers vs the same inserts behind HTTP: ${((submitRun.rps / httpInsertRun.rps) * 100).toFixed(0)}% (context)`);
 console.log(`p99 ${submitRun.p99.toFixed(1)} ms (target < 50 ms)`);
 console.log(`acknowledged answers: ${acknowledged.size.toLocaleString()}, stored responses: ${storedTotal.toLocaleString()} → ${allThere ? 'every 2xx-acknowledged answer is in the database' : `${missing} MISSING`}`);
 console.log(share >= 0.5 && submitRun.p99 < 50 && allThere ? 'PASS' : 'MISS: see the figures above');
