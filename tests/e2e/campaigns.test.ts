@@ -151,14 +151,14 @@ describe('campaigns in Chromium', () => {
     await page.getByRole('radio', { name: 'Español' }).check();
     await frame.getByRole('heading', { level: 1, name: '¿Cómo lo estamos haciendo?' }).waitFor();
     expect(await frame.locator('main').textContent()).toContain('¿Qué probabilidad hay de que recomiende');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'survey-preview-es');
     // The real form, hydrated: choosing a score and sending stores nothing.
     const before = await env.ctx.database.db.select({ id: responses.id }).from(responses);
     await frame.getByRole('radio', { name: '9', exact: true }).check();
     await frame.getByRole('button', { name: /Enviar/ }).click();
     await frame.getByRole('heading', { level: 1, name: '¡Gracias!' }).waitFor();
     expect(await env.ctx.database.db.select({ id: responses.id }).from(responses)).toEqual(before);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
-    await screenshotBothWidths(page, 'survey-preview-es');
 
     await page.getByLabel('Name of the copy').fill('NPS for Iberia');
     await page.getByRole('button', { name: 'Make an editable copy' }).click();
@@ -176,8 +176,8 @@ describe('campaigns in Chromium', () => {
     await page.locator('.question-editor').nth(2).getByRole('checkbox', { name: 'Required' }).check();
     await page.getByRole('radio', { name: 'Español' }).nth(1).check();
     await page.locator('#q-2-text').fill('¿Se reuniría con nosotros para una revisión?');
-    await page.getByRole('button', { name: 'Move question 3 up' }).click();
-    await page.getByRole('button', { name: 'Move question 2 up' }).click();
+    await page.getByRole('button', { name: 'Move up question 3' }).click();
+    await page.getByRole('button', { name: 'Move up question 2' }).click();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.locator('.save-status').textContent()).toMatch(/^Saved/);
     const copyId = page.url().split('/').pop()!;

@@ -4,7 +4,7 @@ import { api, issuesByField, type ApiProblem } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { canEdit } from '../session.js';
-import { formatDate, formatNumber, humanize } from '../format.js';
+import { formatDate, formatNumber } from '../format.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import {
@@ -23,6 +23,7 @@ import {
  * language) and the questions, checked with the API's own schemas before saving.
  */
 
+const kindWords: Record<Survey['kind'], string> = { nps: 'NPS', audit: 'Key-account audit', custom: 'Custom' };
 const languageNames: Record<string, string> = { en: 'English', es: 'Español' };
 const languageName = (lang: string) => languageNames[lang] ?? lang;
 /** Languages the respondent pages speak; a survey's texts can be written in any of them. */
@@ -35,7 +36,7 @@ const KINDS: { kind: QuestionKind; label: string }[] = [
   { kind: 'yes_no', label: 'Yes / no' },
 ];
 
-function Preview({ survey }: { survey: Survey }) {
+function Preview({ survey, saves }: { survey: Survey; saves: number }) {
   const [lang, setLang] = useState(survey.languages.includes('en') ? 'en' : survey.languages[0]!);
   return (
     <section aria-labelledby="preview-title" class="survey-preview">
@@ -53,8 +54,8 @@ function Preview({ survey }: { survey: Survey }) {
       )}
       <iframe
         class="survey-preview-frame"
-        // Version and last change in the address: a saved edit shows at once.
-        src={`/survey-preview/${survey.id}?lang=${encodeURIComponent(lang)}&v=${survey.versionId}.${Date.parse(survey.updatedAt)}`}
+        // The version and the saves made here in the address: a saved edit shows at once.
+        src={`/survey-preview/${survey.id}?lang=${encodeURIComponent(lang)}&v=${survey.versionId}.${saves}`}
         title={`The survey as respondents see it, in ${languageName(lang)}`}
         // The form's own script must run (hydration, its checks, the thank-you view) and load as a same-origin
         // module; forms must be allowed or a sandboxed frame never even fires `submit` for the script to stop.
@@ -200,7 +201,11 @@ function Editor({ survey, onSaved }: { survey: Survey; onSaved: (s: Survey) => v
   const [newKind, setNewKind] = useState<QuestionKind>('text');
   const focusAfter = useRef<string | null>(null);
   useEffect(() => {
-    if (focusAfter.current) document.getElementById(focusAfter.current)?.focus();
+    if (!focusAfter.current) return;
+    // After a move, focus follows the question; at the top or bottom the other move button takes it.
+    const target = document.getElementById(focusAfter.current) as HTMLButtonElement | null;
+    const other = focusAfter.current.replace(/-(up|down)$/, (m) => (m === '-up' ? '-down' : '-up'));
+    (target?.disabled ? document.getElementById(other) : target)?.focus();
     focusAfter.current = null;
   });
 
@@ -368,10 +373,10 @@ function Editor({ survey, onSaved }: { survey: Survey; onSaved: (s: Survey) => v
             </>
           )}
           <div class="question-tools">
-            <button type="button" class="secondary" id={`q-${i}-up`} disabled={i === 0} aria-label={`Move question ${i + 1} up`} onClick={() => move(i, -1)}>
+            <button type="button" class="secondary" id={`q-${i}-up`} disabled={i === 0} aria-label={`Move up question ${i + 1}`} onClick={() => move(i, -1)}>
               Move up
             </button>
-            <button type="button" class="secondary" id={`q-${i}-down`} disabled={i === def.questions.length - 1} aria-label={`Move question ${i + 1} down`} onClick={() => move(i, 1)}>
+            <button type="button" class="secondary" id={`q-${i}-down`} disabled={i === def.questions.length - 1} aria-label={`Move down question ${i + 1}`} onClick={() => move(i, 1)}>
               Move down
             </button>
             <button type="button" class="secondary" aria-label={`Remove question ${i + 1}`} onClick={() => edit((d) => d.definition.questions.splice(i, 1))}>
@@ -418,6 +423,7 @@ function Editor({ survey, onSaved }: { survey: Survey; onSaved: (s: Survey) => v
 export default function SurveyPage({ id }: { id: string }) {
   const survey = useApi<Survey>(`/api/surveys/${encodeURIComponent(id)}`);
   const [saved, setSaved] = useState<Survey | null>(null);
+  const [saves, setSaves] = useState(0);
   const data = saved?.id === id ? saved : survey.data;
   usePageTitle(data?.name ?? 'Survey');
 
@@ -441,16 +447,23 @@ export default function SurveyPage({ id }: { id: string }) {
         {data.name}
       </h1>
       <p>
-        <span class="badge">{data.templateKey ? 'Template · read-only' : 'Editable copy'}</span> <span class="badge">{humanize(data.kind)}</span>{' '}
+        <span class="badge">{data.templateKey ? 'Template · read-only' : 'Editable copy'}</span> <span class="badge">{kindWords[data.kind]}</span>{' '}
         <span class="hint">
           Version {formatNumber(data.version)} · {formatNumber(data.responseCount)} {data.responseCount === 1 ? 'response' : 'responses'} · updated{' '}
           {formatDate(data.updatedAt)}
         </span>
       </p>
       <div class="columns">
-        <Preview survey={data} />
+        <Preview survey={data} saves={saves} />
         <div>
-          {editable && <Editor key={data.id} survey={data} onSaved={setSaved} />}
+          {editable && <Editor
+              key={data.id}
+              survey={data}
+              onSaved={(s) => {
+                setSaved(s);
+                setSaves((n) => n + 1);
+              }}
+            />}
           {canEdit() && <MakeCopy key={`copy-${data.id}`} survey={data} />}
         </div>
       </div>

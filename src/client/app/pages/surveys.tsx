@@ -1,11 +1,12 @@
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
-import { formatDate, formatNumber, humanize } from '../format.js';
+import { formatDate, formatNumber } from '../format.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import type { Survey } from '../../../shared/schemas/survey.js';
 
 /** The surveys: the built-in templates (read-only) and the copies people made of them (editable). */
 
+const kindWords: Record<Survey['kind'], string> = { nps: 'NPS', audit: 'Key-account audit', custom: 'Custom' };
 const languageNames: Record<string, string> = { en: 'English', es: 'Spanish' };
 const languageName = (lang: string) => languageNames[lang] ?? lang;
 
@@ -39,7 +40,7 @@ export default function SurveysPage() {
               </h2>
               <p>
                 <span class="badge">{s.templateKey ? 'Template · read-only' : 'Editable copy'}</span>{' '}
-                <span class="badge">{humanize(s.kind)}</span>
+                <span class="badge">{kindWords[s.kind]}</span>
               </p>
               <p>
                 {formatNumber(s.definition.questions.length)} {s.definition.questions.length === 1 ? 'question' : 'questions'} ·{' '}
