@@ -8,12 +8,8 @@ import { latestValueQuarter, listPortfolioValues } from '../../db/queries/accoun
 import { toCsv } from '../../../shared/csv.js';
 import { ValueReport, ValueReportQuery } from '../../../shared/schemas/program.js';
 
-/** Cents as currency units with two decimals, so the CSV can be imported again. */
-const units = (cents: number) => {
-  const sign = cents < 0 ? '-' : '';
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-};
+/** Cents as currency units (a number, so the CSV keeps it a number), importable again. */
+const units = (cents: number) => cents / 100;
 
 export const valueReportRoutes = new Hono<AppEnv>().get(
   '/value',
