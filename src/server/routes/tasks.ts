@@ -8,7 +8,7 @@ import { requireAuth } from '../http/auth.js';
 import { assertUserReference, loadAccountFor } from '../http/access.js';
 import { accountOwnerScope, canEditAccount, canViewAccount } from '../domain/permissions.js';
 import { isOverdue } from '../domain/business-days.js';
-import { firstAction, getTaskSurroundings, getTaskWithOwner, listComments, listTaskPeople, listTasks, type TaskRow } from '../db/queries/tasks.js';
+import { createTask, firstAction, getTaskSurroundings, getTaskWithOwner, listComments, listTaskPeople, listTasks, type TaskRow } from '../db/queries/tasks.js';
 import { taskComments, tasks } from '../db/schema/index.js';
 import { getContactWithOwner } from '../db/queries/contacts.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
@@ -116,22 +116,12 @@ export const taskRoutes = new Hono<AppEnv>()
       const assigneeId = body.assigneeId ?? account.ownerId;
       if (body.assigneeId) await assertUserReference(db, 'assigneeId', body.assigneeId, false);
       const now = clock.now();
-      const [row] = await db
-        .insert(tasks)
-        .values({
-          accountId: account.id,
-          contactId: body.contactId ?? null,
-          title: body.title,
-          description: body.description ?? null,
-          priority: body.priority,
-          assigneeId,
-          createdBy: user.id,
-          dueAt: dueDate(body.dueAt),
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      return c.json(toTask({ ...row!, accountName: account.name }, now), 201);
+      const row = await createTask(
+        db,
+        { accountId: account.id, contactId: body.contactId, title: body.title, description: body.description, priority: body.priority, assigneeId, createdBy: user.id, dueAt: dueDate(body.dueAt) },
+        now,
+      );
+      return c.json(toTask({ ...row, accountName: account.name }, now), 201);
     },
   )
   .get(

@@ -55,6 +55,21 @@ export async function listTasks(db: Db, query: TaskFilters, ownerScope: string |
   return { data: rows.map((r) => ({ ...r.task, accountName: r.accountName })), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }
 
+export type NewTask = Pick<typeof tasks.$inferInsert, 'accountId' | 'title' | 'priority' | 'assigneeId' | 'dueAt'> &
+  Partial<Pick<typeof tasks.$inferInsert, 'contactId' | 'description' | 'createdBy'>>;
+
+/**
+ * Creates a task by hand (the tasks API, an account plan's action): open, no response or rule behind it. Takes a
+ * transaction too, so a caller can write the task together with what links to it.
+ */
+export async function createTask(db: Db, task: NewTask, now: Date): Promise<TaskRow> {
+  const [row] = await db
+    .insert(tasks)
+    .values({ ...task, contactId: task.contactId ?? null, description: task.description ?? null, createdAt: now, updatedAt: now })
+    .returning();
+  return row!;
+}
+
 export async function getTaskWithOwner(db: Db, id: string) {
   const [row] = await db
     .select({ task: tasks, ownerId: accounts.ownerId, accountName: accounts.name })

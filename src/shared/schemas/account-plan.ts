@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { IsoDate, Money } from './common.js';
+import { Level } from './contact.js';
+
+/**
+ * The account plan (issue 6, section 3): one living plan per key account — profile, intelligence (SWOT,
+ * competitors, our share of their spend), intentions (goals for the year), implementation (actions, which are
+ * tasks), our account team and the counterpart pairs — with a history of every change.
+ */
+
+const Line = z.string().trim().min(1).max(500);
+const LongText = z.string().max(10_000);
+const Percent = z.number().int().min(0).max(100);
+
+export const PlanSection = z.enum(['profile', 'intelligence', 'intentions', 'implementation', 'team']);
+export type PlanSection = z.infer<typeof PlanSection>;
+export const PlanGoal = z.enum(['sales', 'value', 'relationships', 'other']);
+export type PlanGoal = z.infer<typeof PlanGoal>;
+
+export const PlanCompetitor = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  /** Their estimated share of the customer's spend in our category, in percent. */
+  shareOfSpend: Percent.nullable().optional(),
+  notes: z.string().max(2000).nullable().optional(),
+});
+
+const ProfileFields = z.strictObject({
+  strategicInitiatives: LongText.nullable(),
+  contractTerms: LongText.nullable(),
+});
+const IntelligenceFields = z.strictObject({
+  strengths: z.array(Line).max(50),
+  weaknesses: z.array(Line).max(50),
+  opportunities: z.array(Line).max(50),
+  threats: z.array(Line).max(50),
+  competitors: z.array(PlanCompetitor).max(50),
+  ourShareOfSpend: Percent.nullable(),
+});
+const IntentionsFields = z.strictObject({
+  year: z.number().int().min(2000).max(2100).nullable(),
+  /** Sales expected in the year, in minor units. */
+  salesExpected: Money.nullable(),
+  valueToAdd: LongText.nullable(),
+  relationships: LongText.nullable(),
+});
+
+/** Partial update: any field of any section; a field left out stays as it is. */
+export const UpdateAccountPlan = z
+  .strictObject({
+    profile: ProfileFields.partial(),
+    intelligence: IntelligenceFields.partial(),
+    intentions: IntentionsFields.partial(),
+  })
+  .partial()
+  .refine((v) => Object.values(v).some((section) => section && Object.keys(section).length > 0), { message: 'change at least one field' });
+export type UpdateAccountPlan = z.infer<typeof UpdateAccountPlan>;
+
+export const CreatePlanAction = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(10_000).optional(),
+  /** Who does it: an account manager or an admin (the task lands on their list). */
+  assigneeId: z.uuid(),
+  dueDate: IsoDate,
+  goal: PlanGoal.default('other'),
+  priority: z.enum(['high', 'normal', 'low']).default('normal'),
+});
+export type CreatePlanAction = z.infer<typeof CreatePlanAction>;
+
+export const CreateTeamMember = z.strictObject({
+  userId: z.uuid(),
+  teamRole: z.string().trim().min(1).max(100),
+});
+export const CreateCounterpartPair = z.strictObject({
+  userId: z.uuid(),
+  contactId: z.uuid(),
+  function: z.string().trim().min(1).max(100),
+  notes: z.string().max(2000).optional(),
+});
+
+export const PlanItemParams = z.object({ id: z.uuid({ message: 'must be a UUID' }), itemId: z.uuid({ message: 'must be a UUID' }) });
+
+const Person = z.object({ id: z.uuid(), name: z.string() });
+
+export const PlanAction = z.object({
+  id: z.uuid(),
+  taskId: z.uuid(),
+  title: z.string(),
+  description: z.string().nullable(),
+  goal: PlanGoal,
+  status: z.enum(['open', 'in_progress', 'done', 'dismissed']),
+  assignee: Person,
+  dueAt: z.string(),
+  overdue: z.boolean(),
+  closedAt: z.string().nullable(),
+  resolution: z.string().nullable(),
+});
+export type PlanAction = z.infer<typeof PlanAction>;
+
+export const PlanTeamMember = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  teamRole: z.string(),
+});
+export const PlanCounterpartPair = z.object({
+  id: z.uuid(),
+  function: z.string(),
+  notes: z.string().nullable(),
+  user: Person,
+  contact: z.object({ id: z.uuid(), name: z.string(), title: z.string().nullable(), level: Level, deleted: z.boolean() }),
+});
+
+export const PlanValuePoint = z.object({
+  quarter: z.string(),
+  revenue: z.number(),
+  grossProfit: z.number(),
+  contribution: z.number(),
+});
+
+export const AccountPlan = z.object({
+  accountId: z.uuid(),
+  accountName: z.string(),
+  /** Null until the first change: the plan is created on first write. */
+  planId: z.uuid().nullable(),
+  profile: z.object({
+    strategicInitiatives: z.string().nullable(),
+    contractTerms: z.string().nullable(),
+    renewalDate: z.string().nullable(),
+    /** The last eight quarters with values, oldest first (from the account value analysis). */
+    valueTrend: z.array(PlanValuePoint),
+  }),
+  intelligence: IntelligenceFields.extend({ competitors: z.array(PlanCompetitor) }),
+  intentions: IntentionsFields,
+  implementation: z.object({
+    actions: z.array(PlanAction),
+    total: z.number(),
+    done: z.number(),
+    /** Done ÷ actions not dismissed (0–1); null without such actions. */
+    doneShare: z.number().nullable(),
+  }),
+  team: z.array(PlanTeamMember),
+  counterparts: z.array(PlanCounterpartPair),
+  updatedAt: z.string().nullable(),
+  updatedBy: Person.nullable(),
+});
+export type AccountPlan = z.infer<typeof AccountPlan>;
+
+export const PlanChange = z.object({
+  id: z.uuid(),
+  changedAt: z.string(),
+  changedBy: Person.nullable(),
+  section: PlanSection,
+  summary: z.string(),
+  changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+});
+export const PlanHistory = z.object({ data: z.array(PlanChange) });
