@@ -958,7 +958,7 @@ function Campaigns({ accountId }: { accountId: string }) {
                   <th scope="col">Campaign</th>
                   <th scope="col">Status</th>
                   <th scope="col">Sent</th>
-                  <th scope="col" class="num">Responded</th>
+                  <th scope="col" class="num">Responded (whole campaign)</th>
                 </tr>
               </thead>
               <tbody>
@@ -970,7 +970,8 @@ function Campaigns({ accountId }: { accountId: string }) {
                     <td>{humanize(c.status)}</td>
                     <td>{formatDate(c.sendAt)}</td>
                     <td class="num">
-                      {formatNumber(c.counts.responded)} of {formatNumber(c.counts.sent)}
+                      {formatNumber(c.counts.responded)}
+                      {c.counts.responseRate !== null && <span class="muted small"> ({formatPercent(c.counts.responseRate)})</span>}
                     </td>
                   </tr>
                 ))}
