@@ -171,12 +171,12 @@ export default function AccountsPage() {
               <thead>
                 <tr>
                   <SortHeader label="Name" field="name" sort={sort} onSort={(s) => go({ sort: s })} />
-                  <th scope="col">Stage</th>
-                  <th scope="col">Owner</th>
-                  <SortHeader label="Annual revenue" field="annualRevenue" sort={sort} onSort={(s) => go({ sort: s })} num />
-                  <SortHeader label="Renewal" field="renewalDate" sort={sort} onSort={(s) => go({ sort: s })} />
                   <SortHeader label="NPS" field="nps" sort={sort} onSort={(s) => go({ sort: s })} num />
                   <th scope="col">Risk</th>
+                  <SortHeader label="Renewal" field="renewalDate" sort={sort} onSort={(s) => go({ sort: s })} />
+                  <SortHeader label="Annual revenue" field="annualRevenue" sort={sort} onSort={(s) => go({ sort: s })} num />
+                  <th scope="col">Stage</th>
+                  <th scope="col">Owner</th>
                 </tr>
               </thead>
               <tbody>
@@ -225,19 +225,6 @@ function AccountRow({ account: a }: { account: AccountListItem }) {
         <a href={`/accounts/${a.id}`}>{a.name}</a>
         {a.industry && <div class="muted small">{a.industry}</div>}
       </th>
-      <td>{humanize(a.stage)}</td>
-      <td>{a.owner.name}</td>
-      <td class="num">{formatMoney(a.annualRevenue)}</td>
-      <td>
-        {a.renewalDate ? (
-          <>
-            {formatDate(a.renewalDate)}
-            <div class={`small ${days !== null && days < 0 ? 'overdue' : days !== null && days <= 120 ? 'renewal-soon' : 'muted'}`}>{relativeDays(a.renewalDate)}</div>
-          </>
-        ) : (
-          '—'
-        )}
-      </td>
       <td class="num">
         {h && h.nps !== null ? (
           <>
@@ -272,6 +259,19 @@ function AccountRow({ account: a }: { account: AccountListItem }) {
           <span class="muted">Not scored</span>
         )}
       </td>
+      <td>
+        {a.renewalDate ? (
+          <>
+            {formatDate(a.renewalDate)}
+            <div class={`small ${days !== null && days < 0 ? 'overdue' : days !== null && days <= 120 ? 'renewal-soon' : 'muted'}`}>{relativeDays(a.renewalDate)}</div>
+          </>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td class="num">{formatMoney(a.annualRevenue)}</td>
+      <td>{humanize(a.stage)}</td>
+      <td>{a.owner.name}</td>
     </tr>
   );
 }
