@@ -32,6 +32,7 @@ import { criterionScoreRoutes } from './routes/criterion-scores.js';
 import { accountValueRoutes } from './routes/account-values.js';
 import { partnershipRoutes } from './routes/partnership.js';
 import { accountPlanRoutes } from './routes/account-plans.js';
+import { programReportRoutes } from './routes/reports/program.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -59,7 +60,8 @@ function buildApi() {
     .route('/', criterionScoreRoutes)
     .route('/', accountValueRoutes)
     .route('/', partnershipRoutes)
-    .route('/', accountPlanRoutes);
+    .route('/', accountPlanRoutes)
+    .route('/reports', programReportRoutes);
 }
 
 /** Builds the whole application from its dependencies; tests build it the same way. */

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { Level } from './contact.js';
+
+/** Program evaluation (issue 6, section 5): every key account over a half year, against the half before. */
+
+export const HalfYear = z.string().regex(/^\d{4}-H[12]$/, { message: 'must be a half year written YYYY-Hn, e.g. 2026-H2' });
+
+export const ProgramReportQuery = z.object({
+  /** Default: the current half year in the configured time zone. */
+  period: HalfYear.optional(),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const Compared = z.object({
+  current: z.number().nullable(),
+  previous: z.number().nullable(),
+  /** current − previous; null when either is missing. */
+  change: z.number().nullable(),
+  /** change ÷ previous (0.1 = +10 %); null when previous is missing or not positive. */
+  changeShare: z.number().nullable(),
+});
+
+const Evaluation = z.object({
+  needsDecision: z.boolean(),
+  reasons: z.array(z.string()),
+  attention: z.array(z.string()),
+  improvements: z.array(z.string()),
+});
+
+export const ProgramAccount = z.object({
+  accountId: z.uuid(),
+  accountName: z.string(),
+  owner: z.object({ id: z.uuid(), name: z.string() }),
+  renewalDate: z.string().nullable(),
+  /** Sums over the period's two quarters (minor units); null when no quarter has figures. */
+  sales: Compared,
+  grossProfit: Compared,
+  contribution: Compared,
+  nps: z.object({
+    current: z.object({ nps: z.number().nullable(), marginOfError: z.number().nullable(), responses: z.number(), invited: z.number() }),
+    previous: z.object({ nps: z.number().nullable(), marginOfError: z.number().nullable(), responses: z.number(), invited: z.number() }),
+    change: z.number().nullable(),
+    combinedMargin: z.number().nullable(),
+    significant: z.boolean(),
+  }),
+  /** Marks out of ten in the latest audit wave sent before the period ended, against the wave before it. */
+  audit: z.object({
+    latest: z.object({ sentAt: z.string(), mean: z.number().nullable(), marginOfError: z.number().nullable(), n: z.number() }).nullable(),
+    previous: z.object({ sentAt: z.string(), mean: z.number().nullable(), marginOfError: z.number().nullable(), n: z.number() }).nullable(),
+    change: z.number().nullable(),
+    significant: z.boolean(),
+  }),
+  /** Tasks created in the period (follow-ups and plan actions). */
+  loop: z.object({
+    tasks: z.number(),
+    open: z.number(),
+    medianHoursToFirstAction: z.number().nullable(),
+    medianHoursToClose: z.number().nullable(),
+    closedOnTimeShare: z.number().nullable(),
+    detractorsFollowedUp: z.number(),
+    detractorsImprovedShare: z.number().nullable(),
+  }),
+  plan: z.object({
+    exists: z.boolean(),
+    /** Updated within the period. */
+    current: z.boolean(),
+    updatedAt: z.string().nullable(),
+    actions: z.number(),
+    done: z.number(),
+    doneShare: z.number().nullable(),
+  }),
+  relationships: z.object({
+    contacts: z.record(Level, z.number()),
+    counterpartPairs: z.number(),
+    /** Levels with nobody mapped. */
+    gaps: z.array(Level),
+  }),
+  partnership: z.object({ latest: z.number().nullable(), previous: z.number().nullable(), change: z.number().nullable(), assessedAt: z.string().nullable() }),
+  evaluation: Evaluation,
+});
+export type ProgramAccount = z.infer<typeof ProgramAccount>;
+
+export const ProgramReport = z.object({
+  period: z.string(),
+  previousPeriod: z.string(),
+  from: z.string(),
+  to: z.string(),
+  program: z.object({
+    accounts: z.number(),
+    needingDecision: z.number(),
+    sales: Compared,
+    grossProfit: Compared,
+    contribution: Compared,
+    improved: z.array(z.object({ accountId: z.uuid(), accountName: z.string(), what: z.string() })),
+    needsAttention: z.array(z.object({ accountId: z.uuid(), accountName: z.string(), what: z.string(), decision: z.boolean() })),
+  }),
+  /** Accounts needing a decision first. */
+  accounts: z.array(ProgramAccount),
+});
+export type ProgramReport = z.infer<typeof ProgramReport>;
