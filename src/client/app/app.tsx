@@ -18,6 +18,11 @@ const AdminUsers = lazy(() => import('./pages/admin-users.js'));
 const AdminApiKeys = lazy(() => import('./pages/admin-api-keys.js'));
 const AdminRules = lazy(() => import('./pages/admin-rules.js'));
 const AdminSettings = lazy(() => import('./pages/admin-settings.js'));
+const ProgramSelection = lazy(() => import('./pages/program-selection.js'));
+const ProgramValue = lazy(() => import('./pages/program-value.js'));
+const ProgramEvaluation = lazy(() => import('./pages/program-evaluation.js'));
+const AccountPlan = lazy(() => import('./pages/account-plan.js'));
+const AccountPartnership = lazy(() => import('./pages/account-partnership.js'));
 const NotFound = lazy(() => import('./pages/not-found.js'));
 
 /** `/` is where each role starts: managers on their day, executives and admins on the portfolio. */
@@ -39,6 +44,8 @@ export function App() {
             <Route path="/overview" component={Overview} />
             <Route path="/accounts" component={Accounts} />
             <Route path="/accounts/:id" component={Account} />
+            <Route path="/accounts/:id/plan" component={AccountPlan} />
+            <Route path="/accounts/:id/partnership" component={AccountPartnership} />
             <Route path="/tasks" component={Tasks} />
             <Route path="/tasks/:id" component={Task} />
             <Route path="/campaigns" component={Campaigns} />
@@ -46,6 +53,10 @@ export function App() {
             <Route path="/campaigns/:id" component={Campaign} />
             <Route path="/surveys" component={Surveys} />
             <Route path="/surveys/:id" component={Survey} />
+            <Route path="/program" component={ProgramSelection} />
+            <Route path="/program/selection" component={ProgramSelection} />
+            <Route path="/program/value" component={ProgramValue} />
+            <Route path="/program/evaluation" component={ProgramEvaluation} />
             <Route path="/admin" component={AdminUsers} />
             <Route path="/admin/users" component={AdminUsers} />
             <Route path="/admin/api-keys" component={AdminApiKeys} />

@@ -15,6 +15,7 @@ const nav: NavItem[] = [
   { href: '/overview', label: 'Overview', roles: ['executive', 'admin'] },
   { href: '/accounts', label: 'Accounts', roles: ['account_manager', 'executive', 'admin'] },
   { href: '/tasks', label: 'Tasks', roles: ['account_manager', 'executive', 'admin'] },
+  { href: '/program/selection', label: 'Program', roles: ['account_manager', 'executive', 'admin'] },
   { href: '/campaigns', label: 'Campaigns', roles: ['account_manager', 'executive', 'admin'] },
   { href: '/surveys', label: 'Surveys', roles: ['account_manager', 'executive', 'admin'] },
   { href: '/outbox', label: 'Email log', roles: ['account_manager', 'executive', 'admin'] },

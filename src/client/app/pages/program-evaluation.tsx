@@ -1,0 +1,7 @@
+import { usePageTitle } from '../use-page-title.js';
+
+// PLACEHOLDER: replaced by the page's implementation.
+export default function Page() {
+  usePageTitle('Program evaluation');
+  return <h1>Program evaluation</h1>;
+}
