@@ -8,6 +8,7 @@ import { PgBossQueue } from './jobs/queue.js';
 import { formatDemoLogins, seedDemo, seedDemoCampaign } from './seed/demo.js';
 import { schedulerTick } from './jobs/scheduler-tick.js';
 import { seedDemoHistory } from './seed/demo-history.js';
+import { seedDemoPlans } from './seed/demo-plans.js';
 import { demoUsers, DEMO_PASSWORD } from './seed/demo-data.js';
 import { startLiveReload } from './dev/live-reload.js';
 
@@ -27,6 +28,7 @@ if (config.demo && emptyAtStart && !admin) {
   await seedDemo(deps.db, deps.clock, console.log);
   const history = await seedDemoHistory(deps.db, deps.links, deps.clock);
   if (history) console.log(`Demo history: ${history} answers over five quarterly NPS waves.`);
+  if (await seedDemoPlans(deps.db, deps.clock)) console.log('Demo account plans: Northwind Logistics and Atlas Health Group.');
   if (await seedDemoCampaign(deps.db, deps.links, deps.clock)) {
     console.log('Demo campaign created: its survey emails appear in the email log at /outbox within seconds.');
   }

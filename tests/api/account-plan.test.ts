@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
-import { createTestContext, type TestContext } from '../helpers/test-app.js';
+import { createTestContext, TestClient, type TestContext } from '../helpers/test-app.js';
+import { seedDemo } from '../../src/server/seed/demo.js';
+import { seedDemoPlans } from '../../src/server/seed/demo-plans.js';
+import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
 import { createAccountWithContacts } from '../helpers/survey-fixtures.js';
 import { accountCounterpartPairs, accountPlanChanges, accountPlans, accountTeamMembers, tasks } from '../../src/server/db/schema/index.js';
 
@@ -176,5 +179,21 @@ describe('the account plan', () => {
     expect((await owner.get(`/api/tasks?accountId=${accountId}`)).body.total).toBe(0);
     expect((await owner.get(base)).body.planId).toBeNull();
   });
-});
 
+  it('the demo has plans for two key accounts, each action on the owner\'s task list; seeding again adds nothing', async () => {
+    await seedDemo(ctx.deps.db, ctx.clock);
+    expect(await seedDemoPlans(ctx.deps.db, ctx.clock)).toBe(2);
+    expect(await seedDemoPlans(ctx.deps.db, ctx.clock)).toBe(0);
+    const maria = new TestClient(ctx.app);
+    expect((await maria.post('/api/auth/login', { email: 'maria.manager@keypulse.demo', password: DEMO_PASSWORD })).status).toBe(200);
+    const accounts = (await maria.get('/api/accounts?q=Northwind')).body.data;
+    const plan = (await maria.get(`/api/accounts/${accounts[0].id}/plan`)).body;
+    expect(plan.intelligence.strengths.length).toBeGreaterThan(0);
+    expect(plan.intentions.salesExpected).toBeGreaterThan(0);
+    expect(plan.implementation).toMatchObject({ total: 2, done: 1, doneShare: 0.5 });
+    expect(plan.team.map((t: any) => t.teamRole)).toEqual(['Executive sponsor']);
+    const open = plan.implementation.actions.find((a: any) => a.status === 'open');
+    expect((await maria.get('/api/tasks?assignee=me&pageSize=100')).body.data.map((t: any) => t.id)).toContain(open.taskId);
+    expect((await maria.get(`/api/accounts/${accounts[0].id}/plan/history`)).body.data.length).toBe(4);
+  }, 60_000);
+});

@@ -5,6 +5,7 @@ import { formatDemoLogins, seedDemo, seedDemoCampaign } from '../seed/demo.js';
 import { ensureBuiltInSurveys } from '../db/queries/surveys.js';
 import { createLinkTokens, loadLinkSecret } from '../auth/link-tokens.js';
 import { seedDemoHistory } from '../seed/demo-history.js';
+import { seedDemoPlans } from '../seed/demo-plans.js';
 
 const config = loadConfig();
 const database = await openMigratedDatabase(config);
@@ -14,6 +15,7 @@ try {
   const links = createLinkTokens(await loadLinkSecret(database.db, config.secret));
   const history = await seedDemoHistory(database.db, links, systemClock);
   if (history) console.log(`Demo history: ${history} answers over five quarterly NPS waves.`);
+  if (await seedDemoPlans(database.db, systemClock)) console.log('Demo account plans: Northwind Logistics and Atlas Health Group.');
   if (await seedDemoCampaign(database.db, links, systemClock)) {
     console.log('Demo campaign created: the server sends its emails to the email log (/outbox) when it runs.');
   }
