@@ -7,6 +7,7 @@ import { createTestContext, type TestContext } from './test-app.js';
 import type { Config } from '../../src/server/config.js';
 import { seedDemo, seedDemoCampaign } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
+import { seedDemoPlans } from '../../src/server/seed/demo-plans.js';
 import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
 import { schedulerTick } from '../../src/server/jobs/scheduler-tick.js';
 
@@ -95,6 +96,7 @@ async function loadDemo(ctx: TestContext): Promise<void> {
   const { db, links, clock } = ctx.deps;
   await seedDemo(db, clock, () => {});
   await seedDemoHistory(db, links, clock);
+  await seedDemoPlans(db, clock);
   await seedDemoCampaign(db, links, clock);
   await schedulerTick(ctx.deps); // as `npm start` does: the latest detractors become tasks
   await ctx.runJobs();
