@@ -175,6 +175,10 @@ describe('pipeline', () => {
     expect(stageAt(accounts[0]!, [changes[0]!], at('2026-03-01'))).toBe('customer');
     expect(stageAt(accounts[0]!, [changes[0]!], at('2026-06-01'))).toBe('key_account');
     expect(stageAt(accounts[2]!, [], at('2026-06-01'))).toBeNull();
+    // An account entered later with its earlier history counts from its first recorded stage.
+    const initial = { accountId: 'Z', fromStage: null, toStage: 'prospect' as const, changedAt: at('2025-06-01') };
+    expect(stageAt(accounts[2]!, [initial], at('2026-06-01'))).toBe('prospect');
+    expect(stageAt(accounts[2]!, [initial], at('2025-05-01'))).toBeNull();
   });
 
   it('counts accounts per stage at the end of each period and the movements in it', () => {

@@ -3,7 +3,8 @@ import type { Stage } from '../../shared/schemas/account.js';
 /**
  * The pipeline: suspects → prospects → customers → key accounts, now and over time. The stage an account had at
  * a moment is read from its stage history: the `to` of its last change before that moment, else the `from` of its
- * first change after it, else its current stage. Accounts created after the moment are not counted.
+ * first change after it, else its current stage. An account is counted from its creation or from its first recorded
+ * stage, whichever is earlier (imported or older accounts carry their history from before they were entered).
  */
 
 export const STAGES: readonly Stage[] = ['suspect', 'prospect', 'customer', 'key_account'];
@@ -52,7 +53,8 @@ export function isPromotion(from: Stage | null, to: Stage): boolean {
 }
 
 export function stageAt(account: PipelineAccount, changes: StageChange[], at: Date): Stage | null {
-  if (account.createdAt > at) return null;
+  const earliest = changes.reduce((min, c) => (c.changedAt < min ? c.changedAt : min), account.createdAt);
+  if (earliest > at) return null;
   let last: StageChange | undefined;
   let next: StageChange | undefined;
   for (const change of changes) {

@@ -10,6 +10,7 @@ import { accounts, campaigns, surveys, surveyVersions } from '../db/schema/index
 import type { LinkTokens } from '../auth/link-tokens.js';
 import { createWave } from '../services/campaign-waves.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
+import { seedDemoProgram } from './demo-program.js';
 
 export interface DemoLogin {
   email: string;
@@ -86,6 +87,8 @@ export async function seedDemo(db: Db, clock: Clock, log: (line: string) => void
       );
     }
   }
+  // The key-account program: criterion scores, quarterly value, stage history, partnership assessments.
+  created += await seedDemoProgram(db, clock);
   log(created ? `Demo data: ${created} records added.` : 'Demo data: already present.');
   return demoUsers.map((u) => ({ email: u.email, password: DEMO_PASSWORD, role: u.role, name: u.name }));
 }
