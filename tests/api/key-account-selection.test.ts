@@ -179,8 +179,10 @@ describe('promoting and demoting', () => {
     expect(own.status).toBe(201);
 
     const history = await maria.get(`/api/accounts/${ids.D}/stage-history`);
-    expect(history.body.data.map((h: any) => [h.fromStage, h.toStage, h.decidedBy.name, h.reason])).toEqual([
-      ['customer', 'key_account', exec.user.name, 'Top of the selection; strategic door-opener'],
+    // Creating the account recorded its first stage; the promotion follows with its reason.
+    expect(history.body.data.map((h: any) => [h.direction, h.fromStage, h.toStage, h.decidedBy.name, h.reason])).toEqual([
+      ['initial', null, 'customer', admin.user.name, null],
+      ['promotion', 'customer', 'key_account', exec.user.name, 'Top of the selection; strategic door-opener'],
     ]);
   });
 
@@ -199,6 +201,18 @@ describe('promoting and demoting', () => {
     expect((await admin.get(`/api/accounts/${ids.C}`)).body.stage).toBe('customer');
   });
 
+  it('records a stage changed by a plain account edit, without a reason', async () => {
+    const before = (await maria.get(`/api/accounts/${ids.E}/stage-history`)).body.data.length;
+    expect((await maria.patch(`/api/accounts/${ids.E}`, { stage: 'suspect' })).status).toBe(200);
+    ctx.clock.advance(60_000);
+    expect((await maria.patch(`/api/accounts/${ids.E}`, { stage: 'prospect' })).status).toBe(200);
+    const after = (await maria.get(`/api/accounts/${ids.E}/stage-history`)).body.data;
+    expect(after.slice(before).map((h: any) => [h.direction, h.fromStage, h.toStage, h.reason])).toEqual([
+      ['demotion', 'prospect', 'suspect', null],
+      ['promotion', 'suspect', 'prospect', null],
+    ]);
+  });
+
   it('shows the pipeline now and its movements per quarter', async () => {
     ctx.clock.set('2026-05-20T10:00:00Z');
     // Sessions last a week: sign in again at the new date.
@@ -211,11 +225,13 @@ describe('promoting and demoting', () => {
     expect(res.body.periods[0]).toMatchObject({
       atEnd: { suspect: 0, prospect: 1, customer: 2, key_account: 2 },
       movements: [
+        { from: 'suspect', to: 'prospect', count: 1 },
+        { from: 'prospect', to: 'suspect', count: 1 },
         { from: 'customer', to: 'key_account', count: 2 },
         { from: 'key_account', to: 'customer', count: 1 },
       ],
-      promotions: 2,
-      demotions: 1,
+      promotions: 3,
+      demotions: 2,
     });
     expect(res.body.periods[1]).toMatchObject({ atEnd: { prospect: 0, customer: 3, key_account: 2 }, movements: [{ from: 'prospect', to: 'customer', count: 1 }] });
     const mine = await maria.get('/api/key-accounts/pipeline?from=2026-01-01&to=2026-06-30');

@@ -9,6 +9,7 @@ import { insertAccount, toAccount, updateAccountRow } from '../db/queries/accoun
 import { listAccountsWithHealth } from '../services/account-list.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import { Account, AccountListItem, AccountListQuery, CreateAccount, UpdateAccount } from '../../shared/schemas/account.js';
+import { recordStageChange } from '../db/queries/stage-changes.js';
 
 const mayNotReassign = () =>
   new AppError('forbidden', 'account managers cannot hand accounts to someone else; ask an admin');
@@ -48,6 +49,8 @@ export const accountRoutes = new Hono<AppEnv>()
       if (user.role === 'account_manager' && ownerId !== user.id) throw mayNotReassign();
       await assertUserReference(c.var.deps.db, 'ownerId', ownerId, true);
       const row = await insertAccount(c.var.deps.db, { ...body, ownerId }, c.var.deps.clock.now());
+      // The pipeline reads stages over time from the stage history: it starts with the account's first stage.
+      await recordStageChange(c.var.deps.db, row.id, null, row.stage, user.id, row.createdAt);
       return c.json(toAccount(row), 201);
     },
   )
@@ -71,6 +74,10 @@ export const accountRoutes = new Hono<AppEnv>()
         await assertUserReference(c.var.deps.db, 'ownerId', changes.ownerId, true);
       }
       const row = await updateAccountRow(c.var.deps.db, account.id, changes, c.var.deps.clock.now());
+      // A stage edited here is history too (without a reason: POST /accounts/:id/stage asks for one).
+      if (changes.stage && changes.stage !== account.stage) {
+        await recordStageChange(c.var.deps.db, account.id, account.stage, changes.stage, user.id, row!.updatedAt);
+      }
       return c.json(toAccount(row!));
     },
   )

@@ -60,3 +60,15 @@ export async function listPipelineChanges(db: Db, accountIds: string[], before?:
       ),
     );
 }
+
+/** Records a stage set outside POST /accounts/:id/stage (creation, a plain PATCH): no reason given. */
+export async function recordStageChange(
+  db: Db,
+  accountId: string,
+  fromStage: Stage | null,
+  toStage: Stage,
+  userId: string | null,
+  now: Date,
+): Promise<void> {
+  await db.insert(accountStageChanges).values({ accountId, fromStage, toStage, decidedBy: userId, reason: null, changedAt: now });
+}
