@@ -100,6 +100,9 @@ describe('the account plan', () => {
       'Profile: changed strategic initiatives',
     ]);
     expect(summaries).toHaveLength(8);
+    expect(history.body).toMatchObject({ page: 1, total: 8 });
+    const second = await maria.get(`/api/accounts/${accountId}/plan/history?page=2&pageSize=3`);
+    expect(second.body.data.map((h: any) => h.summary)).toEqual(summaries.slice(3, 6));
     const intelligence = history.body.data.find((h: any) => h.section === 'intelligence');
     expect(intelligence.changedBy).toEqual({ id: maria.user.id, name: maria.user.name });
     expect(intelligence.changes.ourShareOfSpend).toEqual({ from: null, to: 35 });

@@ -26,7 +26,7 @@ import {
 import { accountCounterpartPairs, accountTeamMembers } from '../db/schema/index.js';
 import type { AccountRow } from '../db/queries/accounts.js';
 import type { Db } from '../db/client.js';
-import { IdParams } from '../../shared/schemas/common.js';
+import { IdParams, PageQuery } from '../../shared/schemas/common.js';
 import {
   AccountPlan,
   CreateCounterpartPair,
@@ -176,11 +176,13 @@ export const accountPlanRoutes = new Hono<AppEnv>()
     '/accounts/:id/plan/history',
     describe({ summary: 'Changes to the plan, newest first: who, when, which section, each field from → to', tags: ['Account plan'], responses: { 200: PlanHistory } }),
     valid('param', IdParams),
+    valid('query', PageQuery),
     async (c) => {
       const { db } = c.var.deps;
+      const q = c.req.valid('query');
       const account = await planAccount(c, c.req.valid('param').id, 'view');
       const plan = await getPlan(db, account.id);
-      const rows = plan ? await listPlanChanges(db, plan.id) : [];
+      const { rows, total } = plan ? await listPlanChanges(db, plan.id, q) : { rows: [], total: 0 };
       return c.json({
         data: rows.map((r) => ({
           id: r.change.id,
@@ -190,6 +192,9 @@ export const accountPlanRoutes = new Hono<AppEnv>()
           summary: r.change.summary,
           changes: r.change.changes,
         })),
+        page: q.page,
+        pageSize: q.pageSize,
+        total,
       });
     },
   )

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoDate, Money } from './common.js';
+import { IsoDate, Money, pageOf } from './common.js';
 import { Level } from './contact.js';
 
 /**
@@ -154,4 +154,5 @@ export const PlanChange = z.object({
   summary: z.string(),
   changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
 });
-export const PlanHistory = z.object({ data: z.array(PlanChange) });
+/** Newest first, paged like every list. */
+export const PlanHistory = pageOf(PlanChange);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import {
   accountCounterpartPairs,
@@ -45,13 +45,20 @@ export async function recordPlanChange(
   await db.insert(accountPlanChanges).values({ ...change, changes: change.changes ?? {} });
 }
 
-export async function listPlanChanges(db: Db, planId: string) {
-  return db
-    .select({ change: accountPlanChanges, name: users.name })
-    .from(accountPlanChanges)
-    .leftJoin(users, eq(users.id, accountPlanChanges.changedBy))
-    .where(eq(accountPlanChanges.planId, planId))
-    .orderBy(desc(accountPlanChanges.changedAt), desc(accountPlanChanges.id));
+/** A page of the plan's changes, newest first, and how many there are. */
+export async function listPlanChanges(db: Db, planId: string, page: { page: number; pageSize: number }) {
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ change: accountPlanChanges, name: users.name })
+      .from(accountPlanChanges)
+      .leftJoin(users, eq(users.id, accountPlanChanges.changedBy))
+      .where(eq(accountPlanChanges.planId, planId))
+      .orderBy(desc(accountPlanChanges.changedAt), desc(accountPlanChanges.id))
+      .limit(page.pageSize)
+      .offset((page.page - 1) * page.pageSize),
+    db.select({ n: count() }).from(accountPlanChanges).where(eq(accountPlanChanges.planId, planId)),
+  ]);
+  return { rows, total: total?.n ?? 0 };
 }
 
 export async function listPlanActions(db: Db, planId: string) {
