@@ -71,6 +71,9 @@ export default function AccountPage({ id }: { id: string }) {
           <a href="/accounts">All accounts</a>
         </p>
       </div>
+      <p class="account-program-links no-print">
+        <a href={`/accounts/${a.id}/plan`}>Account plan</a> · <a href={`/accounts/${a.id}/partnership`}>Partnership</a>
+      </p>
       <Health id={a.id} name={a.name} />
       <Profile account={a} names={names} onSaved={account.reload} />
       <PeopleMap accountId={a.id} names={names} staff={staff.data?.data ?? null} />
