@@ -363,8 +363,18 @@ describe('the OpenAPI document', () => {
   it('describes query parameters: every list pages, and filters list their allowed values', () => {
     const lists = operations().filter(({ method, op }) => method === 'get' && op.responses['200']?.content?.['application/json']?.schema?.properties?.data?.type === 'array');
     expect(lists.map((l) => l.path)).toEqual(expect.arrayContaining(['/api/accounts', '/api/users', '/api/accounts/{id}/contacts']));
-    // API keys, surveys and follow-up rules are short lists answered whole.
-    const whole = new Set(['/api/api-keys', '/api/surveys', '/api/follow-up-rules']);
+    // API keys, surveys and follow-up rules are short lists answered whole; so are the key-account program's
+    // criteria and partnership indicators, and an account's scores, stage history and quarters.
+    const whole = new Set([
+      '/api/api-keys',
+      '/api/surveys',
+      '/api/follow-up-rules',
+      '/api/key-accounts/criteria',
+      '/api/partnership-indicators',
+      '/api/accounts/{id}/criteria-scores',
+      '/api/accounts/{id}/stage-history',
+      '/api/accounts/{id}/value',
+    ]);
     for (const { path, op } of lists.filter((l) => !whole.has(l.path))) {
       const query = (op.parameters ?? []).filter((p: { in: string }) => p.in === 'query');
       const byName = Object.fromEntries(query.map((p: { name: string }) => [p.name, p]));
