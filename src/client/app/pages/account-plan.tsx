@@ -405,7 +405,11 @@ function Intelligence({ plan, editable, onSaved }: SectionProps) {
       ...Object.fromEntries(SWOT.map(([k]) => [k, lines(form.swot[k] ?? '')])),
       competitors: form.competitors
         .filter((c) => c.name.trim() || c.shareOfSpend.trim() || c.notes.trim())
-        .map((c) => ({ name: c.name.trim(), shareOfSpend: numberOrText(c.shareOfSpend), notes: c.notes.trim() || null })),
+        .map((c) => {
+          // Empty parts are left out rather than sent as null, so an unchanged list is not recorded as a change.
+          const share = numberOrText(c.shareOfSpend);
+          return { name: c.name.trim(), ...(share !== null && { shareOfSpend: share }), ...(c.notes.trim() && { notes: c.notes.trim() }) };
+        }),
       ourShareOfSpend: numberOrText(form.share),
     });
   };
