@@ -90,12 +90,20 @@ function Report({ report }: { report: ProgramReport }) {
   const p = report.program;
   const deciding = report.accounts.filter((a) => a.evaluation.needsDecision);
   const attention = p.needsAttention.filter((n) => !n.decision);
+  const today = new Date();
+  const running = report.to >= `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
   return (
     <>
       <p class="lead">
         {formatDate(report.from)} – {formatDate(report.to)}, compared with {report.previousPeriod}. {formatNumber(p.accounts)} key{' '}
         {p.accounts === 1 ? 'account' : 'accounts'}, {formatNumber(p.needingDecision)} needing a decision.
       </p>
+      {running && (
+        <p class="notice">
+          {report.period} is still running (until {formatDate(report.to)}): sales and profit sum the quarters entered so far, so they can look low
+          against the whole of {report.previousPeriod}.
+        </p>
+      )}
       <div class="cards value-stats">
         <ProgramCard title="Sales" figure={p.sales} />
         <ProgramCard title="Gross profit" figure={p.grossProfit} />
@@ -295,7 +303,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
           <dt>Closing the loop</dt>
           <dd>
             {loop.tasks === 0
-              ? 'No follow-up tasks this half'
+              ? 'No tasks created this half'
               : `${formatNumber(loop.tasks)} tasks, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatDecimal(loop.medianHoursToFirstAction)} h (median)`}
             {loop.detractorsFollowedUp > 0 && `; ${formatNumber(loop.detractorsFollowedUp)} detractors followed up, ${formatPercent(loop.detractorsImprovedShare)} improved`}
           </dd>
