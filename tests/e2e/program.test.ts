@@ -52,7 +52,8 @@ describe('key-account program', () => {
     expect(await portfolio.count()).toBe(defaultSize);
     await page.getByLabel('Portfolio size').fill('2');
     await page.getByRole('button', { name: 'Suggest' }).click();
-    await page.getByText('must be greater than or equal to 3').or(page.locator('#portfolio-size-error')).first().waitFor();
+    await page.locator('#portfolio-size-error').waitFor();
+    expect(await page.getByLabel('Portfolio size').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('Portfolio size').fill('3');
     await page.getByRole('button', { name: 'Suggest' }).click();
     await page.waitForFunction(() => document.querySelectorAll('.portfolio-list li').length === 3);
@@ -73,6 +74,7 @@ describe('key-account program', () => {
     await dialog.getByRole('button', { name: 'Promote' }).click();
     await dialog.getByText('say why (at least 3 characters)').waitFor();
     await screenshot(page, 'program-selection-promote-dialog');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
     const reason = 'Strategic door-opener; the board agreed to invest in the relationship';
     await dialog.getByLabel('Reason').fill(reason);
     await dialog.getByRole('button', { name: 'Promote' }).click();
