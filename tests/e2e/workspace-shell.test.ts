@@ -43,4 +43,19 @@ describe('the workspace shell in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('the server-rendered pages around the app (sign-in, email log, an email) pass the accessibility check', async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await page.goto(`${env.baseUrl}/signin`);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await signInAs(page, env.baseUrl, demoLogins.maria, undefined, '/my-day');
+    await page.goto(`${env.baseUrl}/outbox`);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.locator('main table a').first().click();
+    await page.waitForURL(/\/outbox\/[0-9a-f-]{36}$/);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

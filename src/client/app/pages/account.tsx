@@ -9,6 +9,7 @@ import { Field, describedBy, zodErrors } from '../components/field.js';
 import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { TrendChart } from '../components/trend-chart.js';
+import { CsvLink, PrintButton } from '../components/csv-link.js';
 import { Stage, UpdateAccount, type Account, type AccountListItem } from '../../../shared/schemas/account.js';
 import { BuyingRole, CreateContact, Level, UpdateContact, type Contact, type ContactImportResult } from '../../../shared/schemas/contact.js';
 import type { Page } from '../../../shared/schemas/common.js';
@@ -68,7 +69,7 @@ export default function AccountPage({ id }: { id: string }) {
           {a.name}
         </h1>
         <p class="muted">
-          <a href="/accounts">All accounts</a>
+          <a href="/accounts">All accounts</a> <PrintButton />
         </p>
       </div>
       <p class="account-program-links no-print">
@@ -679,6 +680,7 @@ function NpsTrend({ accountId }: { accountId: string }) {
   return (
     <section aria-labelledby="nps-title">
       <h2 id="nps-title">NPS trend</h2>
+      <CsvLink path="/api/reports/nps" query={{ scope: `account:${accountId}`, groupBy: 'quarter' }} label="Download NPS CSV" />
       {report.loading && !report.data && <Loading what="Loading the NPS trend…" />}
       {report.error && <ErrorState error={report.error} retry={report.reload} />}
       {report.data &&
@@ -714,6 +716,7 @@ function Audit({ accountId }: { accountId: string }) {
   return (
     <section aria-labelledby="audit-title">
       <h2 id="audit-title">Key-account audit</h2>
+      <CsvLink path="/api/reports/audit" query={{ accountId }} label="Download audit CSV" />
       {report.loading && !report.data && <Loading what="Loading the audit…" />}
       {report.error && <ErrorState error={report.error} retry={report.reload} />}
       {report.data &&
