@@ -147,8 +147,23 @@ async function appShellWeight(ctx: Awaited<ReturnType<typeof createTestContext>>
   if (myDay) await visit(myDay);
   const firstScreen = total + [...initial].filter(([p]) => !before.has(p)).reduce((s, [, t]) => s + size(t), 0);
   console.log(`  ${'first screen: shell + My day page and its chunks'.padEnd(52)} ${num(firstScreen).padStart(8)}`);
-  const pages = [...lazy].map(([p, t]) => [p.replace(/^.*\//, ''), size(t)] as const).sort((a, b) => b[1] - a[1]);
-  console.log(`\n  page chunks, loaded on demand (${pages.length}; largest first):`);
+  // Opening a page later fetches its chunk and the chunks it imports that the first load did not bring.
+  const fetched = new Map(initial);
+  const staticImports = async (path: string, seen: Set<string>) => {
+    if (seen.has(path) || before.has(path)) return;
+    seen.add(path);
+    const js = fetched.get(path) ?? (await fetchText(path));
+    fetched.set(path, js);
+    for (const m of js.matchAll(/(?:import|export)\s*(?:[\w*{}\s,$]+?from\s*)?["'](\/assets\/app\/[\w-]+\.js)["']/g)) await staticImports(m[1]!, seen);
+  };
+  const pages: (readonly [string, number])[] = [];
+  for (const path of lazy.keys()) {
+    const seen = new Set<string>();
+    await staticImports(path, seen);
+    pages.push([path.replace(/^.*\//, ''), [...seen].reduce((s, p) => s + size(fetched.get(p)!), 0)] as const);
+  }
+  pages.sort((a, b) => b[1] - a[1]);
+  console.log(`\n  opening another page fetches (${pages.length} pages; its chunk and the shared chunks it needs; largest first):`);
   for (const [name, n] of pages.slice(0, 8)) console.log(`    ${name.padEnd(50)} ${num(n).padStart(8)}`);
   console.log('');
   return total;

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPENAPI_META, type MetaPart, type OperationMeta } from './validate.js';
 import { ErrorEnvelope } from '../../shared/schemas/common.js';
 

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eq } from 'drizzle-orm';
 import type { AppEnv } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../http/context.js';
 import { AppError, invalid } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';

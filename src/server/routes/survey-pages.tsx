@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { pageSecurityHeaders, renderPage } from '../http/html.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../http/context.js';
 import { authenticate } from '../http/auth.js';
 import { renderPage } from '../http/html.js';

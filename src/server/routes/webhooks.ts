@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';

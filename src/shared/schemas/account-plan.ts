@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDate, Money, pageOf } from './common.js';
 import { Level } from './contact.js';
 

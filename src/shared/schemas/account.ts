@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDate, Money, PageQuery, QueryBoolean } from './common.js';
 
 /** Risk as the Monday Morning Report colours it. */

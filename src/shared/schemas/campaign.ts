@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageQuery } from './common.js';
 import { BuyingRole, Level } from './contact.js';
 

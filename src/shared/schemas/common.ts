@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Path parameter `:id` — every resource is addressed by a UUID. */
 export const IdParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });

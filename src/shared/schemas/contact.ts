@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Email, PageQuery, QueryBoolean } from './common.js';
 
 /** Where the person stands in the customer's decision process. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageQuery } from './common.js';
 
 export const MessageStatus = z.enum(['queued', 'sent', 'delivered', 'delayed', 'bounced', 'complained', 'failed', 'cancelled']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageQuery } from './common.js';
 import { NpsCategory } from './response.js';
 import { TaskStatus } from './task.js';

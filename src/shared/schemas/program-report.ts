@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Level } from './contact.js';
 
 /** Program evaluation (issue 6, section 5): every key account over a half year, against the half before. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Stage } from './account.js';
 import { Money, QueryBoolean } from './common.js';
 import { ReportDate, ReportFormat, ReportGroupBy } from './report.js';

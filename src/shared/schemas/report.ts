@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDate } from './common.js';
 import { Stage } from './account.js';
 import { Level } from './contact.js';

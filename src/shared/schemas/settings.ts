@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The installation settings an admin can change in the workspace. Each starts as its environment variable

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { LanguageTag } from './contact.js';
 
 /** Text in several languages; English is always present and is the fallback. */

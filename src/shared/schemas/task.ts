@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageQuery, QueryBoolean } from './common.js';
 import { QuestionKey } from './survey.js';
 

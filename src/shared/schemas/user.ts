@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Email, PageQuery } from './common.js';
 
 export const Role = z.enum(['admin', 'executive', 'account_manager']);
