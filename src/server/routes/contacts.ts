@@ -1,8 +1,9 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { AppError, conflict } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { assertUserReference, loadAccountFor, loadContactFor } from '../http/access.js';
+import { csvRequestBody, readCsvUpload } from '../http/csv-upload.js';
 import { isUniqueViolation } from '../db/errors.js';
 import {
   findContactByEmail,
@@ -25,20 +26,6 @@ import {
 } from '../../shared/schemas/contact.js';
 
 const emailTaken = () => conflict('this account already has a contact with this email', 'email');
-
-async function readCsvUpload(c: Context<AppEnv>): Promise<string> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'text/csv' || type === 'text/plain') return c.req.text();
-  if (type === 'multipart/form-data') {
-    const form = await c.req.parseBody().catch(() => {
-      throw new AppError('bad_request', 'the multipart body could not be read');
-    });
-    const file = form['file'];
-    if (!(file instanceof File)) throw new AppError('validation_failed', 'attach the CSV as the form field "file"', [{ path: 'file', message: 'is required' }]);
-    return file.text();
-  }
-  throw new AppError('unsupported_media_type', 'send the CSV as text/csv or as multipart/form-data with a "file" field');
-}
 
 export const contactRoutes = new Hono<AppEnv>()
   .get(
@@ -77,15 +64,7 @@ export const contactRoutes = new Hono<AppEnv>()
         'Import contacts from CSV (columns: name, email, title, level, role, language). Existing emails are updated; ' +
         'each bad row is reported with its line number and nothing of it is written. dryRun=true only checks.',
       tags: ['Contacts'],
-      requestBody: {
-        description: 'The CSV file, as the raw body or as the multipart form field "file"',
-        content: {
-          'text/csv': { schema: { type: 'string' } },
-          'multipart/form-data': {
-            schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'text/csv' } }, required: ['file'] },
-          },
-        },
-      },
+      requestBody: csvRequestBody,
       responses: { 200: ContactImportResult },
     }),
     valid('param', IdParams),

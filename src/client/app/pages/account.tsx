@@ -10,6 +10,7 @@ import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { TrendChart } from '../components/trend-chart.js';
 import { CsvLink, PrintButton } from '../components/csv-link.js';
+import { ImportResult } from '../components/import-result.js';
 import { Stage, UpdateAccount, type Account, type AccountListItem } from '../../../shared/schemas/account.js';
 import { BuyingRole, CreateContact, Level, UpdateContact, type Contact, type ContactImportResult } from '../../../shared/schemas/contact.js';
 import type { Page } from '../../../shared/schemas/common.js';
@@ -636,38 +637,7 @@ function ContactImport({ accountId, onImported }: { accountId: string; onImporte
             {error}
           </p>
         )}
-        {result && (
-          <>
-            <p class="import-summary">
-              {result.dryRun ? 'Checked, nothing written yet: ' : 'Imported: '}
-              {formatNumber(result.created)} {result.dryRun ? 'to create' : 'created'}, {formatNumber(result.updated)} {result.dryRun ? 'to update' : 'updated'},{' '}
-              {formatNumber(result.failed)} with errors{result.failed ? ' (skipped)' : ''}.
-            </p>
-            <div class="table-wrap">
-              <table class="data import-result">
-                <caption class="visually-hidden">Result per row</caption>
-                <thead>
-                  <tr>
-                    <th scope="col" class="num">Line</th>
-                    <th scope="col">Email</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Message</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.rows.map((r) => (
-                    <tr key={r.line} class={r.status === 'error' ? 'row-error' : undefined}>
-                      <td class="num">{r.line}</td>
-                      <td>{r.email ?? '—'}</td>
-                      <td>{r.status === 'error' ? <strong class="overdue">Error</strong> : result.dryRun ? `Will be ${r.status}` : humanize(r.status)}</td>
-                      <td>{r.errors.length ? r.errors.map((x) => `${x.column}: ${x.message}`).join('; ') : 'OK'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </>
-        )}
+        {result && <ImportResult result={result} columns={[{ label: 'Email', value: (r) => r.email }]} />}
       </div>
     </section>
   );

@@ -7,6 +7,7 @@ import { Empty, ErrorState, Loading } from '../components/states.js';
 import { CsvLink } from '../components/csv-link.js';
 import { ProgramTabs } from '../components/program-tabs.js';
 import { formatMoney, formatNumber, formatPercent, humanize } from '../format.js';
+import { ImportResult } from '../components/import-result.js';
 import { Quarter, type AccountValueImportResult, type ValueReport } from '../../../shared/schemas/program.js';
 import type { z } from 'zod';
 
@@ -306,45 +307,17 @@ function ValueImport({ onImported }: { onImported: () => void }) {
             {error}
           </p>
         )}
-        {result && <ImportRows result={result} />}
+        {result && (
+          <ImportResult
+            result={result}
+            columns={[
+              { label: 'Account', value: (r) => r.account },
+              { label: 'Quarter', value: (r) => r.quarter },
+            ]}
+          />
+        )}
       </div>
     </section>
   );
 }
 
-function ImportRows({ result }: { result: ImportResult }) {
-  return (
-    <>
-      <p class="import-summary">
-        {result.dryRun ? 'Checked, nothing written yet: ' : 'Imported: '}
-        {formatNumber(result.created)} {result.dryRun ? 'to create' : 'created'}, {formatNumber(result.updated)} {result.dryRun ? 'to update' : 'updated'},{' '}
-        {formatNumber(result.failed)} with errors{result.failed ? ' (skipped)' : ''}.
-      </p>
-      <div class="table-wrap">
-        <table class="data import-result">
-          <caption class="visually-hidden">Result per row</caption>
-          <thead>
-            <tr>
-              <th scope="col" class="num">Line</th>
-              <th scope="col">Account</th>
-              <th scope="col">Quarter</th>
-              <th scope="col">Status</th>
-              <th scope="col">Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.rows.map((r) => (
-              <tr key={r.line}>
-                <td class="num">{r.line}</td>
-                <td>{r.account ?? '—'}</td>
-                <td>{r.quarter ?? '—'}</td>
-                <td>{r.status === 'error' ? <strong class="overdue">Error</strong> : result.dryRun ? `Will be ${r.status}` : humanize(r.status)}</td>
-                <td>{r.errors.length ? r.errors.map((x) => `${x.column}: ${x.message}`).join('; ') : 'OK'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </>
-  );
-}
