@@ -110,6 +110,40 @@ describe('the account plan, in Chromium', () => {
     await page.close();
   });
 
+  it("a manager enters a quarter's figures by hand and sees a negative contribution", async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.maria, undefined, `/accounts/${northwind}/plan`);
+    await expect.poll(() => page.locator('main h1').textContent()).toBe('Account plan: Northwind Logistics');
+    const profile = page.getByRole('region', { name: 'Profile' });
+    await profile.getByRole('button', { name: "Enter a quarter's figures" }).click();
+    const form = page.getByRole('form', { name: "Enter a quarter's figures" });
+    const quarter = await form.getByLabel('Quarter').inputValue();
+    expect(quarter).toMatch(/^\d{4}-Q[1-4]$/);
+
+    // A negative revenue is refused next to its field by the shared schema; nothing is sent.
+    await form.getByLabel('Revenue').fill('-5');
+    await form.getByLabel('Gross profit').fill('1000');
+    await form.getByRole('button', { name: 'Save figures' }).click();
+    await page.locator('#qv-revenue-error').waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await fitsPhoneWidth(page)).toBeLessThanOrEqual(360);
+
+    // Gross profit 1,000 − team cost 1,500 − discounts 200 = −700.
+    await form.getByLabel('Revenue').fill('12000');
+    await form.getByLabel('Account-team cost').fill('1500');
+    await form.getByLabel('Discounts').fill('200');
+    await form.getByRole('button', { name: 'Save figures' }).click();
+    await page.getByText(new RegExp(`Figures for ${quarter} saved: contribution .*700.* \\(negative\\)`)).waitFor();
+    const row = profile.getByRole('row', { name: new RegExp(`^${quarter}`) });
+    await expect.poll(() => row.textContent()).toMatch(/700.*\(negative\)/);
+    expect(await row.locator('td.overdue').count()).toBe(1);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await fitsPhoneWidth(page)).toBeLessThanOrEqual(360);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('a manager records a partnership assessment and sees the score', async () => {
     const page = await env.browser.newPage();
     const problems = watchPageProblems(page);

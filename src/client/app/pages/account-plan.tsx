@@ -7,6 +7,7 @@ import { daysUntil, formatDate, formatDateTime, formatMoney, formatNumber, forma
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { PrintButton } from '../components/csv-link.js';
+import { QuarterValueForm } from '../components/quarter-value-form.js';
 import {
   CreateCounterpartPair,
   CreatePlanAction,
@@ -291,6 +292,7 @@ function Profile({ plan, editable, onSaved }: SectionProps) {
         </div>
       )}
       <ValueTrend points={pr.valueTrend} />
+      {editable && <QuarterValueForm accountId={plan.accountId} onSaved={onSaved} />}
     </section>
   );
 }
