@@ -126,6 +126,7 @@ describe('the account plan, in Chromium', () => {
     await form.getByLabel('Gross profit').fill('1000');
     await form.getByRole('button', { name: 'Save figures' }).click();
     await page.locator('#qv-revenue-error').waitFor();
+    await screenshotBothWidths(page, 'account-plan-quarter-figures');
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     expect(await fitsPhoneWidth(page)).toBeLessThanOrEqual(360);
 
