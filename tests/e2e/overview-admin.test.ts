@@ -11,6 +11,7 @@ import {
   watchPageProblems,
   type E2eServer,
 } from '../helpers/browser.js';
+import { findAccountByName } from '../../src/server/db/queries/accounts.js';
 
 let env: E2eServer;
 beforeAll(async () => {
@@ -219,7 +220,7 @@ describe('admin', () => {
     const problems = watchPageProblems(page);
     await signInAs(page, env.baseUrl, demoLogins.tom, undefined, '/my-day');
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).count()).toBe(0);
-    for (const path of ['/admin/users', '/admin/api-keys', '/admin/rules', '/admin/settings']) {
+    for (const path of ['/admin/users', '/admin/api-keys', '/admin/rules', '/admin/settings', '/admin/indicators']) {
       await page.goto(`${env.baseUrl}${path}`);
       await expect(page.locator('main h1').textContent()).resolves.toBe('Admins only');
       expect(await page.locator('main table').count()).toBe(0);
@@ -229,5 +230,42 @@ describe('admin', () => {
     await screenshotBothWidths(page, 'admin-manager-refused');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('an admin adds a partnership signal and switches another off; the manager\'s checklist follows', async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.admin, undefined, '/admin/users');
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Partnership signals' }).click();
+    await page.waitForURL(`${env.baseUrl}/admin/indicators`);
+    const items = page.locator('ol.indicator-list > li');
+    await items.first().waitFor();
+    // Empty name: the shared schema answers in the browser, next to the field.
+    await page.getByRole('button', { name: 'Add signal' }).click();
+    await expect(page.locator('#signal-new-name-error').textContent()).resolves.toBe('is required');
+    await page.getByLabel('Name').last().fill('They invite us to their strategy offsite');
+    await page.getByRole('button', { name: 'Add signal' }).click();
+    await page.getByText('Added “They invite us to their strategy offsite” at the end of the list.').waitFor();
+    const first = (await items.first().locator('h3 span').first().textContent())!.replace(/^\d+\.\s*/, '');
+    await page.getByRole('button', { name: `Switch off ${first}` }).click();
+    await page.getByRole('button', { name: `Switch on ${first}` }).waitFor();
+    // Move the new one up a place: the list is renumbered and saved.
+    await page.getByRole('button', { name: 'Move up: They invite us to their strategy offsite' }).click();
+    await page.getByText(/^“They invite us to their strategy offsite” moved up to place \d+ of \d+\.$/).waitFor();
+    expect(await items.last().locator('h3').textContent()).not.toContain('They invite us');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await screenshotBothWidths(page, 'admin-indicators');
+    expect(problems).toEqual([]);
+    await page.close();
+
+    const northwind = (await findAccountByName(env.ctx.deps.db, 'Northwind Logistics'))!.id; // María's key account
+    const maria = await env.browser.newPage();
+    await signInAs(maria, env.baseUrl, demoLogins.maria, undefined, `/accounts/${northwind}/partnership`);
+    const legends = maria.getByRole('form', { name: 'Assess the partnership' }).locator('fieldset.indicator legend');
+    await legends.first().waitFor();
+    const names = await legends.allTextContents();
+    expect(names.at(-2)).toBe('They invite us to their strategy offsite');
+    expect(names).not.toContain(first);
+    await maria.close();
   });
 });

@@ -18,6 +18,7 @@ const AdminUsers = lazy(() => import('./pages/admin-users.js'));
 const AdminApiKeys = lazy(() => import('./pages/admin-api-keys.js'));
 const AdminRules = lazy(() => import('./pages/admin-rules.js'));
 const AdminSettings = lazy(() => import('./pages/admin-settings.js'));
+const AdminIndicators = lazy(() => import('./pages/admin-indicators.js'));
 const ProgramSelection = lazy(() => import('./pages/program-selection.js'));
 const ProgramValue = lazy(() => import('./pages/program-value.js'));
 const ProgramEvaluation = lazy(() => import('./pages/program-evaluation.js'));
@@ -62,6 +63,7 @@ export function App() {
             <Route path="/admin/api-keys" component={AdminApiKeys} />
             <Route path="/admin/rules" component={AdminRules} />
             <Route path="/admin/settings" component={AdminSettings} />
+            <Route path="/admin/indicators" component={AdminIndicators} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>
