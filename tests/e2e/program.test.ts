@@ -173,6 +173,46 @@ describe('key-account program', () => {
     await page.close();
   });
 
+  it('a manager scores a judgement criterion of her account; the ranking shows the new score', async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.maria, undefined, '/program/selection');
+    await rankingRows(page).first().waitFor();
+    // Only the rows she may change carry a Scores button.
+    const row = rankingRows(page).filter({ has: page.getByRole('button', { name: /^Scores of / }) }).first();
+    const name = (await row.locator('th[scope="row"] a').textContent())!;
+    await row.getByRole('button', { name: `Scores of ${name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Scores of ${name}` });
+    const group = dialog.locator('fieldset.score-group').first();
+    await group.waitFor();
+    const criterion = (await group.locator('legend').textContent())!;
+    const contribution = () =>
+      rankingRows(page)
+        .filter({ has: page.getByRole('link', { name, exact: true }) })
+        .locator('.contrib-list li', { hasText: `${criterion}:` });
+    const before = (await contribution().textContent())!;
+    const was = await group.locator('input[type="radio"]:checked').inputValue();
+    const score = was === '2' ? '4' : '2';
+    await group.getByLabel(score, { exact: true }).check();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Save scores' }).click();
+    await page.getByText(`Scores of ${name} saved`).waitFor();
+    // The criterion's contribution in the ranking follows the new judgement.
+    await page.waitForFunction(
+      ([account, text]) =>
+        [...document.querySelectorAll('table.ranking tbody tr')]
+          .find((tr) => tr.querySelector('th[scope="row"] a')?.textContent === account)
+          ?.querySelector('.contrib-list')
+          ?.textContent?.includes(text) === false,
+      [name, before] as const,
+    );
+    const after = await contribution().textContent();
+    expect(after).toMatch(/^.+: \+[\d.,]+/);
+    expect(after).not.toBe(before);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('an admin edits a criterion weight; the ranking follows', async () => {
     const page = await env.browser.newPage();
     const problems = watchPageProblems(page);

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, issuesByField, withQuery } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
-import { isAdmin } from '../session.js';
+import { currentUser, isAdmin } from '../session.js';
+import { CriterionScoresDialog } from '../components/criterion-scores-form.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { ProgramTabs } from '../components/program-tabs.js';
@@ -43,6 +44,7 @@ export default function ProgramSelection() {
   const [historyOf, setHistoryOf] = useState<{ accountId: string; name: string } | null>(null);
   const [notice, setNotice] = useState('');
   const [historyTick, setHistoryTick] = useState(0);
+  const [scoring, setScoring] = useState<Row | null>(null);
 
   const changed = (row: Row, change: StageChange) => {
     setChanging(null);
@@ -77,13 +79,26 @@ export default function ProgramSelection() {
               <>
                 <Portfolio selection={selection.data} />
                 <Legend criteria={selection.data.criteria} />
-                <Ranking selection={selection.data} onChange={setChanging} onHistory={(r) => setHistoryOf({ accountId: r.accountId, name: r.name })} />
+                <Ranking selection={selection.data} onChange={setChanging} onHistory={(r) => setHistoryOf({ accountId: r.accountId, name: r.name })} onScore={setScoring} />
               </>
             )}
           </>
         )}
       </section>
       {historyOf && <History key={`${historyOf.accountId}-${historyTick}`} accountId={historyOf.accountId} name={historyOf.name} onClose={() => setHistoryOf(null)} />}
+      {scoring && selection.data && (
+        <CriterionScoresDialog
+          accountId={scoring.accountId}
+          name={scoring.name}
+          criteria={selection.data.criteria}
+          onClose={() => setScoring(null)}
+          onSaved={() => {
+            setNotice(`Scores of ${scoring.name} saved; the ranking is updated.`);
+            setScoring(null);
+            selection.reload();
+          }}
+        />
+      )}
       {changing && <StageDialog row={changing} onClose={() => setChanging(null)} onChanged={(c) => changed(changing, c)} />}
       <PipelineSection pipeline={pipeline} />
       {isAdmin() && selection.data && <CriteriaEditor criteria={selection.data.criteria} onSaved={selection.reload} />}
@@ -208,7 +223,8 @@ function ScoreBar({ row, criteria }: { row: Row; criteria: SelectionCriterion[] 
   );
 }
 
-function Ranking({ selection, onChange, onHistory }: { selection: Selection; onChange: (row: Row) => void; onHistory: (row: Row) => void }) {
+function Ranking({ selection, onChange, onHistory, onScore }: { selection: Selection; onChange: (row: Row) => void; onHistory: (row: Row) => void; onScore: (row: Row) => void }) {
+  const mayScore = (r: Row) => isAdmin() || r.ownerId === currentUser.value?.id;
   return (
     <div class="table-wrap">
       <table class="data ranking">
@@ -266,6 +282,11 @@ function Ranking({ selection, onChange, onHistory }: { selection: Selection; onC
                 <button type="button" class="secondary" onClick={() => onHistory(r)}>
                   History<span class="visually-hidden"> of {r.name}</span>
                 </button>
+                {mayScore(r) && (
+                  <button type="button" class="secondary" onClick={() => onScore(r)}>
+                    Scores<span class="visually-hidden"> of {r.name}</span>
+                  </button>
+                )}
               </td>
             </tr>
           ))}
