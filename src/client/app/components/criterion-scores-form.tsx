@@ -57,7 +57,7 @@ export function CriterionScoresDialog({
     setErrors({});
     setFormError('');
     setBusy(true);
-    const res = await api.send<Scores>('PUT', `/api/accounts/${accountId}/criteria-scores`, JSON.stringify(parsed.data), 'application/json');
+    const res = await api.put<Scores>(`/api/accounts/${accountId}/criteria-scores`, parsed.data);
     setBusy(false);
     if (!res.ok) {
       setErrors(issuesByField(res.error));

@@ -55,7 +55,7 @@ export function QuarterValueForm({ accountId, onSaved }: { accountId: string; on
     if (!quarter.success || !body.success) return;
     setSaving(true);
     // api.ts has no put(): send the JSON body through its raw sender.
-    const res = await api.send<AccountValue>('PUT', `/api/accounts/${accountId}/value/${quarter.data}`, JSON.stringify(body.data), 'application/json');
+    const res = await api.put<AccountValue>(`/api/accounts/${accountId}/value/${quarter.data}`, body.data);
     setSaving(false);
     if (!res.ok) {
       const byField = issuesByField(res.error);

@@ -256,7 +256,7 @@ function Ranking({ selection, onChange, onHistory, onScore }: { selection: Selec
                   {r.contributions.map((c) => (
                     <li key={c.criterionId}>
                       {c.name}: {c.origin === 'missing' ? 'no value' : `+${formatDecimal(c.contribution)}`}
-                      {c.origin === 'judgement' && c.value !== null ? ` (scored ${c.value} of 5)` : ''}
+                      {c.origin === 'judgement' && c.normalized !== null ? ` (scored ${c.normalized} of 5)` : ''}
                     </li>
                   ))}
                 </ul>
