@@ -1,12 +1,15 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ApiProblem } from './api.js';
 
 export interface Resource<T> {
   data: T | undefined;
   error: ApiProblem | undefined;
   loading: boolean;
-  /** Fetches again (after a change); the old data stays on screen meanwhile. */
-  reload: () => void;
+  /**
+   * Fetches again (after a change); the old data stays on screen meanwhile. The promise settles
+   * once the fresh data is on screen, so a status line can follow the list it describes.
+   */
+  reload: () => Promise<void>;
 }
 
 /**
@@ -16,6 +19,7 @@ export interface Resource<T> {
 export function useApi<T>(path: string | null): Resource<T> {
   const [state, setState] = useState<{ data?: T; error?: ApiProblem; loading: boolean }>({ loading: path !== null });
   const [tick, setTick] = useState(0);
+  const waiting = useRef<Array<() => void>>([]);
   useEffect(() => {
     if (path === null) return;
     let current = true;
@@ -23,11 +27,21 @@ export function useApi<T>(path: string | null): Resource<T> {
     api.get<T>(path).then((result) => {
       if (!current) return;
       setState(result.ok ? { data: result.data, loading: false } : { data: undefined, error: result.error, loading: false });
+      const settled = waiting.current.splice(0);
+      // Resolve after the render that shows the new data.
+      setTimeout(() => settled.forEach((resolve) => resolve()), 0);
     });
     return () => {
       current = false;
     };
   }, [path, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
+  const reload = useCallback(
+    () =>
+      new Promise<void>((resolve) => {
+        waiting.current.push(resolve);
+        setTick((t) => t + 1);
+      }),
+    [],
+  );
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }

@@ -32,13 +32,13 @@ function IndicatorsPanel() {
   async function toggle(ind: PartnershipIndicator) {
     setBusy(true);
     const res = await api.patch<PartnershipIndicator>(`/api/partnership-indicators/${ind.id}`, { enabled: !ind.enabled });
+    await indicators.reload();
     setBusy(false);
     setStatus(
       res.ok
         ? { ok: true, text: `“${ind.name}” is ${ind.enabled ? 'switched off: new assessments no longer ask it; past answers stay' : 'on again'}.` }
         : { ok: false, text: res.error.message },
     );
-    indicators.reload();
   }
 
   /** Moves one signal up or down: renumbers the list 0, 1, 2… and saves the positions that changed. */
@@ -49,14 +49,15 @@ function IndicatorsPanel() {
     setBusy(true);
     const changed = order.map((i, position) => ({ i, position })).filter(({ i, position }) => i.position !== position);
     const results = await Promise.all(changed.map(({ i, position }) => api.patch<PartnershipIndicator>(`/api/partnership-indicators/${i.id}`, { position })));
-    setBusy(false);
     const failed = results.find((r) => !r.ok);
+    // The list is reloaded before the status is announced, so the words match what is on screen.
+    await indicators.reload();
+    setBusy(false);
     setStatus(
       failed && !failed.ok
         ? { ok: false, text: failed.error.message }
         : { ok: true, text: `“${ind!.name}” moved ${by < 0 ? 'up' : 'down'} to place ${formatNumber(index + by + 1)} of ${formatNumber(order.length)}.` },
     );
-    indicators.reload();
   }
 
   return (
@@ -118,9 +119,9 @@ function IndicatorsPanel() {
         </ol>
       )}
       <CreateIndicator
-        onCreated={(ind) => {
+        onCreated={async (ind) => {
+          await indicators.reload();
           setStatus({ ok: true, text: `Added “${ind.name}” at the end of the list.` });
-          indicators.reload();
         }}
       />
     </>
