@@ -39,6 +39,9 @@ if (mode === 'bare') {
   // The same tokens the emails carry, derived from the installation's secret.
   const tokens = rows.map((r) => deps.links.survey(r.id));
   process.send!({ type: 'ready', port: await listen(app.fetch), tokens, invitationIds: rows.map((r) => r.id) });
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'stats') process.send!({ type: 'stats', ...deps.answerWrites.stats() });
+  });
 }
 process.on('message', (m: { type: string }) => {
   if (m.type === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() });

@@ -58,8 +58,8 @@ function child(mode: string, ...args: string[]) {
       proc.on('message', listener);
       proc.send({ type: 'cpu' });
     });
-  return new Promise<{ port: number; tokens?: string[]; invitationIds?: string[]; cpu: () => Promise<number>; close: () => void }>((resolve) => {
-    proc.on('message', (m: any) => m.type === 'ready' && resolve({ ...m, cpu, close: () => proc.send({ type: 'close' }) }));
+  return new Promise<{ port: number; tokens?: string[]; invitationIds?: string[]; process: typeof proc; cpu: () => Promise<number>; close: () => void }>((resolve) => {
+    proc.on('message', (m: any) => m.type === 'ready' && resolve({ ...m, process: proc, cpu, close: () => proc.send({ type: 'close' }) }));
   });
 }
 
@@ -197,6 +197,10 @@ const [submitRun, submitCpu] = await measureCpu(
     ),
   server,
 );
+const batching = await new Promise<{ statements: number; items: number }>((resolve) => {
+  server.process.once('message', (m: any) => resolve(m));
+  server.process.send({ type: 'stats' });
+});
 server.close();
 
 // Every acknowledged answer is in the database with the acknowledged score (requests still in flight when
@@ -242,6 +246,7 @@ const share = submitRun.rps / insertRun.rps;
 console.log('');
 console.log(`answers vs single-row inserts: ${(share * 100).toFixed(0)}% (target ≥ 50%)`);
 console.log(`answers vs the same inserts behind HTTP: ${((submitRun.rps / httpInsertRun.rps) * 100).toFixed(0)}% (context)`);
+console.log(`answers per database statement (group commit): ${(batching.items / Math.max(1, batching.statements)).toFixed(1)} on average, ${batching.statements.toLocaleString()} statements`);
 console.log(`p99 ${submitRun.p99.toFixed(1)} ms (target < 50 ms)`);
 console.log(`acknowledged answers: ${acknowledged.size.toLocaleString()}, stored responses: ${storedTotal.toLocaleString()} → ${allThere ? 'every 2xx-acknowledged answer is in the database' : `${missing} MISSING`}`);
 console.log(share >= 0.5 && submitRun.p99 < 50 && allThere ? 'PASS' : 'MISS: see the figures above');

@@ -15,6 +15,7 @@ import { createResendTransport } from './email/resend-transport.js';
 import type { EmailTransport } from './email/transport.js';
 import type { JobQueue } from './jobs/queue.js';
 import { refreshSettings } from './services/settings.js';
+import { createAnswerWrites } from './services/answer-writes.js';
 import { systemClock, type AppDeps, type Clock } from './http/context.js';
 import { Email } from '../shared/schemas/common.js';
 import { Password } from '../shared/schemas/user.js';
@@ -61,6 +62,7 @@ export async function buildDeps(
     links: createLinkTokens(await loadLinkSecret(database.db, config.secret)),
     transport: options.transport ?? createTransport(config),
     jobs: options.jobs,
+    answerWrites: createAnswerWrites(database.answerDb),
   };
 }
 

@@ -19,6 +19,12 @@ export type RawConnection = { kind: 'postgres'; sql: postgres.Sql } | { kind: 'p
 
 export interface Database {
   db: Db;
+  /**
+   * Connections for the survey-answer write path only. On PostgreSQL they use generic plans: that path runs
+   * one fixed statement whose custom plan costs more to make than to run (measured with bench:submit), while
+   * report queries elsewhere need plans made for their actual parameters. On PGlite: the same `db`.
+   */
+  answerDb: Db;
   raw: RawConnection;
   close(): Promise<void>;
 }
@@ -27,11 +33,21 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const sql = postgres(target.url, { max: target.max ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(sql, { schema }) as unknown as Db;
-    return { db, raw: { kind: 'postgres', sql }, close: () => sql.end({ timeout: 5 }) };
+    // Two connections are enough: answers are written in batches (see services/survey-answers.ts).
+    const answerSql = postgres(target.url, { max: 2, onnotice: () => {}, connection: { plan_cache_mode: 'force_generic_plan' } });
+    const answerDb = drizzlePostgres(answerSql, { schema }) as unknown as Db;
+    return {
+      db,
+      answerDb,
+      raw: { kind: 'postgres', sql },
+      close: async () => {
+        await Promise.all([sql.end({ timeout: 5 }), answerSql.end({ timeout: 5 })]);
+      },
+    };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
   const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
   await pglite.waitReady;
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
-  return { db, raw: { kind: 'pglite', pglite }, close: () => pglite.close() };
+  return { db, answerDb: db, raw: { kind: 'pglite', pglite }, close: () => pglite.close() };
 }

@@ -5,6 +5,7 @@ import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { LinkTokens } from '../auth/link-tokens.js';
 import type { EmailTransport } from '../email/transport.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { AnswerWrites } from '../services/answer-writes.js';
 
 export interface Clock {
   now(): Date;
@@ -29,6 +30,8 @@ export interface AppDeps {
   /** Resend when configured, else the local outbox. */
   transport: EmailTransport;
   jobs: JobQueue;
+  /** Survey answers by link, written together when they arrive together. */
+  answerWrites: AnswerWrites;
 }
 
 export type { Actor };

@@ -3,7 +3,6 @@ import { hashLinkToken } from '../auth/link-tokens.js';
 import {
   findInvitationByTokenHash,
   getSurveyVersionWithKind,
-  saveAnswersByToken,
   saveResponseAnswers,
   type AcceptedVersion,
   type SavedResponse,
@@ -162,7 +161,7 @@ export async function submitSurveyAnswers(
   }
   if (normalized !== undefined) {
     const given = Object.entries(normalized);
-    const found = await saveAnswersByToken(deps.db, {
+    const found = await deps.answerWrites.submit({
       tokenHash: tokenHashFor(token),
       accepted,
       answers: Object.fromEntries(given.filter(([, v]) => v !== null)),

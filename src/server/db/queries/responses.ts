@@ -124,79 +124,103 @@ export interface AcceptedVersion {
   required: string[];
 }
 
+/** One answer submission by survey link, for `saveAnswersByTokens`. */
+export interface AnswersByToken {
+  tokenHash: string;
+  /** The survey versions the caller validated these answers against. */
+  accepted: Record<string, AcceptedVersion>;
+  answers: Answers;
+  cleared: string[];
+  complete: boolean;
+  now: Date;
+}
+
 /**
- * The answer path in one statement: resolves the link token, checks that the campaign and the invitation are
- * still open, and creates or merges the response (as `saveResponseAnswers` does) — but only when the
- * invitation's survey version is one of `accepted` (the versions the caller has validated the answers
- * against) and, for `complete`, when every required question has an answer after the merge.
+ * The answer path in one statement, for a batch of submissions (distinct links): resolves each link token,
+ * checks that the campaign and the invitation are still open, and creates or merges the response (as
+ * `saveResponseAnswers` does) — but only when the invitation's survey version is one of the submission's
+ * `accepted` versions and, for `complete`, when every required question has an answer after the merge.
  *
- * No row: the link is unknown, expired or closed (one indexed lookup whatever the reason). A row without
- * `id`: the link is open but nothing was written (version not among `accepted`, or required answers missing),
- * so the caller takes the long way, which names the problem. One round trip instead of two, and a named
- * prepared statement on PostgreSQL.
+ * Per submission, in order — null: the link is unknown, expired or closed (one indexed lookup whatever the
+ * reason); `saved: null`: the link is open but nothing was written (version not accepted, or required answers
+ * missing), so the caller takes the long way, which names the problem. The statement text never changes, so
+ * PostgreSQL prepares and plans it once per connection.
  */
-export async function saveAnswersByToken(
+export async function saveAnswersByTokens(
   db: Db,
-  input: {
-    tokenHash: string;
-    accepted: Record<string, AcceptedVersion>;
-    answers: Answers;
-    cleared: string[];
-    complete: boolean;
-    now: Date;
-  },
-): Promise<{ invitationId: string; saved: SavedResponse | null } | null> {
-  const answers = JSON.stringify(input.answers);
-  const cleared = JSON.stringify(input.cleared);
-  const accepted = JSON.stringify(input.accepted);
-  const stamp = input.now.toISOString();
-  const [row] = await executePrepared<{
+  inputs: AnswersByToken[],
+): Promise<Array<{ invitationId: string; saved: SavedResponse | null } | null>> {
+  const batch = JSON.stringify(
+    inputs.map((input, n) => ({
+      n,
+      token_hash: input.tokenHash,
+      accepted: input.accepted,
+      answers: input.answers,
+      cleared: input.cleared,
+      complete: input.complete,
+      at: input.now.toISOString(),
+    })),
+  );
+  const rows = await executePrepared<{
+    n: number;
     invitation_id: string;
     id: string | null;
     answers: Answers | string | null;
     completed_at: string | Date | null;
     updated_at: string | Date | null;
   }>(db, sql`
-    with link as (
-      select i.id, i.campaign_id, c.survey_id, c.survey_version_id, i.account_id, i.contact_id, i.language,
-        ${accepted}::jsonb -> c.survey_version_id::text as version,
-        (coalesce(r.answers, '{}'::jsonb) - array(select jsonb_array_elements_text(${cleared}::jsonb))) || ${answers}::jsonb as merged
-      from ${invitations} i
+    with input as (
+      select * from jsonb_to_recordset(${batch}::jsonb)
+        as x(n int, token_hash text, accepted jsonb, answers jsonb, cleared jsonb, complete boolean, at timestamptz)
+    ), link as (
+      select x.n, i.id, i.campaign_id, c.survey_id, c.survey_version_id, i.account_id, i.contact_id, i.language,
+        x.accepted -> c.survey_version_id::text as version, x.answers, x.cleared, x.complete, x.at,
+        (coalesce(r.answers, '{}'::jsonb) - array(select jsonb_array_elements_text(x.cleared))) || x.answers as merged
+      from input x
+      join ${invitations} i on i.token_hash = x.token_hash
       join ${campaigns} c on c.id = i.campaign_id
       left join ${responses} r on r.invitation_id = i.id
-      where i.token_hash = ${input.tokenHash}
-        and c.status not in ('cancelled', 'closed')
+      where c.status not in ('cancelled', 'closed')
         and i.status in ('sent', 'pending')
-        and (i.expires_at is null or i.expires_at > ${stamp}::timestamptz)
+        and (i.expires_at is null or i.expires_at > x.at)
     ), saved as (
       insert into ${responses} as r (invitation_id, campaign_id, survey_id, survey_version_id, account_id, contact_id, language,
         answers, nps_score, started_at, updated_at, completed_at)
       select id, campaign_id, survey_id, survey_version_id, account_id, contact_id, language,
-        ${answers}::jsonb, (${answers}::jsonb ->> (version ->> 'npsKey'))::smallint, ${stamp}::timestamptz, ${stamp}::timestamptz,
-        case when ${input.complete}::boolean then ${stamp}::timestamptz end
+        answers, (answers ->> (version ->> 'npsKey'))::smallint, at, at, case when complete then at end
       from link
       where version is not null
-        and (not ${input.complete}::boolean or merged ?& array(select jsonb_array_elements_text(version -> 'required')))
+        and (not complete or merged ?& array(select jsonb_array_elements_text(version -> 'required')))
       on conflict (invitation_id) do update set
-        answers = (r.answers - array(select jsonb_array_elements_text(${cleared}::jsonb))) || excluded.answers,
-        nps_score = (((r.answers - array(select jsonb_array_elements_text(${cleared}::jsonb))) || excluded.answers)
-          ->> (select version ->> 'npsKey' from link))::smallint,
+        answers = (r.answers - array(select e from link l, jsonb_array_elements_text(l.cleared) e where l.id = excluded.invitation_id))
+          || excluded.answers,
+        nps_score = (((r.answers - array(select e from link l, jsonb_array_elements_text(l.cleared) e where l.id = excluded.invitation_id))
+          || excluded.answers) ->> (select l.version ->> 'npsKey' from link l where l.id = excluded.invitation_id))::smallint,
         updated_at = excluded.updated_at,
         -- The first completion time is kept: revising an answer does not make it a new response.
         completed_at = coalesce(r.completed_at, excluded.completed_at)
       -- Checked again on the locked row: a concurrent save may have cleared a required answer meanwhile.
-      where not ${input.complete}::boolean
-        or ((r.answers - array(select jsonb_array_elements_text(${cleared}::jsonb))) || excluded.answers)
-          ?& array(select jsonb_array_elements_text((select version -> 'required' from link)))
+      -- (excluded.completed_at is set exactly when the submission completes the survey.)
+      where excluded.completed_at is null
+        or ((r.answers - array(select e from link l, jsonb_array_elements_text(l.cleared) e where l.id = excluded.invitation_id))
+          || excluded.answers)
+          ?& array(select e from link l, jsonb_array_elements_text(l.version -> 'required') e where l.id = excluded.invitation_id)
       returning r.id, r.invitation_id, r.answers, r.completed_at, r.updated_at
     ), responded as (
-      update ${invitations} set responded_at = ${stamp}::timestamptz
-      where id = (select invitation_id from saved) and responded_at is null and ${answers}::jsonb <> '{}'::jsonb
+      update ${invitations} i set responded_at = l.at
+      from saved s join link l on l.id = s.invitation_id
+      where i.id = s.invitation_id and i.responded_at is null and l.answers <> '{}'::jsonb
     )
-    select link.id as invitation_id, saved.id, saved.answers, saved.completed_at, saved.updated_at
-    from link left join saved on true`);
-  if (!row) return null;
-  return { invitationId: row.invitation_id, saved: row.id ? toSavedResponse({ ...row, id: row.id, updated_at: row.updated_at! }) : null };
+    select link.n, link.id as invitation_id, saved.id, saved.answers, saved.completed_at, saved.updated_at
+    from link left join saved on saved.invitation_id = link.id`);
+  const results: Array<{ invitationId: string; saved: SavedResponse | null } | null> = inputs.map(() => null);
+  for (const row of rows) {
+    results[Number(row.n)] = {
+      invitationId: row.invitation_id,
+      saved: row.id ? toSavedResponse({ ...row, id: row.id, updated_at: row.updated_at! }) : null,
+    };
+  }
+  return results;
 }
 
 function toSavedResponse(row: { id: string; answers: Answers | string | null; completed_at: string | Date | null; updated_at: string | Date }): SavedResponse {
