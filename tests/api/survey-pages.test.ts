@@ -371,6 +371,40 @@ describe('the JSON answers endpoint (used by the page with JavaScript on)', () =
     expect(await responsesOf(contactId)).toMatchObject([{ npsScore: 8 }]);
   });
 
+  it('many respondents at once are written together, each acknowledged answer stored; a link\'s answers apply in the order sent', async () => {
+    manager = await ctx.signIn(manager.user);
+    const people = Array.from({ length: 12 }, (_, i) => ({ email: `crowd${i}.${Date.now()}@customer.example`, language: i % 4 === 0 ? 'es' : 'en' }));
+    const { contactIds, emails } = await createAccountWithContacts(manager, people);
+    const campaign = await sendCampaign(ctx, manager, { contactIds });
+    const paths = await Promise.all(emails.map(async (to) => new URL((await emailTo(ctx, to)).surveyUrl).pathname));
+    const anon = ctx.anonymous();
+    const before = ctx.deps.answerWrites.stats();
+    // All at once: a score for everyone, and for every third person a second answer right behind the first,
+    // plus a completion that is missing its required score on a link nobody has answered (refused alone).
+    const sent = paths.flatMap((path, i) => {
+      const requests = [anon.post(`${path}/answers`, { answers: { nps: i % 11 } })];
+      if (i % 3 === 0) requests.push(anon.post(`${path}/answers`, { answers: { nps: 10 - (i % 11), reason: `Second thoughts ${i}` } }));
+      return requests;
+    });
+    const unknown = anon.post(`/s/${'D'.repeat(43)}/answers`, { answers: { nps: 5 } });
+    const results = await Promise.all(sent);
+    expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    expect((await unknown).status).toBe(404);
+    const after = ctx.deps.answerWrites.stats();
+    // Written in fewer statements than answers: they were grouped.
+    expect(after.statements - before.statements).toBeLessThan(after.items - before.items);
+    const stored = await ctx.database.db.select().from(responses).where(eq(responses.campaignId, campaign.id));
+    expect(stored).toHaveLength(paths.length);
+    for (const [i, contactId] of contactIds.entries()) {
+      const response = stored.find((r) => r.contactId === contactId)!;
+      const expected = i % 3 === 0 ? { nps: 10 - (i % 11), reason: `Second thoughts ${i}` } : { nps: i % 11 };
+      expect(response.answers, `person ${i}`).toEqual(expected);
+      expect(response.npsScore).toBe(expected.nps);
+      expect(response.language).toBe(i % 4 === 0 ? 'es' : 'en');
+      expect((await invitationOf(contactId)).respondedAt).not.toBeNull();
+    }
+  });
+
   it('blocks a post from another site', async () => {
     const { path, contactId } = await invite();
     const res = await ctx.anonymous().post(`${path}/answers`, { answers: { nps: 0 } }, { headers: { origin: 'https://evil.example' } });
