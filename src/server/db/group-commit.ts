@@ -60,13 +60,24 @@ export function groupCommit<Item, Result>(
   }
 
   async function writeBatch(batch: Waiting<Item, Result>[]) {
+    let answerCallers: () => void;
     try {
       const results = await write(batch.map((w) => w.item));
-      batch.forEach((w, i) => w.resolve(results[i]!));
+      answerCallers = () => batch.forEach((w, i) => w.resolve(results[i]!));
     } catch (error) {
-      if (batch.length === 1) batch[0]!.reject(error);
-      else await Promise.all(batch.map((w) => write([w.item]).then(([result]) => w.resolve(result!), w.reject)));
+      if (batch.length === 1) answerCallers = () => batch[0]!.reject(error);
+      else {
+        const alone = await Promise.allSettled(batch.map((w) => write([w.item])));
+        answerCallers = () =>
+          alone.forEach((outcome, i) => (outcome.status === 'fulfilled' ? batch[i]!.resolve(outcome.value[0]!) : batch[i]!.reject(outcome.reason)));
+      }
     }
+    inFlight--;
+    for (const w of batch) busyKeys.delete(options.keyOf(w.item));
+    // The next statement goes to the database before these callers are answered, so that the database works
+    // on it while this process writes their responses.
+    pump();
+    answerCallers();
   }
 
   function pump() {
@@ -76,11 +87,7 @@ export function groupCommit<Item, Result>(
       inFlight++;
       statements++;
       written += batch.length;
-      void writeBatch(batch).finally(() => {
-        inFlight--;
-        for (const w of batch) busyKeys.delete(options.keyOf(w.item));
-        pump();
-      });
+      void writeBatch(batch);
     }
   }
 
