@@ -20,9 +20,8 @@ export type RawConnection = { kind: 'postgres'; sql: postgres.Sql } | { kind: 'p
 export interface Database {
   db: Db;
   /**
-   * Connections for the survey-answer write path only. On PostgreSQL they use generic plans: that path runs
-   * one fixed statement whose custom plan costs more to make than to run (measured with bench:submit), while
-   * report queries elsewhere need plans made for their actual parameters. On PGlite: the same `db`.
+   * Connections for the survey-answer write path only, planned for its one statement (`ANSWER_PATH_PLANNER`);
+   * report queries keep plans made for their actual parameters on `db`. On PGlite: the same `db`.
    */
   answerDb: Db;
   raw: RawConnection;
@@ -48,7 +47,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const sql = postgres(target.url, { max: target.max ?? 10, onnotice: () => {} });
     const db = drizzlePostgres(sql, { schema }) as unknown as Db;
-    // Two connections are enough: answers are written in batches (see services/survey-answers.ts).
+    // Two connections are enough: answers are written in batches, one at a time (services/answer-writes.ts).
     const answerSql = postgres(target.url, { max: 2, onnotice: () => {}, connection: ANSWER_PATH_PLANNER });
     const answerDb = drizzlePostgres(answerSql, { schema }) as unknown as Db;
     return {

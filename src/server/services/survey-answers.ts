@@ -132,7 +132,8 @@ export async function saveSurveyAnswers(
  * The answer endpoint (JavaScript on): `openSurveyLink` + `saveSurveyAnswers` in one database round trip when
  * it can. Survey versions never change, so the answers are validated up front against the recently used
  * versions' definitions (valid answers come out of `checkAnswers` the same whatever the definition); one
- * statement then resolves the token, checks the link is open and saves, only if the invitation's version is
+ * statement (shared with the answers arriving at the same time, see answer-writes.ts) then resolves the
+ * token, checks the link is open and saves, only if the invitation's version is
  * one of those the answers passed (and, for `complete`, every required question is answered after the merge).
  * Anything else — a version not seen lately, invalid answers, missing required answers — takes the long way,
  * which writes nothing invalid and names the problem. Null: the link is not available, after the same single
