@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invitations, messages, responses, surveys } from '../../src/server/db/schema/index.js';
+import { accounts, invitations, messages, responses, surveys, users } from '../../src/server/db/schema/index.js';
 import {
   demoLogins,
   screenshotBothWidths,
@@ -203,6 +203,38 @@ describe('campaigns in Chromium', () => {
     await page.locator('.campaign-counts').waitFor();
     expect(await page.getByRole('button', { name: 'Cancel campaign' }).count()).toBe(0);
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a manager with more accounts than one page finds any of them by name in the wizard', async () => {
+    const db = env.ctx.deps.db;
+    const [maria] = await db.select().from(users).where(eq(users.email, demoLogins.maria));
+    await db.insert(accounts).values(
+      Array.from({ length: 110 }, (_, i) => ({ name: `Zz Bulk ${String(i + 1).padStart(3, '0')}`, ownerId: maria!.id, stage: 'key_account' as const })),
+    );
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.maria, undefined, '/campaigns/new');
+    await page.getByLabel('Campaign name').fill('Bulk check');
+    await page.getByRole('radio', { name: /^NPS/ }).first().check(); // the built-in one (an earlier test made a copy)
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Step 2 of 4: Audience' }).waitFor();
+    // Sorted by name, the last accounts are not among the first 100 on screen; the hint says so.
+    expect(await page.getByRole('checkbox', { name: 'Zz Bulk 110' }).count()).toBe(0);
+    expect(await page.locator('#account-filter-hint').textContent()).toMatch(/^Showing the first 100 of your 1\d\d accounts/);
+    await page.getByLabel('Find an account').fill('bulk 110');
+    await page.getByRole('checkbox', { name: 'Zz Bulk 110' }).check();
+    await page.getByLabel('Find an account').fill('no such account');
+    await page.getByText('No account name contains “no such account”.').waitFor();
+    await page.getByLabel('Find an account').fill('');
+    await page.getByRole('checkbox', { name: 'Zz Bulk 001' }).check();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    // The summary names both, including the one found by search.
+    const summary = page.locator('dt:text-is("Accounts") + dd');
+    await expect.poll(() => summary.textContent()).toBe('Zz Bulk 110, Zz Bulk 001');
     expect(problems).toEqual([]);
     await page.close();
   });

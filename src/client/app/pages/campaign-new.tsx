@@ -224,6 +224,19 @@ export default function CampaignNewPage() {
   const [problem, setProblem] = useState<ApiProblem | null>(null);
   const [creating, setCreating] = useState(false);
   const [accountFilter, setAccountFilter] = useState('');
+  const [accountQuery, setAccountQuery] = useState('');
+  // Typing waits a moment before asking the server (only when the manager has more accounts than one page).
+  useEffect(() => {
+    const timer = setTimeout(() => setAccountQuery(accountFilter.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [accountFilter]);
+  const moreThanLoaded = !!accounts.data && accounts.data.total > accounts.data.data.length;
+  const found = useApi<Page<AccountListItem>>(
+    moreThanLoaded && accountQuery ? `/api/accounts?pageSize=100&sort=name&q=${encodeURIComponent(accountQuery)}` : null,
+  );
+  // Names of every account seen, so the summary can name chosen accounts that are not in the list on screen.
+  const accountNames = useRef(new Map<string, string>());
+  for (const a of [...(accounts.data?.data ?? []), ...(found.data?.data ?? [])]) accountNames.current.set(a.id, a.name);
   const [draft, setDraft] = useState<Draft>({
     name: '',
     surveyId: '',
@@ -305,7 +318,15 @@ export default function CampaignNewPage() {
 
   const surveyList = surveys.data?.data ?? [];
   const accountList = accounts.data?.data ?? [];
-  const shownAccounts = accountFilter ? accountList.filter((a) => a.name.toLowerCase().includes(accountFilter.toLowerCase())) : accountList;
+  const searchingServer = moreThanLoaded && accountFilter.trim() !== '';
+  const shownAccounts = searchingServer
+    ? accountQuery === accountFilter.trim()
+      ? (found.data?.data ?? [])
+      : []
+    : accountFilter
+      ? accountList.filter((a) => a.name.toLowerCase().includes(accountFilter.toLowerCase()))
+      : accountList;
+  const searchPending = searchingServer && (accountQuery !== accountFilter.trim() || !found.data);
   const survey = surveyList.find((s) => s.id === draft.surveyId);
   const err = (path: string) => errors[path];
 
@@ -405,9 +426,24 @@ export default function CampaignNewPage() {
                   {accountList.length > 8 && (
                     <div class="field">
                       <label for="account-filter">Find an account</label>
-                      <input id="account-filter" type="search" value={accountFilter} onInput={(e) => setAccountFilter(e.currentTarget.value)} />
+                      <input
+                        id="account-filter"
+                        type="search"
+                        value={accountFilter}
+                        aria-describedby={moreThanLoaded ? 'account-filter-hint' : undefined}
+                        onInput={(e) => setAccountFilter(e.currentTarget.value)}
+                      />
+                      {moreThanLoaded && (
+                        <p class="hint" id="account-filter-hint">
+                          Showing the first {formatNumber(accountList.length)} of your {formatNumber(accounts.data!.total)} accounts: type part of a
+                          name to find any of them.
+                        </p>
+                      )}
                     </div>
                   )}
+                  <p class="visually-hidden" aria-live="polite">
+                    {searchingServer && !searchPending ? `${formatNumber(shownAccounts.length)} accounts found` : ''}
+                  </p>
                   <div class="actions">
                     <button type="button" class="secondary" onClick={() => set('accountIds', [...new Set([...draft.accountIds, ...shownAccounts.map((a) => a.id)])])}>
                       Select all{accountFilter ? ' shown' : ''}
@@ -417,6 +453,9 @@ export default function CampaignNewPage() {
                     </button>
                   </div>
                   {accountList.length === 0 && <p>You have no accounts yet.</p>}
+                  {searchPending && <Loading what="Finding accounts…" />}
+                  {found.error && searchingServer && <ErrorState error={found.error} retry={found.reload} />}
+                  {searchingServer && !searchPending && shownAccounts.length === 0 && <p>No account name contains “{accountFilter.trim()}”.</p>}
                   <div class="checks">
                     {shownAccounts.map((a, i) => (
                       <label key={a.id} class="check">
@@ -559,7 +598,7 @@ export default function CampaignNewPage() {
               <dt>Accounts</dt>
               <dd>
                 {draft.accountIds
-                  .map((id) => accountList.find((a) => a.id === id)?.name)
+                  .map((id) => accountNames.current.get(id))
                   .filter(Boolean)
                   .join(', ')}
               </dd>
