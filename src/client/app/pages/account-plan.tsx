@@ -66,9 +66,8 @@ export default function AccountPlanPage({ id }: { id: string }) {
   const plan = useApi<AccountPlan>(`/api/accounts/${id}/plan`);
   const history = useApi<PlanHistory>(`/api/accounts/${id}/plan/history`);
   usePageTitle(plan.data ? `Account plan: ${plan.data.accountName}` : 'Account plan');
-  const reload = () => {
-    plan.reload();
-    history.reload();
+  const reload = async () => {
+    await Promise.all([plan.reload(), history.reload()]);
   };
 
   if (plan.error) {
@@ -137,11 +136,12 @@ export default function AccountPlanPage({ id }: { id: string }) {
 interface SectionProps {
   plan: AccountPlan;
   editable: boolean;
-  onSaved: () => void;
+  /** Reloads the plan; settles once the saved values are on screen. */
+  onSaved: () => Promise<void>;
 }
 
 /** A plan section with its Edit button, the form while editing, and a live "saved" message. */
-function useSectionEditor(plan: AccountPlan, section: 'profile' | 'intelligence' | 'intentions', onSaved: () => void) {
+function useSectionEditor(plan: AccountPlan, section: 'profile' | 'intelligence' | 'intentions', onSaved: () => Promise<void>) {
   const [editing, setEditing] = useState(false);
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState('');
@@ -155,16 +155,18 @@ function useSectionEditor(plan: AccountPlan, section: 'profile' | 'intelligence'
     }
     setSaving(true);
     const res = await api.patch<AccountPlan>(`/api/accounts/${plan.accountId}/plan`, checked.data);
-    setSaving(false);
     if (!res.ok) {
+      setSaving(false);
       const byField = stripSection(issuesByField(res.error), section);
       setErrors(toForm(Object.keys(byField).length ? byField : { _form: res.error.message }));
       return;
     }
+    // Announced once the saved values are on screen.
+    await onSaved();
+    setSaving(false);
     setErrors({});
     setEditing(false);
     setMessage(`${humanize(section)} saved.`);
-    onSaved();
   };
   const start = () => {
     setErrors({});

@@ -122,7 +122,7 @@ const moneyValue = (text: string): number | null | string => {
   return Number.isFinite(n) ? Math.round(n * 100) : t;
 };
 
-function Profile({ account: a, names, onSaved }: { account: Account; names: Names; onSaved: () => void }) {
+function Profile({ account: a, names, onSaved }: { account: Account; names: Names; onSaved: () => Promise<void> }) {
   const [editing, setEditing] = useState(false);
   const [form, setForm] = useState<ProfileForm | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -173,15 +173,17 @@ function Profile({ account: a, names, onSaved }: { account: Account; names: Name
     }
     setSaving(true);
     const res = await api.patch<Account>(`/api/accounts/${a.id}`, checked.data);
-    setSaving(false);
     if (!res.ok) {
+      setSaving(false);
       const byField = issuesByField(res.error);
       setErrors(Object.keys(byField).length ? byField : { _form: res.error.message });
       return;
     }
+    // Announced once the saved values are on screen.
+    await onSaved();
+    setSaving(false);
     setEditing(false);
     setMessage('Profile saved.');
-    onSaved();
   };
 
   const field = (key: keyof ProfileForm, label: string, type = 'text', hint?: string) => (
