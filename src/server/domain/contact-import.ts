@@ -1,7 +1,7 @@
-import { parseCsv, CsvSyntaxError } from '../../shared/csv.js';
 import { ContactCsvRow } from '../../shared/schemas/contact.js';
+import { readImportTable, ImportFileError, MAX_IMPORT_ROWS } from './csv-import.js';
 
-export const MAX_IMPORT_ROWS = 5000;
+export { ImportFileError, MAX_IMPORT_ROWS };
 
 /** Spreadsheet headings people actually write, mapped to our column names. */
 const headerAliases: Record<string, keyof ContactCsvRow> = {
@@ -29,36 +29,19 @@ export type ParsedImportRow =
   | { line: number; ok: true; value: ImportedContact }
   | { line: number; ok: false; email: string | null; errors: { column: string; message: string }[] };
 
-export class ImportFileError extends Error {}
-
 /**
  * Turns CSV text into validated rows. Whole-file problems (syntax, missing columns, too many rows) throw
  * ImportFileError; a bad row is returned with its line number and what is wrong with each column.
  */
 export function parseContactImport(text: string): ParsedImportRow[] {
-  // PostgreSQL text cannot hold NUL; such a file is not a CSV export anyway.
-  if (text.includes('\u0000')) throw new ImportFileError('the file contains NUL bytes: is it really a CSV (not an .xlsx)?');
-  let records;
-  try {
-    records = parseCsv(text);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new ImportFileError(`line ${error.line}: ${error.message}`);
-    throw error;
-  }
-  const [header, ...rows] = records;
-  if (!header) throw new ImportFileError('the file is empty: expected a header line and one row per contact');
-  const columns = header.fields.map((h) => headerAliases[h.trim().toLowerCase()] ?? null);
-  const missing = requiredColumns.filter((col) => !columns.includes(col));
-  if (missing.length) {
-    throw new ImportFileError(
-      `missing column(s): ${missing.join(', ')}. Expected a header line with name, email, title, level, role, language`,
-    );
-  }
-  if (rows.length > MAX_IMPORT_ROWS) throw new ImportFileError(`at most ${MAX_IMPORT_ROWS} rows per import`);
-
+  const { columns, rows } = readImportTable(text, {
+    aliases: headerAliases,
+    required: requiredColumns,
+    expected: 'name, email, title, level, role, language',
+    rowsAre: 'contact',
+  });
   const seen = new Map<string, number>();
   return rows
-    .filter((r) => r.fields.some((f) => f.trim() !== ''))
     .map((record): ParsedImportRow => {
       const raw: Record<string, string> = {};
       columns.forEach((col, i) => {

@@ -1,6 +1,5 @@
-import { parseCsv, CsvSyntaxError } from '../../shared/csv.js';
 import { AccountValueCsvRow } from '../../shared/schemas/program.js';
-import { ImportFileError, MAX_IMPORT_ROWS } from './contact-import.js';
+import { readImportTable, ImportFileError } from './csv-import.js';
 
 export { ImportFileError };
 
@@ -36,27 +35,14 @@ export type ParsedValueRow =
   | { line: number; ok: false; account: string | null; quarter: string | null; errors: { column: string; message: string }[] };
 
 export function parseValueImport(text: string): ParsedValueRow[] {
-  if (text.includes('\u0000')) throw new ImportFileError('the file contains NUL bytes: is it really a CSV (not an .xlsx)?');
-  let records;
-  try {
-    records = parseCsv(text);
-  } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new ImportFileError(`line ${error.line}: ${error.message}`);
-    throw error;
-  }
-  const [header, ...rows] = records;
-  if (!header) throw new ImportFileError('the file is empty: expected a header line and one row per account and quarter');
-  const columns = header.fields.map((h) => headerAliases[h.trim().toLowerCase()] ?? null);
-  const missing = requiredColumns.filter((col) => !columns.includes(col));
-  if (missing.length) {
-    throw new ImportFileError(
-      `missing column(s): ${missing.join(', ')}. Expected a header line with account, quarter, revenue, gross profit, team cost, discounts`,
-    );
-  }
-  if (rows.length > MAX_IMPORT_ROWS) throw new ImportFileError(`at most ${MAX_IMPORT_ROWS} rows per import`);
+  const { columns, rows } = readImportTable(text, {
+    aliases: headerAliases,
+    required: requiredColumns,
+    expected: 'account, quarter, revenue, gross profit, team cost, discounts',
+    rowsAre: 'account and quarter',
+  });
   const seen = new Map<string, number>();
   return rows
-    .filter((r) => r.fields.some((f) => f.trim() !== ''))
     .map((record): ParsedValueRow => {
       const raw: Record<string, string> = { teamCost: '', discounts: '' };
       columns.forEach((col, i) => {
