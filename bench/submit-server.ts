@@ -3,6 +3,8 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import postgres from 'postgres';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../src/server/app.js';
 import { buildDeps } from '../src/server/bootstrap.js';
@@ -43,7 +45,19 @@ if (mode === 'bare') {
     if (m.type === 'stats') process.send!({ type: 'stats', ...deps.answerWrites.stats() });
   });
 }
-process.on('message', (m: { type: string }) => {
+const profiler = new Session();
+process.on('message', async (m: { type: string; file?: string }) => {
+  if (m.type === 'profile-start') {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    process.send!({ type: 'profiling' });
+  }
+  if (m.type === 'profile-stop') {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(m.file!, JSON.stringify(profile));
+    process.send!({ type: 'profiled' });
+  }
   if (m.type === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() });
   if (m.type === 'close') process.exit(0); // exit() still writes --cpu-prof profiles
 });

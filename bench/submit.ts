@@ -28,7 +28,10 @@ if (!process.env.DATABASE_URL) {
 }
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const INVITATIONS = 50_000;
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const INVITATIONS = 60_000;
+/** Invitations answered while warming up (the last ones); the measured run answers the others. */
+const WARMUP_INVITATIONS = 10_000;
 
 const database = await openTestDatabase();
 const url = database.url!;
@@ -47,7 +50,7 @@ await createWave(deps.db, deps.links, campaign!, 1, { sendAt: now, now, minDaysB
 await deps.db.execute(sql`update invitations set status = 'sent', sent_at = now()`);
 
 function child(mode: string, ...args: string[]) {
-  const proc = fork(new URL('./submit-server.ts', import.meta.url).pathname, [mode, ...args], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE && mode !== 'bare' ? ['--cpu-prof', '--cpu-prof-dir=/tmp/submitprof'] : [])] });
+  const proc = fork(new URL('./submit-server.ts', import.meta.url).pathname, [mode, ...args], { execArgv: ['--import', 'tsx'] });
   const cpu = () =>
     new Promise<number>((resolve) => {
       const listener = (m: any) => {
@@ -96,14 +99,31 @@ interface Cpu {
   loader: number;
   server: number;
   database: number;
+  /** Share of the machine's CPU time (all cores, all processes) that was busy during the run. */
+  machineBusy: number;
+}
+/** Busy and total jiffies of the whole machine (/proc/stat), to tell a CPU-bound run from a latency-bound one. */
+function machineTicks(): { busy: number; total: number } | null {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = fields.map(Number);
+    const idle = n[3]! + (n[4] ?? 0);
+    const total = n.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
 }
 /** Runs `work` and returns the CPU microseconds each party spent per request. */
 async function measureCpu(work: () => Promise<Run>, server?: { cpu: () => Promise<number> }): Promise<[Run, Cpu]> {
   const [own0, server0, db0] = [ownCpu(), (await server?.cpu()) ?? 0, await backendCpu()];
+  const machine0 = machineTicks();
   const run = await work();
+  const machine1 = machineTicks();
   const [own1, server1, db1] = [ownCpu(), (await server?.cpu()) ?? 0, await backendCpu()];
   const n = run.total || 1;
-  return [run, { loader: (own1 - own0) / n, server: (server1 - server0) / n, database: backendDelta(db0, db1) / n }];
+  const machineBusy = machine0 && machine1 ? (machine1.busy - machine0.busy) / Math.max(1, machine1.total - machine0.total) : NaN;
+  return [run, { loader: (own1 - own0) / n, server: (server1 - server0) / n, database: backendDelta(db0, db1) / n, machineBusy }];
 }
 
 interface Run {
@@ -114,14 +134,14 @@ interface Run {
   errors: number;
   total: number;
 }
-function load(port: number, path: (i: number) => string, body: (i: number) => string, onOk?: (i: number, status: number) => void): Promise<Run> {
+function load(port: number, path: (i: number) => string, body: (i: number) => string, onOk?: (i: number, status: number) => void, duration = DURATION): Promise<Run> {
   let next = 0;
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url: `http://127.0.0.1:${port}`,
         connections: CONNECTIONS,
-        duration: DURATION,
+        duration,
         requests: [
           {
             method: 'POST',
@@ -144,18 +164,24 @@ function load(port: number, path: (i: number) => string, body: (i: number) => st
 }
 
 // Baseline 1: the HTTP ceiling.
+// Every phase first runs WARMUP seconds unmeasured, so each is measured in its steady state: the server's code
+// compiled by the JIT (during the first seconds V8's compiler threads alone took a tenth of the machine) and
+// the connection pools open.
+const warmUp = (port: number, path: (i: number) => string, body: (i: number) => string, onOk?: (i: number, status: number) => void) =>
+  WARMUP > 0 ? load(port, path, body, onOk, WARMUP) : Promise.resolve();
+
 const bare = await child('bare');
+await warmUp(bare.port, () => '/json', (i) => JSON.stringify({ answers: { nps: i % 11 } }));
 const [bareRun, bareCpu] = await measureCpu(() => load(bare.port, () => '/json', (i) => JSON.stringify({ answers: { nps: i % 11 } })), bare);
 bare.close();
 
 // Baseline 2: the database ceiling, single-row inserts from as many connections.
 const raw = postgres(url, { max: CONNECTIONS, onnotice: () => {} });
 await raw`create table bench_insert (id bigserial primary key, payload jsonb not null, at timestamptz not null default now())`;
-await raw`select 1`.execute(); // the pool's first connection, outside the measurement
-const [insertRun, insertCpu] = await measureCpu(async () => {
+async function insertRows(seconds: number): Promise<Run> {
   let inserted = 0;
   const latencies: number[] = [];
-  const stopAt = performance.now() + DURATION * 1000;
+  const stopAt = performance.now() + seconds * 1000;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (performance.now() < stopAt) {
@@ -167,13 +193,16 @@ const [insertRun, insertCpu] = await measureCpu(async () => {
     }),
   );
   latencies.sort((a, b) => a - b);
-  return { rps: inserted / DURATION, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]!, ok: inserted, errors: 0, total: inserted };
-});
+  return { rps: inserted / seconds, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]!, ok: inserted, errors: 0, total: inserted };
+}
+if (WARMUP > 0) await insertRows(WARMUP);
+const [insertRun, insertCpu] = await measureCpu(() => insertRows(DURATION));
 await raw.end();
 
 // Context, not the target: the same inserts behind HTTP — autocannon, a server child and PostgreSQL sharing the
 // cores, as the answers do — so the figures show what the HTTP hop itself costs on this machine.
 const httpInsert = await child('insert', url);
+await warmUp(httpInsert.port, () => '/insert', (i) => JSON.stringify({ nps: i % 11 }));
 const [httpInsertRun, httpInsertCpu] = await measureCpu(
   () => load(httpInsert.port, () => '/insert', (i) => JSON.stringify({ nps: i % 11 })),
   httpInsert,
@@ -182,9 +211,44 @@ httpInsert.close();
 
 // The real thing: answers posted to /s/<token>/answers, each to a different invitation, some twice.
 const server = await child('keypulse', url, campaign!.id);
+const batchingStats = () =>
+  new Promise<{ statements: number; items: number }>((resolve) => {
+    const listener = (m: any) => {
+      if (m.type !== 'stats') return;
+      server.process.off('message', listener);
+      resolve(m);
+    };
+    server.process.on('message', listener);
+    server.process.send({ type: 'stats' });
+  });
 const tokens = server.tokens!;
 const acknowledged = new Map<number, number>(); // invitation index → score acknowledged with a 2xx
-const pick = (i: number) => (i % 10 === 9 ? i - 1 : i) % tokens.length; // every tenth request repeats the previous answer
+const measured = tokens.length - WARMUP_INVITATIONS;
+const pick = (i: number) => (i % 10 === 9 ? i - 1 : i) % measured; // every tenth request repeats the previous answer
+const warmPick = (i: number) => measured + (i % WARMUP_INVITATIONS);
+await warmUp(
+  server.port,
+  (i) => `/s/${tokens[warmPick(i)]}/answers`,
+  (i) => JSON.stringify({ answers: { nps: warmPick(i) % 11 } }),
+  (i, status) => {
+    if (status >= 200 && status < 300) acknowledged.set(warmPick(i), warmPick(i) % 11);
+  },
+);
+const warmStats = await batchingStats();
+// BENCH_PROFILE=<file>: a V8 CPU profile of the server child during the measured answers (not the warm-up).
+const profile = (type: 'profile-start' | 'profile-stop') =>
+  process.env.BENCH_PROFILE
+    ? new Promise<void>((resolve) => {
+        const listener = (m: any) => {
+          if (m.type !== (type === 'profile-start' ? 'profiling' : 'profiled')) return;
+          server.process.off('message', listener);
+          resolve();
+        };
+        server.process.on('message', listener);
+        server.process.send({ type, file: process.env.BENCH_PROFILE });
+      })
+    : Promise.resolve();
+await profile('profile-start');
 const [submitRun, submitCpu] = await measureCpu(
   () =>
     load(
@@ -197,10 +261,9 @@ const [submitRun, submitCpu] = await measureCpu(
     ),
   server,
 );
-const batching = await new Promise<{ statements: number; items: number }>((resolve) => {
-  server.process.once('message', (m: any) => resolve(m));
-  server.process.send({ type: 'stats' });
-});
+await profile('profile-stop');
+const batchedAfter = await batchingStats();
+const batching = { statements: batchedAfter.statements - warmStats.statements, items: batchedAfter.items - warmStats.items };
 server.close();
 
 // Every acknowledged answer is in the database with the acknowledged score (requests still in flight when
@@ -230,12 +293,13 @@ const cpuRow = (label: string, c: Cpu, parts: { loader: string; server: boolean;
   parts.server ? us(c.server) : '–',
   parts.database ? us(c.database) : '–',
   us(c.loader + (parts.server ? c.server : 0) + (parts.database ? c.database : 0)),
+  Number.isNaN(c.machineBusy) ? 'n/a' : `${Math.round(c.machineBusy * 100)} %`,
 ];
 console.log('');
 console.log('CPU time per request');
 console.log(
   table([
-    ['', 'this process', 'server child', 'PostgreSQL', 'total'],
+    ['', 'this process', 'server child', 'PostgreSQL', 'total', 'machine busy'],
     cpuRow('bare Hono JSON endpoint', bareCpu, { loader: 'autocannon', server: true, database: false }),
     cpuRow('single-row INSERT (10 conns)', insertCpu, { loader: 'postgres.js', server: false, database: true }),
     cpuRow('HTTP request → single-row INSERT', httpInsertCpu, { loader: 'autocannon', server: true, database: true }),
