@@ -28,6 +28,44 @@ const reasons = {
   low: ['Three missed deliveries this quarter and nobody called us.', 'Prices went up and the service went down.', 'We escalated an issue twice with no answer.'],
 } as const;
 
+/** What audited customers write, by how they feel (the audit's free-text questions), in their language. */
+const auditTexts = {
+  en: {
+    high: {
+      one_sentence: ['A partner who knows our business as well as we do.', 'Reliable, quick and honest.'],
+      exceeds_expectations: ['Your team spots problems before we do.', 'Delivery times are the best of all our suppliers.'],
+      how_we_help: ['Help us plan next year’s volumes together.', 'Join our quarterly operations review.'],
+    },
+    mid: {
+      one_sentence: ['A good supplier with room to grow.', 'Solid, but we have to chase you too often.'],
+      falls_short: ['Invoices often need correcting.', 'New staff on your side take months to learn our account.'],
+      how_we_help: ['One contact who answers for everything.', 'Better reporting on our orders.'],
+    },
+    low: {
+      one_sentence: ['Expensive, and harder to reach every year.', 'We are looking at alternatives.'],
+      falls_short: ['Missed deliveries and nobody called us.', 'Escalations go unanswered.'],
+      unresolved_issues: ['The pricing dispute from last spring.', 'The integration errors we reported twice.'],
+    },
+  },
+  es: {
+    high: {
+      one_sentence: ['Un socio que conoce nuestro negocio tan bien como nosotros.', 'Fiables, rápidos y honestos.'],
+      exceeds_expectations: ['Su equipo detecta los problemas antes que nosotros.'],
+      how_we_help: ['Planificar juntos los volúmenes del próximo año.'],
+    },
+    mid: {
+      one_sentence: ['Un buen proveedor con margen de mejora.'],
+      falls_short: ['Las facturas a menudo hay que corregirlas.'],
+      how_we_help: ['Un único contacto que responda de todo.'],
+    },
+    low: {
+      one_sentence: ['Caros, y cada año más difíciles de localizar.'],
+      falls_short: ['Entregas fallidas y nadie nos llamó.'],
+      unresolved_issues: ['La disputa de precios de la primavera pasada.'],
+    },
+  },
+} as const;
+
 /** A small deterministic generator, so every fresh demo tells the same story. */
 function seeded(seed: number) {
   let s = seed >>> 0;
@@ -39,7 +77,7 @@ function seeded(seed: number) {
 
 /**
  * Five quarterly NPS waves of history for the demo's customers, answered, so trends, margins and risk have
- * something real to show. Idempotent by campaign name. The latest wave's answers are left for the
+ * something real to show, and two yearly audits of the key accounts (`seedDemoAudits`). Idempotent by campaign name. The latest wave's answers are left for the
  * follow-up rules (the start-up sweep turns its detractors into tasks); older ones count as handled.
  */
 export async function seedDemoHistory(db: Db, links: LinkTokens, clock: Clock): Promise<number> {
@@ -97,6 +135,82 @@ export async function seedDemoHistory(db: Db, links: LinkTokens, clock: Clock): 
           updatedAt: at,
           completedAt: at,
           rulesEvaluatedAt: wave < 4 ? at : null,
+        });
+        await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
+        created++;
+      }
+    });
+  }
+  return created + (await seedDemoAudits(db, links, now, admin.id, accountRows));
+}
+
+/**
+ * Two yearly key-account audits of the key accounts, a year apart (the latest six weeks ago, outside the
+ * contact-frequency window), answered, so the audit report, the risk report's audit signals and the program
+ * evaluation's audit marks have something real to show. Their answers count as handled by the follow-up rules. Idempotent by campaign name.
+ */
+async function seedDemoAudits(db: Db, links: LinkTokens, now: Date, adminId: string, accountRows: Array<typeof accounts.$inferSelect>) {
+  const [audit] = await db.select().from(surveys).where(eq(surveys.templateKey, 'audit'));
+  if (!audit) return 0;
+  const [version] = await db.select().from(surveyVersions).where(eq(surveyVersions.surveyId, audit.id)).orderBy(desc(surveyVersions.version)).limit(1);
+  const keyAccounts = accountRows.filter((a) => a.stage === 'key_account');
+  if (!keyAccounts.length) return 0;
+  const random = seeded(20261201);
+  let created = 0;
+  // The audits fall near the second and the last NPS waves, and read like them.
+  for (const [n, monthsAgo, moodWave] of [[1, 13, 1], [2, 1.5, 4]] as const) {
+    const name = `Demo history: key-account audit ${n}`;
+    const [existing] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.name, name));
+    if (existing) continue;
+    const sendAt = new Date(now.getTime() - monthsAgo * 30.4 * 86_400_000);
+    await db.transaction(async (tx) => {
+      const [campaign] = await tx
+        .insert(campaigns)
+        .values({
+          name,
+          surveyId: audit.id,
+          surveyVersionId: version!.id,
+          createdBy: adminId,
+          audience: { accountIds: keyAccounts.map((a) => a.id), contactIds: [], levels: [], buyingRoles: [] },
+          status: 'closed',
+          sendAt,
+          createdAt: sendAt,
+          updatedAt: sendAt,
+        })
+        .returning();
+      await createWave(tx, links, campaign!, 1, { sendAt, now: sendAt, minDaysBetweenSurveys: 0, surveyLanguages: surveyLanguages(version!.definition) });
+      const invited = await tx.select().from(invitations).where(and(eq(invitations.campaignId, campaign!.id), eq(invitations.status, 'pending')));
+      await tx.update(invitations).set({ status: 'sent', sentAt: sendAt, lastSentAt: sendAt }).where(eq(invitations.campaignId, campaign!.id));
+      const byId = new Map(keyAccounts.map((a) => [a.id, a]));
+      const heard = new Set<string>();
+      for (const inv of invited) {
+        const mood = moods[byId.get(inv.accountId)!.name]?.[moodWave];
+        // Every account is heard from (an audit is a meeting); beyond the first, about 60 % take part.
+        if (mood === undefined || (heard.has(inv.accountId) && random() < 0.4)) continue;
+        heard.add(inv.accountId);
+        const feel = mood + (random() - 0.5) * 3;
+        const marks = Math.max(1, Math.min(10, Math.round(feel)));
+        const score = Math.max(0, Math.min(10, Math.round(mood + (random() - 0.5) * 4)));
+        const texts = auditTexts[inv.language === 'es' ? 'es' : 'en'][marks >= 8 ? 'high' : marks >= 6 ? 'mid' : 'low'];
+        const answers: Answers = { marks, supplier_or_partner: { selected: [feel >= 7.5 ? 'partner' : 'supplier'] }, nps: score };
+        for (const [key, options] of Object.entries(texts)) {
+          if (random() < 0.75) answers[key] = options[Math.floor(random() * options.length)]!;
+        }
+        const at = new Date(sendAt.getTime() + (2 + random() * 12) * 86_400_000);
+        await tx.insert(responses).values({
+          invitationId: inv.id,
+          campaignId: campaign!.id,
+          surveyId: audit.id,
+          surveyVersionId: version!.id,
+          accountId: inv.accountId,
+          contactId: inv.contactId,
+          language: inv.language,
+          answers,
+          npsScore: score,
+          startedAt: at,
+          updatedAt: at,
+          completedAt: at,
+          rulesEvaluatedAt: at,
         });
         await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
         created++;
