@@ -75,70 +75,102 @@ function seeded(seed: number) {
   };
 }
 
+/** One answer of a history wave, or null for a contact who did not answer. */
+type HistoryAnswer = { answers: Answers; npsScore: number; at: Date; rulesEvaluatedAt: Date | null } | null;
+
+/**
+ * One closed campaign of the demo's history: sent to every contact of `audience` at `sendAt` and answered as
+ * `answer` says, invitation by invitation. Nothing when a campaign of that name exists; returns the answers made.
+ */
+async function seedAnsweredWave(
+  db: Db,
+  links: LinkTokens,
+  wave: { name: string; survey: typeof surveys.$inferSelect; version: typeof surveyVersions.$inferSelect; createdBy: string; audience: Array<typeof accounts.$inferSelect>; sendAt: Date },
+  answer: (invitation: typeof invitations.$inferSelect, account: typeof accounts.$inferSelect) => HistoryAnswer,
+): Promise<number> {
+  const [existing] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.name, wave.name));
+  if (existing) return 0;
+  const { survey, version, sendAt } = wave;
+  let created = 0;
+  await db.transaction(async (tx) => {
+    const [campaign] = await tx
+      .insert(campaigns)
+      .values({
+        name: wave.name,
+        surveyId: survey.id,
+        surveyVersionId: version.id,
+        createdBy: wave.createdBy,
+        audience: { accountIds: wave.audience.map((a) => a.id), contactIds: [], levels: [], buyingRoles: [] },
+        status: 'closed',
+        sendAt,
+        createdAt: sendAt,
+        updatedAt: sendAt,
+      })
+      .returning();
+    await createWave(tx, links, campaign!, 1, { sendAt, now: sendAt, minDaysBetweenSurveys: 0, surveyLanguages: surveyLanguages(version.definition) });
+    const invited = await tx.select().from(invitations).where(and(eq(invitations.campaignId, campaign!.id), eq(invitations.status, 'pending')));
+    await tx.update(invitations).set({ status: 'sent', sentAt: sendAt, lastSentAt: sendAt }).where(eq(invitations.campaignId, campaign!.id));
+    const byId = new Map(wave.audience.map((a) => [a.id, a]));
+    for (const inv of invited) {
+      const given = answer(inv, byId.get(inv.accountId)!);
+      if (!given) continue;
+      const { at } = given;
+      await tx.insert(responses).values({
+        invitationId: inv.id,
+        campaignId: campaign!.id,
+        surveyId: survey.id,
+        surveyVersionId: version.id,
+        accountId: inv.accountId,
+        contactId: inv.contactId,
+        language: inv.language,
+        answers: given.answers,
+        npsScore: given.npsScore,
+        startedAt: at,
+        updatedAt: at,
+        completedAt: at,
+        rulesEvaluatedAt: given.rulesEvaluatedAt,
+      });
+      await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
+      created++;
+    }
+  });
+  return created;
+}
+
+async function latestVersion(db: Db, templateKey: string) {
+  const [survey] = await db.select().from(surveys).where(eq(surveys.templateKey, templateKey));
+  if (!survey) return null;
+  const [version] = await db.select().from(surveyVersions).where(eq(surveyVersions.surveyId, survey.id)).orderBy(desc(surveyVersions.version)).limit(1);
+  return version ? { survey, version } : null;
+}
+
+const monthsBefore = (now: Date, months: number) => new Date(now.getTime() - months * 30.4 * 86_400_000);
+
 /**
  * Five quarterly NPS waves of history for the demo's customers, answered, so trends, margins and risk have
- * something real to show, and two yearly audits of the key accounts (`seedDemoAudits`). Idempotent by campaign name. The latest wave's answers are left for the
- * follow-up rules (the start-up sweep turns its detractors into tasks); older ones count as handled.
+ * something real to show, and two yearly audits of the key accounts (`seedDemoAudits`). Idempotent by campaign
+ * name. The latest NPS wave's answers are left for the follow-up rules (the start-up sweep turns its detractors
+ * into tasks); older ones count as handled.
  */
 export async function seedDemoHistory(db: Db, links: LinkTokens, clock: Clock): Promise<number> {
   const admin = await findUserByEmail(db, demoUsers[0]!.email);
-  const [nps] = await db.select().from(surveys).where(eq(surveys.templateKey, 'nps'));
+  const nps = await latestVersion(db, 'nps');
   if (!admin || !nps) return 0;
-  const [version] = await db.select().from(surveyVersions).where(eq(surveyVersions.surveyId, nps.id)).orderBy(desc(surveyVersions.version)).limit(1);
   const now = clock.now();
   const accountRows = await db.select().from(accounts).where(and(eq(accounts.archived, false), sql`${accounts.stage} in ('customer', 'key_account')`));
   const random = seeded(20261125);
   let created = 0;
   for (let wave = 0; wave < 5; wave++) {
-    const monthsAgo = 3 * (5 - wave);
-    const name = `Demo history: NPS wave ${wave + 1}`;
-    const [existing] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.name, name));
-    if (existing) continue;
-    const sendAt = new Date(now.getTime() - monthsAgo * 30.4 * 86_400_000);
-    await db.transaction(async (tx) => {
-      const [campaign] = await tx
-        .insert(campaigns)
-        .values({
-          name,
-          surveyId: nps.id,
-          surveyVersionId: version!.id,
-          createdBy: admin.id,
-          audience: { accountIds: accountRows.map((a) => a.id), contactIds: [], levels: [], buyingRoles: [] },
-          status: 'closed',
-          sendAt,
-          createdAt: sendAt,
-          updatedAt: sendAt,
-        })
-        .returning();
-      await createWave(tx, links, campaign!, 1, { sendAt, now: sendAt, minDaysBetweenSurveys: 0, surveyLanguages: surveyLanguages(version!.definition) });
-      const invited = await tx.select().from(invitations).where(and(eq(invitations.campaignId, campaign!.id), eq(invitations.status, 'pending')));
-      await tx.update(invitations).set({ status: 'sent', sentAt: sendAt, lastSentAt: sendAt }).where(eq(invitations.campaignId, campaign!.id));
-      const byId = new Map(accountRows.map((a) => [a.id, a]));
-      for (const inv of invited) {
-        const mood = moods[byId.get(inv.accountId)!.name];
-        if (!mood || random() < 0.3) continue; // about 70 % answer
-        const score = Math.max(0, Math.min(10, Math.round(mood[wave]! + (random() - 0.5) * 4)));
-        const band = score >= 9 ? reasons.high : score >= 7 ? reasons.mid : reasons.low;
-        const at = new Date(sendAt.getTime() + (1 + random() * 10) * 86_400_000);
-        const answers: Answers = random() < 0.7 ? { nps: score, reason: band[Math.floor(random() * band.length)]! } : { nps: score };
-        await tx.insert(responses).values({
-          invitationId: inv.id,
-          campaignId: campaign!.id,
-          surveyId: nps.id,
-          surveyVersionId: version!.id,
-          accountId: inv.accountId,
-          contactId: inv.contactId,
-          language: inv.language,
-          answers,
-          npsScore: score,
-          startedAt: at,
-          updatedAt: at,
-          completedAt: at,
-          rulesEvaluatedAt: wave < 4 ? at : null,
-        });
-        await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
-        created++;
-      }
+    const sendAt = monthsBefore(now, 3 * (5 - wave));
+    const campaign = { name: `Demo history: NPS wave ${wave + 1}`, ...nps, createdBy: admin.id, audience: accountRows, sendAt };
+    created += await seedAnsweredWave(db, links, campaign, (_inv, account) => {
+      const mood = moods[account.name];
+      if (!mood || random() < 0.3) return null; // about 70 % answer
+      const score = Math.max(0, Math.min(10, Math.round(mood[wave]! + (random() - 0.5) * 4)));
+      const band = score >= 9 ? reasons.high : score >= 7 ? reasons.mid : reasons.low;
+      const at = new Date(sendAt.getTime() + (1 + random() * 10) * 86_400_000);
+      const answers: Answers = random() < 0.7 ? { nps: score, reason: band[Math.floor(random() * band.length)]! } : { nps: score };
+      return { answers, npsScore: score, at, rulesEvaluatedAt: wave < 4 ? at : null };
     });
   }
   return created + (await seedDemoAudits(db, links, now, admin.id, accountRows));
@@ -147,74 +179,34 @@ export async function seedDemoHistory(db: Db, links: LinkTokens, clock: Clock): 
 /**
  * Two yearly key-account audits of the key accounts, a year apart (the latest six weeks ago, outside the
  * contact-frequency window), answered, so the audit report, the risk report's audit signals and the program
- * evaluation's audit marks have something real to show. Their answers count as handled by the follow-up rules. Idempotent by campaign name.
+ * evaluation's audit marks have something real to show. Their answers count as handled by the follow-up rules.
  */
 async function seedDemoAudits(db: Db, links: LinkTokens, now: Date, adminId: string, accountRows: Array<typeof accounts.$inferSelect>) {
-  const [audit] = await db.select().from(surveys).where(eq(surveys.templateKey, 'audit'));
-  if (!audit) return 0;
-  const [version] = await db.select().from(surveyVersions).where(eq(surveyVersions.surveyId, audit.id)).orderBy(desc(surveyVersions.version)).limit(1);
+  const audit = await latestVersion(db, 'audit');
   const keyAccounts = accountRows.filter((a) => a.stage === 'key_account');
-  if (!keyAccounts.length) return 0;
+  if (!audit || !keyAccounts.length) return 0;
   const random = seeded(20261201);
   let created = 0;
   // The audits fall near the second and the last NPS waves, and read like them.
   for (const [n, monthsAgo, moodWave] of [[1, 13, 1], [2, 1.5, 4]] as const) {
-    const name = `Demo history: key-account audit ${n}`;
-    const [existing] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.name, name));
-    if (existing) continue;
-    const sendAt = new Date(now.getTime() - monthsAgo * 30.4 * 86_400_000);
-    await db.transaction(async (tx) => {
-      const [campaign] = await tx
-        .insert(campaigns)
-        .values({
-          name,
-          surveyId: audit.id,
-          surveyVersionId: version!.id,
-          createdBy: adminId,
-          audience: { accountIds: keyAccounts.map((a) => a.id), contactIds: [], levels: [], buyingRoles: [] },
-          status: 'closed',
-          sendAt,
-          createdAt: sendAt,
-          updatedAt: sendAt,
-        })
-        .returning();
-      await createWave(tx, links, campaign!, 1, { sendAt, now: sendAt, minDaysBetweenSurveys: 0, surveyLanguages: surveyLanguages(version!.definition) });
-      const invited = await tx.select().from(invitations).where(and(eq(invitations.campaignId, campaign!.id), eq(invitations.status, 'pending')));
-      await tx.update(invitations).set({ status: 'sent', sentAt: sendAt, lastSentAt: sendAt }).where(eq(invitations.campaignId, campaign!.id));
-      const byId = new Map(keyAccounts.map((a) => [a.id, a]));
-      const heard = new Set<string>();
-      for (const inv of invited) {
-        const mood = moods[byId.get(inv.accountId)!.name]?.[moodWave];
-        // Every account is heard from (an audit is a meeting); beyond the first, about 60 % take part.
-        if (mood === undefined || (heard.has(inv.accountId) && random() < 0.4)) continue;
-        heard.add(inv.accountId);
-        const feel = mood + (random() - 0.5) * 3;
-        const marks = Math.max(1, Math.min(10, Math.round(feel)));
-        const score = Math.max(0, Math.min(10, Math.round(mood + (random() - 0.5) * 4)));
-        const texts = auditTexts[inv.language === 'es' ? 'es' : 'en'][marks >= 8 ? 'high' : marks >= 6 ? 'mid' : 'low'];
-        const answers: Answers = { marks, supplier_or_partner: { selected: [feel >= 7.5 ? 'partner' : 'supplier'] }, nps: score };
-        for (const [key, options] of Object.entries(texts)) {
-          if (random() < 0.75) answers[key] = options[Math.floor(random() * options.length)]!;
-        }
-        const at = new Date(sendAt.getTime() + (2 + random() * 12) * 86_400_000);
-        await tx.insert(responses).values({
-          invitationId: inv.id,
-          campaignId: campaign!.id,
-          surveyId: audit.id,
-          surveyVersionId: version!.id,
-          accountId: inv.accountId,
-          contactId: inv.contactId,
-          language: inv.language,
-          answers,
-          npsScore: score,
-          startedAt: at,
-          updatedAt: at,
-          completedAt: at,
-          rulesEvaluatedAt: at,
-        });
-        await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
-        created++;
+    const sendAt = monthsBefore(now, monthsAgo);
+    const heard = new Set<string>();
+    const wave = { name: `Demo history: key-account audit ${n}`, ...audit, createdBy: adminId, audience: keyAccounts, sendAt };
+    created += await seedAnsweredWave(db, links, wave, (inv, account) => {
+      const mood = moods[account.name]?.[moodWave];
+      // Every account is heard from (an audit is a meeting); beyond the first, about 60 % take part.
+      if (mood === undefined || (heard.has(account.id) && random() < 0.4)) return null;
+      heard.add(account.id);
+      const feel = mood + (random() - 0.5) * 3;
+      const marks = Math.max(1, Math.min(10, Math.round(feel)));
+      const score = Math.max(0, Math.min(10, Math.round(mood + (random() - 0.5) * 4)));
+      const texts = auditTexts[inv.language === 'es' ? 'es' : 'en'][marks >= 8 ? 'high' : marks >= 6 ? 'mid' : 'low'];
+      const answers: Answers = { marks, supplier_or_partner: { selected: [feel >= 7.5 ? 'partner' : 'supplier'] }, nps: score };
+      for (const [key, options] of Object.entries(texts)) {
+        if (random() < 0.75) answers[key] = options[Math.floor(random() * options.length)]!;
       }
+      const at = new Date(sendAt.getTime() + (2 + random() * 12) * 86_400_000);
+      return { answers, npsScore: score, at, rulesEvaluatedAt: at };
     });
   }
   return created;
