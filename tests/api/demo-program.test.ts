@@ -35,6 +35,9 @@ describe('the demo key-account program', () => {
     expect(res.body.ranking.every((r: any) => r.score !== null)).toBe(true);
     expect(res.body.ranking.filter((r: any) => r.isKeyAccount)).toHaveLength(5);
     expect(res.body.portfolio.length).toBeGreaterThanOrEqual(3);
+    // Brightline is among the largest by revenue at a 9 % margin: the selection asks whether it is transactional.
+    const brightline = res.body.ranking.find((r: any) => r.name === 'Brightline Retail');
+    expect(brightline.warnings.map((w: any) => w.code)).toContain('transactional');
   });
 
   it('has six quarters of value, with three accounts contributing less than they cost', async () => {

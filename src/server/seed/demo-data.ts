@@ -76,7 +76,7 @@ export const demoAccounts: DemoAccount[] = [
   },
   {
     name: 'Brightline Retail', industry: 'Retail', owner: 'tom', stage: 'key_account',
-    revenue: 1_200_000, marginPct: 9, costToServe: 260_000, contractStart: '2022-11-01', renewalInDays: 150,
+    revenue: 2_500_000, marginPct: 9, costToServe: 260_000, contractStart: '2022-11-01', renewalInDays: 150,
     notes: 'Price-sensitive; benchmarks us against two other suppliers every year.',
     contacts: [
       ['Olivia Grant', 'Supply Chain Manager', 'influencer', 'economic_buyer', 2],
