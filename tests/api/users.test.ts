@@ -377,3 +377,35 @@ describe('the last active admin', () => {
     }
   });
 });
+
+describe('colleagues, for pickers', () => {
+  it('every signed-in user lists active colleagues by name with their role, and nothing more', async () => {
+    const manager = await ctx.signIn('account_manager');
+    const colleague = await ctx.createUser('account_manager', { name: 'Colleague Zebedee Picker' });
+    const gone = await ctx.createUser('account_manager', { name: 'Colleague Zebedee Gone' });
+    const admin = await ctx.signIn('admin');
+    expect((await admin.patch(`/api/users/${gone.id}`, { disabled: true })).status).toBe(200);
+
+    const res = await manager.get('/api/users/colleagues?q=zebedee');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([{ id: colleague.id, name: 'Colleague Zebedee Picker', role: 'account_manager' }]);
+    expect(res.body.total).toBe(1);
+    // No email, no disabled flag, no dates: a picker needs a name.
+    const everyone = await manager.get('/api/users/colleagues?pageSize=100');
+    expect(everyone.body.data.every((u: object) => Object.keys(u).sort().join() === 'id,name,role')).toBe(true);
+    expect(everyone.body.data.some((u: { id: string }) => u.id === gone.id)).toBe(false);
+    // The search is on names: an email fragment finds nobody.
+    expect((await manager.get(`/api/users/colleagues?q=${encodeURIComponent(colleague.email.split('@')[0]!)}`)).body.total).toBe(0);
+    expect((await (await ctx.signIn('executive')).get('/api/users/colleagues?role=account_manager')).body.data.every((u: { role: string }) => u.role === 'account_manager')).toBe(true);
+  });
+
+  it('refuses a bad query with 400 and anonymous callers with 401', async () => {
+    const manager = await ctx.signIn('account_manager');
+    for (const query of ['role=boss', 'pageSize=1000', 'page=0']) {
+      const res = await manager.get(`/api/users/colleagues?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.code, query).toBe('validation_failed');
+    }
+    expect((await ctx.anonymous().get('/api/users/colleagues')).status).toBe(401);
+  });
+});

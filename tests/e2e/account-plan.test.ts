@@ -145,6 +145,27 @@ describe('the account plan, in Chromium', () => {
     await page.close();
   });
 
+  it('a manager adds a colleague from another team to the account team', async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.maria, undefined, `/accounts/${northwind}/plan`);
+    const team = page.getByRole('region', { name: 'Account team and counterparts' });
+    await team.getByText('Executive sponsor').first().waitFor();
+    await team.getByRole('button', { name: 'Add to the team' }).click();
+    const form = page.getByRole('form', { name: 'Add to the account team' });
+    // Every active colleague is offered by name, not only María and the people already on the team.
+    const person = form.getByLabel('Person');
+    await expect.poll(async () => (await person.locator('option').allTextContents()).includes('Priya Raman')).toBe(true);
+    await person.selectOption({ label: 'Priya Raman' });
+    await form.getByLabel('Role on the account').fill('Telecom know-how');
+    await form.getByRole('button', { name: 'Add to the team' }).click();
+    await page.getByText('Priya Raman added to the account team.').waitFor();
+    await team.getByText('Telecom know-how').waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('a manager records a partnership assessment and sees the score', async () => {
     const page = await env.browser.newPage();
     const problems = watchPageProblems(page);

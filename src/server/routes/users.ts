@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { AppError, conflict, notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
-import { requireRole } from '../http/auth.js';
+import { requireAuth, requireRole } from '../http/auth.js';
 import { hashPassword } from '../auth/passwords.js';
 import { isUniqueViolation } from '../db/errors.js';
-import { getUser, insertUser, listUsers, lockActiveAdmins, toUser, updateUserRow } from '../db/queries/users.js';
+import { getUser, insertUser, listColleagues, listUsers, lockActiveAdmins, toUser, updateUserRow } from '../db/queries/users.js';
 import { deleteUserSessions } from '../db/queries/sessions.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
-import { CreateUser, UpdateUser, User, UserListQuery } from '../../shared/schemas/user.js';
+import { Colleague, ColleagueListQuery, CreateUser, UpdateUser, User, UserListQuery } from '../../shared/schemas/user.js';
 
 const emailTaken = () => conflict('a user with this email already exists', 'email');
 
@@ -21,6 +21,21 @@ export const userRoutes = new Hono<AppEnv>()
       requireRole(c, 'admin', 'executive');
       const page = await listUsers(c.var.deps.db, c.req.valid('query'));
       return c.json({ ...page, data: page.data.map(toUser) });
+    },
+  )
+  // Before '/:id', which would take "colleagues" for an id.
+  .get(
+    '/colleagues',
+    describe({
+      summary: 'List active colleagues by name (every signed-in user): names and roles only, for pickers',
+      tags: ['Users'],
+      responses: { 200: pageOf(Colleague) },
+    }),
+    valid('query', ColleagueListQuery),
+    async (c) => {
+      requireAuth(c);
+      const page = await listColleagues(c.var.deps.db, c.req.valid('query'));
+      return c.json({ ...page, data: page.data.map((u) => ({ id: u.id, name: u.name, role: u.role })) });
     },
   )
   .post(

@@ -46,3 +46,13 @@ export const UserListQuery = PageQuery.extend({
   role: Role.optional(),
   q: z.string().trim().max(200).optional(),
 });
+
+/** A colleague as every signed-in user may see them (pickers for account teams, counterparts and actions). */
+export const Colleague = z.object({ id: z.uuid(), name: z.string(), role: Role });
+export type Colleague = z.infer<typeof Colleague>;
+
+export const ColleagueListQuery = PageQuery.extend({
+  role: Role.optional(),
+  /** Part of the name, case-insensitive. */
+  q: z.string().trim().max(200).optional(),
+});

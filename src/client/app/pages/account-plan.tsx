@@ -2,7 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { api, issuesByField } from '../api.js';
 import { useApi, type Resource } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
-import { canEdit, currentUser, isAdmin } from '../session.js';
+import { canEdit, currentUser } from '../session.js';
 import { daysUntil, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, humanize, relativeDays } from '../format.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
@@ -19,7 +19,7 @@ import {
 } from '../../../shared/schemas/account-plan.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type { Contact } from '../../../shared/schemas/contact.js';
-import type { User } from '../../../shared/schemas/user.js';
+import type { Colleague } from '../../../shared/schemas/user.js';
 
 /**
  * The account plan of a key account (issue 6, section 3): profile, intelligence (SWOT, competitors, share of spend),
@@ -583,12 +583,12 @@ function Intentions({ plan, editable, onSaved }: SectionProps) {
 
 // ---------------------------------------------------------------------------------------------- people we can name
 
-/** People the editor may pick: admins see every active user; a manager sees themselves and the account team. */
+/** People the editor may pick: every active colleague (names and roles only), and the account team. */
 function usePeople(plan: AccountPlan, editable: boolean) {
-  const users = useApi<Page<User>>(editable && isAdmin() ? '/api/users?pageSize=100' : null);
+  const users = useApi<Page<Colleague>>(editable ? '/api/users/colleagues?pageSize=100' : null);
   return useMemo(() => {
     const all = new Map<string, Person & { assignable: boolean }>();
-    for (const u of users.data?.data ?? []) if (!u.disabled) all.set(u.id, { id: u.id, name: u.name, assignable: u.role === 'admin' || u.role === 'account_manager' });
+    for (const u of users.data?.data ?? []) all.set(u.id, { id: u.id, name: u.name, assignable: u.role === 'admin' || u.role === 'account_manager' });
     const me = currentUser.value;
     if (me) all.set(me.id, { id: me.id, name: me.name, assignable: me.role !== 'executive' });
     for (const t of plan.team) if (!all.has(t.userId)) all.set(t.userId, { id: t.userId, name: t.name, assignable: true });

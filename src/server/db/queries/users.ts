@@ -58,6 +58,8 @@ export async function updateUserRow(
   return row;
 }
 
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
+
 export async function listUsers(
   db: Db,
   query: PageQuery & { role?: Role; q?: string },
@@ -65,9 +67,21 @@ export async function listUsers(
   const conditions: SQL[] = [];
   if (query.role) conditions.push(eq(users.role, query.role));
   if (query.q) {
-    const pattern = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
+    const pattern = likePattern(query.q);
     conditions.push(or(ilike(users.name, pattern), ilike(users.email, pattern))!);
   }
+  return pageOfUsers(db, conditions, query);
+}
+
+/** Active users only, searched by name: what pickers offer to every signed-in user. */
+export async function listColleagues(db: Db, query: PageQuery & { role?: Role; q?: string }): Promise<Page<UserRow>> {
+  const conditions: SQL[] = [eq(users.disabled, false)];
+  if (query.role) conditions.push(eq(users.role, query.role));
+  if (query.q) conditions.push(ilike(users.name, likePattern(query.q)));
+  return pageOfUsers(db, conditions, query);
+}
+
+async function pageOfUsers(db: Db, conditions: SQL[], query: PageQuery): Promise<Page<UserRow>> {
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [total]] = await Promise.all([
     db
