@@ -1,7 +1,8 @@
 /**
  * npm run bench:submit — sustained survey-answer submissions through the real HTTP API into PostgreSQL.
  * Printed next to two baselines measured in the same run: a bare Hono JSON endpoint (the HTTP ceiling) and
- * pgbench-style single-row inserts from 10 connections (the database ceiling; the target is measured against it).
+ * pgbench-style single-row inserts from 10 connections (the database ceiling; the target is measured against it,
+ * in rounds alternating with the answers, see ROUNDS).
  * As context it also runs those inserts behind an HTTP endpoint (the same three processes compete for the cores
  * as for the answers) and prints the CPU each request costs each process. Afterwards every answer that
  * got a 2xx must be in the database. Servers run in child processes so the load generator does not steal
@@ -26,10 +27,17 @@ if (!process.env.DATABASE_URL) {
   console.error('bench:submit measures PostgreSQL: set DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)');
   process.exit(2);
 }
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 12);
+/**
+ * The target compares answers with single-row inserts, so those two are measured in alternating rounds
+ * (inserts, answers, inserts, answers, …; DURATION seconds in all for each): on a shared machine whose speed
+ * drifts by tens of percent within minutes, two phases measured a minute apart compared the machine's moods.
+ */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUND_SECONDS = Math.max(1, Math.round(DURATION / ROUNDS));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const INVITATIONS = 60_000;
+const INVITATIONS = 80_000;
 /** Invitations answered while warming up (the last ones); the measured run answers the others. */
 const WARMUP_INVITATIONS = 10_000;
 
@@ -133,9 +141,23 @@ interface Run {
   ok: number;
   errors: number;
   total: number;
+  /** Requests started (autocannon): where the next round's request numbers begin. */
+  issued?: number;
 }
-function load(port: number, path: (i: number) => string, body: (i: number) => string, onOk?: (i: number, status: number) => void, duration = DURATION): Promise<Run> {
-  let next = 0;
+/** Rounds of one phase as one run: rates from the totals, the rounds' median p50 and their worst p99. */
+function combineRuns(runs: Run[], seconds: number): Run {
+  const sum = (pick: (r: Run) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  const p50s = runs.map((r) => r.p50).sort((a, b) => a - b);
+  return { rps: sum((r) => r.total) / seconds, p50: p50s[Math.floor(p50s.length / 2)]!, p99: Math.max(...runs.map((r) => r.p99)), ok: sum((r) => r.ok), errors: sum((r) => r.errors), total: sum((r) => r.total) };
+}
+/** CPU per request over several rounds, weighted by their requests; the machine's busy share averaged. */
+function combineCpu(parts: Array<[Run, Cpu]>): Cpu {
+  const total = parts.reduce((n, [r]) => n + r.total, 0) || 1;
+  const weighted = (pick: (c: Cpu) => number) => parts.reduce((sum, [r, c]) => sum + pick(c) * r.total, 0) / total;
+  return { loader: weighted((c) => c.loader), server: weighted((c) => c.server), database: weighted((c) => c.database), machineBusy: parts.reduce((sum, [, c]) => sum + c.machineBusy, 0) / parts.length };
+}
+function load(port: number, path: (i: number) => string, body: (i: number) => string, onOk?: (i: number, status: number) => void, duration = DURATION, from = 0): Promise<Run> {
+  let next = from;
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -158,7 +180,7 @@ function load(port: number, path: (i: number) => string, body: (i: number) => st
       (err: Error | null, r: any) =>
         err
           ? reject(err)
-          : resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, total: r.requests.total }),
+          : resolve({ rps: r.requests.total / duration, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], errors: r.non2xx + r.errors + r.timeouts, total: r.requests.total, issued: next - from }),
     );
   });
 }
@@ -196,8 +218,6 @@ async function insertRows(seconds: number): Promise<Run> {
   return { rps: inserted / seconds, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]!, ok: inserted, errors: 0, total: inserted };
 }
 if (WARMUP > 0) await insertRows(WARMUP);
-const [insertRun, insertCpu] = await measureCpu(() => insertRows(DURATION));
-await raw.end();
 
 // Context, not the target: the same inserts behind HTTP — autocannon, a server child and PostgreSQL sharing the
 // cores, as the answers do — so the figures show what the HTTP hop itself costs on this machine.
@@ -248,20 +268,36 @@ const profile = (type: 'profile-start' | 'profile-stop') =>
         server.process.send({ type, file: process.env.BENCH_PROFILE });
       })
     : Promise.resolve();
+// The target's comparison, in alternating rounds (see ROUNDS).
+const insertRounds: Array<[Run, Cpu]> = [];
+const answerRounds: Array<[Run, Cpu]> = [];
+let answered = 0; // request numbers continue from round to round, so every round answers new invitations
 await profile('profile-start');
-const [submitRun, submitCpu] = await measureCpu(
-  () =>
-    load(
-      server.port,
-      (i) => `/s/${tokens[pick(i)]}/answers`,
-      (i) => JSON.stringify({ answers: { nps: pick(i) % 11 } }),
-      (i, status) => {
-        if (status >= 200 && status < 300) acknowledged.set(pick(i), pick(i) % 11);
-      },
-    ),
-  server,
-);
+for (let round = 0; round < ROUNDS; round++) {
+  insertRounds.push(await measureCpu(() => insertRows(ROUND_SECONDS)));
+  const answerRound = await measureCpu(
+    () =>
+      load(
+        server.port,
+        (i) => `/s/${tokens[pick(i)]}/answers`,
+        (i) => JSON.stringify({ answers: { nps: pick(i) % 11 } }),
+        (i, status) => {
+          if (status >= 200 && status < 300) acknowledged.set(pick(i), pick(i) % 11);
+        },
+        ROUND_SECONDS,
+        answered,
+      ),
+    server,
+  );
+  answered += answerRound[0].issued!;
+  answerRounds.push(answerRound);
+}
 await profile('profile-stop');
+await raw.end();
+const measuredSeconds = ROUND_SECONDS * ROUNDS;
+const [insertRun, insertCpu] = [combineRuns(insertRounds.map(([r]) => r), measuredSeconds), combineCpu(insertRounds)];
+const [submitRun, submitCpu] = [combineRuns(answerRounds.map(([r]) => r), measuredSeconds), combineCpu(answerRounds)];
+const roundShares = answerRounds.map(([a], i) => a.total / insertRounds[i]![0].total);
 const batchedAfter = await batchingStats();
 const batching = { statements: batchedAfter.statements - warmStats.statements, items: batchedAfter.items - warmStats.items };
 server.close();
@@ -276,7 +312,7 @@ const allThere = missing === 0;
 
 const fmt = (r: Run) => [`${Math.round(r.rps).toLocaleString()}/s`, `${r.p50.toFixed(1)} ms`, `${r.p99.toFixed(1)} ms`, String(r.errors)];
 console.log('');
-console.log(`${CONNECTIONS} connections, ${DURATION} s each, PostgreSQL`);
+console.log(`${CONNECTIONS} connections; PostgreSQL; context phases ${DURATION} s each; inserts and answers in ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s (p99: the worst round's)`);
 console.log(
   table([
     ['', 'rate', 'p50', 'p99', 'errors'],
@@ -308,7 +344,7 @@ console.log(
 );
 const share = submitRun.rps / insertRun.rps;
 console.log('');
-console.log(`answers vs single-row inserts: ${(share * 100).toFixed(0)}% (target ≥ 50%)`);
+console.log(`answers vs single-row inserts: ${(share * 100).toFixed(0)}% (target ≥ 50%); round by round: ${roundShares.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}`);
 console.log(`answers vs the same inserts behind HTTP: ${((submitRun.rps / httpInsertRun.rps) * 100).toFixed(0)}% (context)`);
 console.log(`answers per database statement (group commit): ${(batching.items / Math.max(1, batching.statements)).toFixed(1)} on average, ${batching.statements.toLocaleString()} statements`);
 console.log(`p99 ${submitRun.p99.toFixed(1)} ms (target < 50 ms)`);
