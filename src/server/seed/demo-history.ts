@@ -130,7 +130,6 @@ async function seedAnsweredWave(
         completedAt: at,
         rulesEvaluatedAt: given.rulesEvaluatedAt,
       });
-      await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
       created++;
     }
   });

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { invitationAnsweredAt } from './responses.js';
 import { accounts, campaigns, contacts, invitations, messages, responses } from '../schema/index.js';
 import type { CampaignAudience } from '../schema/index.js';
 import type { AudienceCandidate, EligibilityDecision } from '../../domain/eligibility.js';
@@ -248,11 +249,11 @@ export async function listInvitations(
   db: Db,
   campaignId: string,
   query: PageQuery & { status?: InvitationRow['status'] },
-): Promise<Page<InvitationRow & { contactName: string; accountName: string }>> {
+): Promise<Page<InvitationRow & { contactName: string; accountName: string; respondedAt: Date | null }>> {
   const where = and(eq(invitations.campaignId, campaignId), query.status ? eq(invitations.status, query.status) : undefined);
   const [rows, [total]] = await Promise.all([
     db
-      .select({ ...getTableColumns(invitations), contactName: contacts.name, accountName: accounts.name })
+      .select({ ...getTableColumns(invitations), contactName: contacts.name, accountName: accounts.name, respondedAt: invitationAnsweredAt() })
       .from(invitations)
       .innerJoin(contacts, eq(contacts.id, invitations.contactId))
       .innerJoin(accounts, eq(accounts.id, invitations.accountId))
