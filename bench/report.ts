@@ -63,9 +63,9 @@ await step('campaigns and invitations', async () => {
       'closed', now() - make_interval(months => 3 * (${WAVES} - w)), now(), now()
     from generate_series(1, ${WAVES}) w`);
   await db.execute(sql`
-    insert into invitations (campaign_id, wave, account_id, contact_id, email, language, status, token_hash, sent_at, expires_at)
+    insert into invitations (campaign_id, wave, account_id, contact_id, email, language, status, token_hash, sent_at, expires_at, responded_at)
     select k.id, 1, c.account_id, c.id, c.email, 'en', 'sent', md5(k.id::text || c.id::text) || md5(c.id::text || k.id::text),
-      k.send_at, k.send_at + interval '30 days'
+      k.send_at, k.send_at + interval '30 days', k.send_at + interval '2 days'
     from campaigns k cross join contacts c`);
 });
 await step('responses', async () => {

@@ -1,9 +1,8 @@
-import { and, eq, gt, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { AppDeps } from '../http/context.js';
 import { campaigns, contacts, invitations } from '../db/schema/index.js';
 import { dueRepeatCampaigns, dueScheduledCampaigns } from '../db/queries/campaigns.js';
 import { queueMessages, staleBatchKeys } from '../db/queries/messages.js';
-import { invitationAnsweredAt } from '../db/queries/responses.js';
 import { getSurveyVersion } from '../db/queries/surveys.js';
 import { nextWaveDate, reminderDue } from '../domain/eligibility.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
@@ -87,7 +86,7 @@ async function queueReminders({ db, clock, jobs }: AppDeps) {
       lastSentAt: invitations.lastSentAt,
       remindersSent: invitations.remindersSent,
       expiresAt: invitations.expiresAt,
-      respondedAt: invitationAnsweredAt(),
+      respondedAt: invitations.respondedAt,
       afterDays: campaigns.reminderAfterDays,
       max: campaigns.reminderMax,
     })
@@ -97,7 +96,7 @@ async function queueReminders({ db, clock, jobs }: AppDeps) {
     .where(
       and(
         eq(invitations.status, 'sent'),
-        sql`${invitationAnsweredAt()} is null`,
+        isNull(invitations.respondedAt),
         isNotNull(campaigns.reminderAfterDays),
         lt(invitations.remindersSent, campaigns.reminderMax),
         gt(invitations.expiresAt, now),

@@ -20,7 +20,7 @@ function reasonToDrop(row: BatchRow, now: Date): string | null {
   if (row.contact.bounced) return 'contact address bounced';
   if (row.campaign.status === 'cancelled' || row.invitation.status === 'cancelled') return 'campaign cancelled';
   if (row.message.kind === 'reminder') {
-    if (row.answeredAt) return 'already answered';
+    if (row.invitation.respondedAt) return 'already answered';
     if (row.invitation.expiresAt && row.invitation.expiresAt <= now) return 'link expired';
   }
   return null;

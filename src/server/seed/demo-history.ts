@@ -130,6 +130,7 @@ async function seedAnsweredWave(
         completedAt: at,
         rulesEvaluatedAt: given.rulesEvaluatedAt,
       });
+      await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
       created++;
     }
   });

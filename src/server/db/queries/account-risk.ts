@@ -1,6 +1,5 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { invitationAnsweredAt } from './responses.js';
 import { accounts, campaigns, contacts, invitations, responses, surveys, tasks, users } from '../schema/index.js';
 import type { Level } from '../../../shared/schemas/contact.js';
 import type { NpsCounts } from '../../domain/nps-stats.js';
@@ -149,7 +148,7 @@ export async function loadRiskFacts(
         order by i.sent_at desc limit 1
       ) w
       cross join lateral (
-        select count(*)::int as invited, count(${invitationAnsweredAt(sql`i.id`)})::int as responded from ${invitations} i
+        select count(*)::int as invited, count(i.responded_at)::int as responded from ${invitations} i
         where i.account_id = a.id and i.campaign_id = w.campaign_id and i.wave = w.wave and i.status = 'sent'
       ) n`),
     db

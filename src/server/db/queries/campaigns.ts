@@ -1,6 +1,5 @@
 import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { invitationAnsweredAt } from './responses.js';
 import { accounts, campaigns, contacts, invitations, messages, responses } from '../schema/index.js';
 import type { CampaignAudience } from '../schema/index.js';
 import type { AudienceCandidate, EligibilityDecision } from '../../domain/eligibility.js';
@@ -249,11 +248,11 @@ export async function listInvitations(
   db: Db,
   campaignId: string,
   query: PageQuery & { status?: InvitationRow['status'] },
-): Promise<Page<InvitationRow & { contactName: string; accountName: string; respondedAt: Date | null }>> {
+): Promise<Page<InvitationRow & { contactName: string; accountName: string }>> {
   const where = and(eq(invitations.campaignId, campaignId), query.status ? eq(invitations.status, query.status) : undefined);
   const [rows, [total]] = await Promise.all([
     db
-      .select({ ...getTableColumns(invitations), contactName: contacts.name, accountName: accounts.name, respondedAt: invitationAnsweredAt() })
+      .select({ ...getTableColumns(invitations), contactName: contacts.name, accountName: accounts.name })
       .from(invitations)
       .innerJoin(contacts, eq(contacts.id, invitations.contactId))
       .innerJoin(accounts, eq(accounts.id, invitations.accountId))

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { invitationAnsweredAt } from './responses.js';
 import { accounts, campaigns, contacts, invitations, messages, surveys, surveyVersions, tasks, users } from '../schema/index.js';
 import type { Page, PageQuery } from '../../../shared/schemas/common.js';
 
@@ -74,7 +73,6 @@ export async function loadQueuedBatch(db: Db, batchKey: string) {
     .select({
       message: messages,
       invitation: invitations,
-      answeredAt: invitationAnsweredAt(),
       contact: { name: contacts.name, unsubscribed: contacts.unsubscribed, bounced: contacts.bounced },
       owner: { name: users.name, email: users.email },
       campaign: { status: campaigns.status },

@@ -131,6 +131,7 @@ export const invitations = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     remindersSent: smallint('reminders_sent').notNull().default(0),
     lastSentAt: timestamp('last_sent_at', { withTimezone: true }),
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
