@@ -51,8 +51,5 @@ export const UserListQuery = PageQuery.extend({
 export const Colleague = z.object({ id: z.uuid(), name: z.string(), role: Role });
 export type Colleague = z.infer<typeof Colleague>;
 
-export const ColleagueListQuery = PageQuery.extend({
-  role: Role.optional(),
-  /** Part of the name, case-insensitive. */
-  q: z.string().trim().max(200).optional(),
-});
+/** The same filters as the user list; `q` matches names only here (colleagues see no emails). */
+export const ColleagueListQuery = UserListQuery;
