@@ -45,6 +45,7 @@ if (mode === 'bare') {
     if (m.type === 'stats') process.send!({ type: 'stats', ...deps.answerWrites.stats() });
   });
 }
+// BENCH_PROFILE (bench/submit.ts): a V8 CPU profile of the measured window only, written on 'profile-stop'.
 const profiler = new Session();
 process.on('message', async (m: { type: string; file?: string }) => {
   if (m.type === 'profile-start') {
@@ -59,7 +60,7 @@ process.on('message', async (m: { type: string; file?: string }) => {
     process.send!({ type: 'profiled' });
   }
   if (m.type === 'cpu') process.send!({ type: 'cpu', micros: cpuMicros() });
-  if (m.type === 'close') process.exit(0); // exit() still writes --cpu-prof profiles
+  if (m.type === 'close') process.exit(0);
 });
 function cpuMicros() {
   const { user, system } = process.cpuUsage();
