@@ -23,6 +23,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A page loads its code and data after each click; on a busy CI machine that can take seconds.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

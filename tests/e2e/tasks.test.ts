@@ -172,10 +172,22 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     // The focus is visible.
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     expect(outline).not.toBe('none');
+    // The task's data arrives late, as on a slow connection: the focus must still end on its heading.
+    const taskData = /\/api\/tasks\/[0-9a-f-]{36}(\/context)?$/;
+    await page.route(taskData, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
-    // Focus lands on the new page's heading.
-    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    // Focus lands on the task's heading (not on My day's, which stays on screen while the task loads).
+    const focusedTaskHeading = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        return el?.tagName === 'H1' && el.nextElementSibling?.classList.contains('task-facts') === true;
+      });
+    await expect.poll(focusedTaskHeading).toBe(true);
+    await page.unroute(taskData);
     await page.goBack();
     await answers.locator('.answer-card').first().waitFor();
 

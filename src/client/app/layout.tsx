@@ -29,6 +29,45 @@ function isCurrent(href: string, path: string, role: Role): boolean {
   return path.split('/')[1] === section;
 }
 
+/** How long after a navigation the focus may still move to the new page's heading. */
+const HEADING_WAIT_MS = 10_000;
+
+/**
+ * Moves the focus to the page heading once the new page shows it. A page's code and data load after the URL
+ * changes, and meanwhile the router keeps the old page (and its heading) on screen, so one frame is not enough:
+ * until the user moves the focus themselves, whenever the focus is lost (on the body, because the heading it was
+ * on went away) and a heading is there, it goes to that heading. Returns the clean-up.
+ */
+function focusHeadingWhenReady(main: HTMLElement): () => void {
+  let ours: HTMLElement | null = null;
+  const settle = () => {
+    const active = document.activeElement;
+    const userMovedOn = active && active !== document.body && active !== ours;
+    if (userMovedOn && ours) return stop();
+    if (active === ours && ours?.isConnected) return;
+    const heading = main.querySelector<HTMLElement>('h1');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus();
+    ours = heading;
+  };
+  const observer = new MutationObserver(settle);
+  const frame = requestAnimationFrame(settle);
+  const timer = setTimeout(() => stop(), HEADING_WAIT_MS);
+  observer.observe(main, { childList: true, subtree: true });
+  // A click or a key press is the user taking over: never pull the focus back after that.
+  document.addEventListener('pointerdown', stop, true);
+  document.addEventListener('keydown', stop, true);
+  function stop() {
+    observer.disconnect();
+    document.removeEventListener('pointerdown', stop, true);
+    document.removeEventListener('keydown', stop, true);
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  }
+  return stop;
+}
+
 /**
  * Header, role-aware navigation, sign-out, and the main landmark. After each navigation the focus moves to
  * the new page's heading, so keyboard and screen-reader users start reading there.
@@ -43,14 +82,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
       first.current = false;
       return;
     }
-    // Pages render their heading after loading; wait a frame for it.
-    requestAnimationFrame(() => {
-      const heading = main.current?.querySelector<HTMLElement>('h1');
-      if (heading) {
-        heading.tabIndex = -1;
-        heading.focus();
-      }
-    });
+    return focusHeadingWhenReady(main.current!);
   }, [path]);
   return (
     <>
