@@ -317,7 +317,7 @@ console.log(
   table([
     ['', 'rate', 'p50', 'p99', 'errors'],
     ['bare Hono JSON endpoint', ...fmt(bareRun)],
-    ['single-row INSERT (10 conns)', ...fmt(insertRun)],
+    [`single-row INSERT (${CONNECTIONS} conns)`, ...fmt(insertRun)],
     ['HTTP request → single-row INSERT', ...fmt(httpInsertRun)],
     ['POST /s/:token/answers', ...fmt(submitRun)],
   ]),
@@ -337,7 +337,7 @@ console.log(
   table([
     ['', 'this process', 'server child', 'PostgreSQL', 'total', 'machine busy'],
     cpuRow('bare Hono JSON endpoint', bareCpu, { loader: 'autocannon', server: true, database: false }),
-    cpuRow('single-row INSERT (10 conns)', insertCpu, { loader: 'postgres.js', server: false, database: true }),
+    cpuRow(`single-row INSERT (${CONNECTIONS} conns)`, insertCpu, { loader: 'postgres.js', server: false, database: true }),
     cpuRow('HTTP request → single-row INSERT', httpInsertCpu, { loader: 'autocannon', server: true, database: true }),
     cpuRow('POST /s/:token/answers', submitCpu, { loader: 'autocannon', server: true, database: true }),
   ]),
