@@ -26,7 +26,7 @@ if (config.demo && emptyAtStart && !admin) {
   // Only into an empty database: re-seeding later could bring back a demo admin someone removed.
   console.log('Empty database: loading demo data (set KEYPULSE_DEMO=0 to skip)…');
   await seedDemo(deps.db, deps.clock, console.log);
-  const history = await seedDemoHistory(deps.db, deps.links, deps.clock);
+  const history = await seedDemoHistory(deps.db, deps.links, deps.clock, deps.config);
   if (history) console.log(`Demo history: ${history} answers over five quarterly NPS waves.`);
   if (await seedDemoPlans(deps.db, deps.clock)) console.log('Demo account plans: Northwind Logistics and Atlas Health Group.');
   if (await seedDemoCampaign(deps.db, deps.links, deps.clock)) {

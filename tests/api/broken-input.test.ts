@@ -18,7 +18,7 @@ beforeAll(async () => {
   ctx = await createTestContext();
   // The demo, so that path ids lead to real records and handlers run past their lookups.
   await seedDemo(ctx.deps.db, ctx.clock, () => {});
-  await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock);
+  await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config);
   await seedDemoCampaign(ctx.deps.db, ctx.deps.links, ctx.clock);
   admin = ctx.anonymous();
   manager = ctx.anonymous();

@@ -4,14 +4,14 @@ import { createTestContext, type TestClient, type TestContext } from '../helpers
 import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
 import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
-import { campaigns, responses } from '../../src/server/db/schema/index.js';
+import { campaigns, responses, taskComments, tasks } from '../../src/server/db/schema/index.js';
 
 let ctx: TestContext;
 let erin: TestClient;
 beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemo(ctx.deps.db, ctx.clock, () => {});
-  await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock);
+  await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config);
   erin = ctx.anonymous();
   expect((await erin.post('/api/auth/login', { email: 'erin.exec@keypulse.demo', password: DEMO_PASSWORD })).status).toBe(200);
 });
@@ -55,13 +55,44 @@ describe('the demo history', () => {
     expect(atlas.reasons.map((r: { code: string }) => r.code)).toContain('low_audit_marks');
   });
 
+  it('has closed the follow-ups of the older answers, so the loop report shows a program that has been running', async () => {
+    const db = ctx.database.db;
+    const all = await db.select().from(tasks);
+    const answered = new Map((await db.select().from(responses)).map((r) => [r.id, r]));
+    expect(all.length).toBeGreaterThan(20);
+    for (const t of all) {
+      const response = answered.get(t.responseId!)!;
+      // Only handled answers have tasks; the latest wave's are left for the start-up sweep.
+      expect(response.rulesEvaluatedAt, t.title).not.toBeNull();
+      expect(['done', 'dismissed']).toContain(t.status);
+      expect(t.resolution, t.title).toEqual(expect.any(String));
+      expect(t.createdAt.getTime()).toBe(response.completedAt!.getTime());
+      expect(t.firstActionAt!.getTime()).toBeGreaterThan(t.createdAt.getTime());
+      expect(t.closedAt!.getTime()).toBeGreaterThanOrEqual(t.firstActionAt!.getTime());
+      expect(t.closedAt!.getTime()).toBeLessThanOrEqual(ctx.clock.now().getTime());
+    }
+    // Every detractor of a handled wave got its call.
+    const detractors = [...answered.values()].filter((r) => r.rulesEvaluatedAt && r.npsScore !== null && r.npsScore <= 6);
+    expect(detractors.length).toBeGreaterThan(0);
+    for (const r of detractors) expect(all.some((t) => t.responseId === r.id && t.title.startsWith('Call '))).toBe(true);
+    expect((await db.select({ n: count() }).from(taskComments))[0]!.n).toBe(all.length);
+
+    const loop = (await erin.get('/api/reports/loop')).body.portfolio;
+    expect(loop.tasks).toBe(all.length);
+    expect(loop.open).toBe(0);
+    expect(loop.medianHoursToFirstAction).toBeLessThan(48);
+    expect(loop.closedOnTimeShare).toBeGreaterThan(0.5);
+    expect(loop.closedOnTimeShare).toBeLessThan(1);
+  });
+
   it('adds nothing when loaded again', async () => {
     const counted = async () => [
       (await ctx.database.db.select({ n: count() }).from(campaigns).where(like(campaigns.name, 'Demo history:%')))[0]!.n,
       (await ctx.database.db.select({ n: count() }).from(responses))[0]!.n,
+      (await ctx.database.db.select({ n: count() }).from(tasks))[0]!.n,
     ];
     const before = await counted();
-    expect(await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock)).toBe(0);
+    expect(await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config)).toBe(0);
     expect(await counted()).toEqual(before);
   });
 });

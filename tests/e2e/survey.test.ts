@@ -39,7 +39,7 @@ describe('answering a survey in Chromium', () => {
     await expect.poll(() => page.locator('.notice').textContent()).toBe('Thank you, your score is saved. Would you like to tell us a little more?');
     expect(await storedResponse(contactId)).toMatchObject({ npsScore: 9, answers: { nps: 9 }, completedAt: null });
     // The score link is dropped from the address, so a reload cannot overwrite a score changed later.
-    expect(page.url()).toBe(surveyUrl);
+    await expect.poll(() => page.url()).toBe(surveyUrl);
     expect(await page.locator('#q-nps-9').isChecked()).toBe(true);
     const comment = page.getByLabel('What is the main reason for your score?');
     expect(await comment.isVisible()).toBe(true);
@@ -63,7 +63,8 @@ describe('answering a survey in Chromium', () => {
 
     await page.getByRole('button', { name: 'Send my answers' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Thank you!');
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    // The focus follows in an effect, after the page has painted.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     expect((await storedResponse(contactId))?.completedAt).not.toBeNull();
     await screenshotBothWidths(page, 'survey-thanks');
     expect(problems).toEqual([]);
@@ -119,7 +120,7 @@ describe('answering a survey in Chromium', () => {
     await page.getByRole('button', { name: 'Send my answers' }).click();
     const summary = page.locator('.summary');
     await expect.poll(() => summary.isVisible()).toBe(true);
-    expect(await page.evaluate(() => document.activeElement?.className)).toBe('summary');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.className)).toBe('summary');
     expect(await page.locator('#q-nps-error').textContent()).toBe('Please answer this question.');
     expect(await page.locator('fieldset[aria-describedby~="q-nps-error"]').count()).toBe(1);
     await screenshotBothWidths(page, 'survey-errors');

@@ -95,7 +95,7 @@ async function loadDemo(ctx: TestContext): Promise<void> {
   ctx.clock.advance(Date.now() - ctx.clock.now().getTime());
   const { db, links, clock } = ctx.deps;
   await seedDemo(db, clock, () => {});
-  await seedDemoHistory(db, links, clock);
+  await seedDemoHistory(db, links, clock, ctx.deps.config);
   await seedDemoPlans(db, clock);
   await seedDemoCampaign(db, links, clock);
   await schedulerTick(ctx.deps); // as `npm start` does: the latest detractors become tasks

@@ -13,7 +13,7 @@ try {
   const logins = await seedDemo(database.db, systemClock, console.log);
   await ensureBuiltInSurveys(database.db, systemClock.now());
   const links = createLinkTokens(await loadLinkSecret(database.db, config.secret));
-  const history = await seedDemoHistory(database.db, links, systemClock);
+  const history = await seedDemoHistory(database.db, links, systemClock, config);
   if (history) console.log(`Demo history: ${history} answers over five quarterly NPS waves.`);
   if (await seedDemoPlans(database.db, systemClock)) console.log('Demo account plans: Northwind Logistics and Atlas Health Group.');
   if (await seedDemoCampaign(database.db, links, systemClock)) {

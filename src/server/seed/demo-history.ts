@@ -1,12 +1,13 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../http/context.js';
 import type { LinkTokens } from '../auth/link-tokens.js';
 import { findUserByEmail } from '../db/queries/users.js';
-import { accounts, campaigns, invitations, responses, surveys, surveyVersions } from '../db/schema/index.js';
+import { accounts, campaigns, contacts, invitations, responses, surveys, surveyVersions } from '../db/schema/index.js';
 import { createWave } from '../services/campaign-waves.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { demoUsers } from './demo-data.js';
+import { handledFollowUps, seedHandledTasks, type HandledFollowUps } from './demo-follow-ups.js';
 import type { Answers } from '../../shared/schemas/survey.js';
 
 /** How each demo account's customers feel, wave by wave (oldest first): the stories the reports should tell. */
@@ -75,7 +76,10 @@ function seeded(seed: number) {
   };
 }
 
-/** One answer of a history wave, or null for a contact who did not answer. */
+/**
+ * One answer of a history wave, or null for a contact who did not answer. With `rulesEvaluatedAt` the answer
+ * counts as handled: the tasks its rules raised are there, closed.
+ */
 type HistoryAnswer = { answers: Answers; npsScore: number; at: Date; rulesEvaluatedAt: Date | null } | null;
 
 /**
@@ -87,6 +91,7 @@ async function seedAnsweredWave(
   links: LinkTokens,
   wave: { name: string; survey: typeof surveys.$inferSelect; version: typeof surveyVersions.$inferSelect; createdBy: string; audience: Array<typeof accounts.$inferSelect>; sendAt: Date },
   answer: (invitation: typeof invitations.$inferSelect, account: typeof accounts.$inferSelect) => HistoryAnswer,
+  followUps: HandledFollowUps,
 ): Promise<number> {
   const [existing] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.name, wave.name));
   if (existing) return 0;
@@ -111,11 +116,15 @@ async function seedAnsweredWave(
     const invited = await tx.select().from(invitations).where(and(eq(invitations.campaignId, campaign!.id), eq(invitations.status, 'pending')));
     await tx.update(invitations).set({ status: 'sent', sentAt: sendAt, lastSentAt: sendAt }).where(eq(invitations.campaignId, campaign!.id));
     const byId = new Map(wave.audience.map((a) => [a.id, a]));
+    const people = new Map(
+      (await tx.select().from(contacts).where(inArray(contacts.id, [...new Set(invited.map((i) => i.contactId))]))).map((c) => [c.id, c]),
+    );
     for (const inv of invited) {
-      const given = answer(inv, byId.get(inv.accountId)!);
+      const account = byId.get(inv.accountId)!;
+      const given = answer(inv, account);
       if (!given) continue;
       const { at } = given;
-      await tx.insert(responses).values({
+      const [response] = await tx.insert(responses).values({
         invitationId: inv.id,
         campaignId: campaign!.id,
         surveyId: survey.id,
@@ -129,8 +138,16 @@ async function seedAnsweredWave(
         updatedAt: at,
         completedAt: at,
         rulesEvaluatedAt: given.rulesEvaluatedAt,
-      });
+      }).returning({ id: responses.id });
       await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
+      if (given.rulesEvaluatedAt) {
+        const contact = people.get(inv.contactId)!;
+        await seedHandledTasks(tx, followUps, { id: response!.id, accountId: inv.accountId, contactId: inv.contactId, answers: given.answers, at }, version.definition, {
+          contactName: contact.name,
+          counterpartId: contact.counterpartId,
+          ownerId: account.ownerId,
+        });
+      }
       created++;
     }
   });
@@ -150,15 +167,21 @@ const monthsBefore = (now: Date, months: number) => new Date(now.getTime() - mon
  * Five quarterly NPS waves of history for the demo's customers, answered, so trends, margins and risk have
  * something real to show, and two yearly audits of the key accounts (`seedDemoAudits`). Idempotent by campaign
  * name. The latest NPS wave's answers are left for the follow-up rules (the start-up sweep turns its detractors
- * into tasks); older ones count as handled.
+ * into tasks); older ones count as handled: their follow-up tasks are there, worked and closed.
  */
-export async function seedDemoHistory(db: Db, links: LinkTokens, clock: Clock): Promise<number> {
+export async function seedDemoHistory(
+  db: Db,
+  links: LinkTokens,
+  clock: Clock,
+  settings: { companyName: string; timeZone: string },
+): Promise<number> {
   const admin = await findUserByEmail(db, demoUsers[0]!.email);
   const nps = await latestVersion(db, 'nps');
   if (!admin || !nps) return 0;
   const now = clock.now();
   const accountRows = await db.select().from(accounts).where(and(eq(accounts.archived, false), sql`${accounts.stage} in ('customer', 'key_account')`));
   const random = seeded(20261125);
+  const followUps = await handledFollowUps(db, settings, seeded(20261205));
   let created = 0;
   for (let wave = 0; wave < 5; wave++) {
     const sendAt = monthsBefore(now, 3 * (5 - wave));
@@ -171,9 +194,9 @@ export async function seedDemoHistory(db: Db, links: LinkTokens, clock: Clock): 
       const at = new Date(sendAt.getTime() + (1 + random() * 10) * 86_400_000);
       const answers: Answers = random() < 0.7 ? { nps: score, reason: band[Math.floor(random() * band.length)]! } : { nps: score };
       return { answers, npsScore: score, at, rulesEvaluatedAt: wave < 4 ? at : null };
-    });
+    }, followUps);
   }
-  return created + (await seedDemoAudits(db, links, now, admin.id, accountRows));
+  return created + (await seedDemoAudits(db, links, now, admin.id, accountRows, followUps));
 }
 
 /**
@@ -181,7 +204,14 @@ export async function seedDemoHistory(db: Db, links: LinkTokens, clock: Clock): 
  * contact-frequency window), answered, so the audit report, the risk report's audit signals and the program
  * evaluation's audit marks have something real to show. Their answers count as handled by the follow-up rules.
  */
-async function seedDemoAudits(db: Db, links: LinkTokens, now: Date, adminId: string, accountRows: Array<typeof accounts.$inferSelect>) {
+async function seedDemoAudits(
+  db: Db,
+  links: LinkTokens,
+  now: Date,
+  adminId: string,
+  accountRows: Array<typeof accounts.$inferSelect>,
+  followUps: HandledFollowUps,
+) {
   const audit = await latestVersion(db, 'audit');
   const keyAccounts = accountRows.filter((a) => a.stage === 'key_account');
   if (!audit || !keyAccounts.length) return 0;
@@ -207,7 +237,7 @@ async function seedDemoAudits(db: Db, links: LinkTokens, now: Date, adminId: str
       }
       const at = new Date(sendAt.getTime() + (2 + random() * 12) * 86_400_000);
       return { answers, npsScore: score, at, rulesEvaluatedAt: at };
-    });
+    }, followUps);
   }
   return created;
 }
