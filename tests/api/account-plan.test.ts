@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
-import { createTestContext, TestClient, type TestContext } from '../helpers/test-app.js';
+import { createTestContext, type TestContext } from '../helpers/test-app.js';
 import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoPlans } from '../../src/server/seed/demo-plans.js';
-import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
 import { createAccountWithContacts } from '../helpers/survey-fixtures.js';
 import { accountCounterpartPairs, accountPlanChanges, accountPlans, accountTeamMembers, tasks } from '../../src/server/db/schema/index.js';
 
@@ -187,8 +186,7 @@ describe('the account plan', () => {
     await seedDemo(ctx.deps.db, ctx.clock);
     expect(await seedDemoPlans(ctx.deps.db, ctx.clock)).toBe(2);
     expect(await seedDemoPlans(ctx.deps.db, ctx.clock)).toBe(0);
-    const maria = new TestClient(ctx.app);
-    expect((await maria.post('/api/auth/login', { email: 'maria.manager@keypulse.demo', password: DEMO_PASSWORD })).status).toBe(200);
+    const maria = await ctx.signInDemo('maria.manager@keypulse.demo');
     const accounts = (await maria.get('/api/accounts?q=Northwind')).body.data;
     const plan = (await maria.get(`/api/accounts/${accounts[0].id}/plan`)).body;
     expect(plan.intelligence.strengths.length).toBeGreaterThan(0);

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../helpers/test-app.js';
 import { seedDemo, seedDemoCampaign } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
-import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
 
 /**
  * Every operation the OpenAPI document lists, sent thousands of broken requests built from its own schema:
@@ -20,10 +19,8 @@ beforeAll(async () => {
   await seedDemo(ctx.deps.db, ctx.clock, () => {});
   await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config);
   await seedDemoCampaign(ctx.deps.db, ctx.deps.links, ctx.clock);
-  admin = ctx.anonymous();
-  manager = ctx.anonymous();
-  expect((await admin.post('/api/auth/login', { email: 'admin@keypulse.demo', password: DEMO_PASSWORD })).status).toBe(200);
-  expect((await manager.post('/api/auth/login', { email: 'maria.manager@keypulse.demo', password: DEMO_PASSWORD })).status).toBe(200);
+  admin = await ctx.signInDemo('admin@keypulse.demo');
+  manager = await ctx.signInDemo('maria.manager@keypulse.demo');
   doc = (await admin.get('/api/openapi.json')).body;
 }, 300_000);
 afterAll(() => ctx.close());

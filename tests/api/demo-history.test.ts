@@ -3,7 +3,6 @@ import { count, like } from 'drizzle-orm';
 import { createTestContext, type TestClient, type TestContext } from '../helpers/test-app.js';
 import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
-import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
 import { campaigns, responses, taskComments, tasks } from '../../src/server/db/schema/index.js';
 
 let ctx: TestContext;
@@ -12,8 +11,7 @@ beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemo(ctx.deps.db, ctx.clock, () => {});
   await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config);
-  erin = ctx.anonymous();
-  expect((await erin.post('/api/auth/login', { email: 'erin.exec@keypulse.demo', password: DEMO_PASSWORD })).status).toBe(200);
+  erin = await ctx.signInDemo('erin.exec@keypulse.demo');
 });
 afterAll(() => ctx.close());
 

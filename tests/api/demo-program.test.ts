@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import { createTestContext, type TestClient, type TestContext } from '../helpers/test-app.js';
 import { seedDemo } from '../../src/server/seed/demo.js';
-import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
 import {
   accountCriterionScores,
   accountQuarterValues,
@@ -16,8 +15,7 @@ let erin: TestClient;
 beforeAll(async () => {
   ctx = await createTestContext();
   await seedDemo(ctx.deps.db, ctx.clock);
-  erin = ctx.anonymous();
-  expect((await erin.post('/api/auth/login', { email: 'erin.exec@keypulse.demo', password: DEMO_PASSWORD })).status).toBe(200);
+  erin = await ctx.signInDemo('erin.exec@keypulse.demo');
 });
 afterAll(() => ctx.close());
 

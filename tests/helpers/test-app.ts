@@ -11,6 +11,7 @@ import { PgBossQueue, type JobQueue } from '../../src/server/jobs/queue.js';
 import { createLogger } from '../../src/server/http/logger.js';
 import type { EmailTransport } from '../../src/server/email/transport.js';
 import { FakeClock } from './fake-clock.js';
+import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
 
 export const ORIGIN = 'http://localhost:3000';
 export const TEST_PASSWORD = 'correct horse battery';
@@ -94,6 +95,8 @@ export interface TestContext {
   createUser(role: Role, fields?: Partial<{ email: string; name: string }>): Promise<TestUser>;
   /** A signed-in client for a new user of this role (or for the given user). */
   signIn(roleOrUser: Role | TestUser): Promise<TestClient & { user: TestUser }>;
+  /** A signed-in client for one of the demo's people, by email (after `seedDemo`). */
+  signInDemo(email: string): Promise<TestClient>;
   close(): Promise<void>;
 }
 
@@ -144,6 +147,12 @@ export async function createTestContext(
       const res = await client.post('/api/auth/login', { email: user.email, password: TEST_PASSWORD });
       if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${res.text}`);
       client.user = user;
+      return client;
+    },
+    async signInDemo(email) {
+      const client = new TestClient(app);
+      const res = await client.post('/api/auth/login', { email, password: DEMO_PASSWORD });
+      if (res.status !== 200) throw new Error(`demo sign-in failed for ${email}: ${res.status} ${res.text}`);
       return client;
     },
     runJobs: async () => (await startQueue()).runUntilIdle(deps),

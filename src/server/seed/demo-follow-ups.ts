@@ -30,9 +30,9 @@ export interface HandledFollowUps {
   random: () => number;
 }
 
-/** The follow-up rules as they are now, and a random stream of its own (the answers keep theirs). */
+/** The follow-up rules as they are now (`matchRules` skips disabled ones), and a random stream of its own. */
 export async function handledFollowUps(db: Db, settings: { companyName: string; timeZone: string }, random: () => number): Promise<HandledFollowUps> {
-  return { rules: (await listRules(db)).filter((r) => r.enabled), ...settings, random };
+  return { rules: await listRules(db), ...settings, random };
 }
 
 const HOUR = 3_600_000;
