@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 
@@ -7,7 +8,7 @@ const flag = z
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  HOST: z.string().optional(),
   DATABASE_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   KEYPULSE_DATA_DIR: z.string().default('./data'),
   KEYPULSE_PUBLIC_URL: z.string().url().optional(),
@@ -15,10 +16,24 @@ const EnvSchema = z.object({
   KEYPULSE_ADMIN_EMAIL: z.string().optional(),
   KEYPULSE_ADMIN_PASSWORD: z.string().optional(),
   KEYPULSE_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
+  KEYPULSE_SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
   KEYPULSE_COOKIE_SECURE: flag.optional(),
-  KEYPULSE_TRUST_PROXY: flag.optional(),
+  KEYPULSE_TRUST_PROXY: z.string().optional(),
   KEYPULSE_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  KEYPULSE_LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().positive().default(20),
   KEYPULSE_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  KEYPULSE_LOGIN_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
+  KEYPULSE_LINK_MAX_BAD_TOKENS: z.coerce.number().int().positive().default(30),
+  KEYPULSE_PASSWORD_LOGIN: flag.optional(),
+  KEYPULSE_OIDC_ISSUER: z.string().url().optional(),
+  KEYPULSE_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  KEYPULSE_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  KEYPULSE_OIDC_NAME: z.string().min(1).default('your company account'),
+  KEYPULSE_OIDC_ALLOWED_DOMAINS: z.string().optional(),
+  KEYPULSE_OIDC_DEFAULT_ROLE: z.enum(['admin', 'executive', 'account_manager']).default('account_manager'),
+  KEYPULSE_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  KEYPULSE_EMAIL_BODY_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
+  KEYPULSE_SECRET_FILE: z.string().default('./keypulse.secret'),
   KEYPULSE_COMPANY_NAME: z.string().min(1).default('Keypulse Demo Co'),
   KEYPULSE_EMAIL_FROM: z.string().min(3).default('Keypulse <surveys@keypulse.localhost>'),
   RESEND_API_KEY: z.string().optional(),
@@ -50,9 +65,26 @@ export type Config = ReturnType<typeof buildConfig>;
 function buildConfig(env: z.infer<typeof EnvSchema>) {
   const port = env.PORT;
   const publicUrl = (env.KEYPULSE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  const oidc =
+    env.KEYPULSE_OIDC_ISSUER && env.KEYPULSE_OIDC_CLIENT_ID
+      ? {
+          issuer: env.KEYPULSE_OIDC_ISSUER,
+          clientId: env.KEYPULSE_OIDC_CLIENT_ID,
+          clientSecret: env.KEYPULSE_OIDC_CLIENT_SECRET ?? null,
+          /** Shown on the sign-in button: "Sign in with …". */
+          name: env.KEYPULSE_OIDC_NAME,
+          /** Email domains whose people get an account on their first SSO sign-in (lower case); empty: none. */
+          allowedDomains: (env.KEYPULSE_OIDC_ALLOWED_DOMAINS ?? '')
+            .split(',')
+            .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+            .filter(Boolean),
+          defaultRole: env.KEYPULSE_OIDC_DEFAULT_ROLE,
+        }
+      : null;
   return {
     port,
-    host: env.HOST,
+    /** Null when HOST is not set: main.ts decides (127.0.0.1 while the demo's published password works). */
+    host: env.HOST ?? null,
     publicUrl,
     database: env.DATABASE_URL
       ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
@@ -63,13 +95,31 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
       env.KEYPULSE_ADMIN_EMAIL && env.KEYPULSE_ADMIN_PASSWORD
         ? { email: env.KEYPULSE_ADMIN_EMAIL, password: env.KEYPULSE_ADMIN_PASSWORD }
         : null,
+    /** Idle lifetime: a session unused this long ends. */
     sessionTtlMs: env.KEYPULSE_SESSION_TTL_HOURS * 3600_000,
+    /** Absolute lifetime: a session ends this long after sign-in, however busy. */
+    sessionMaxMs: env.KEYPULSE_SESSION_MAX_DAYS * 86_400_000,
     cookieSecure: env.KEYPULSE_COOKIE_SECURE ?? publicUrl.startsWith('https://'),
-    trustProxy: env.KEYPULSE_TRUST_PROXY ?? false,
+    /** Raw KEYPULSE_TRUST_PROXY: a number of trusted proxy hops, or their addresses (comma-separated); null: none. */
+    trustProxy: env.KEYPULSE_TRUST_PROXY?.trim() || null,
     loginThrottle: {
+      /** Failed sign-ins per account in the window. */
       maxAttempts: env.KEYPULSE_LOGIN_MAX_ATTEMPTS,
+      /** Failed sign-ins per client address in the window, across all emails. */
+      maxPerAddress: env.KEYPULSE_LOGIN_MAX_PER_ADDRESS,
       windowMs: env.KEYPULSE_LOGIN_WINDOW_MINUTES * 60_000,
+      /** Password checks running at once in one process; more are refused with 429, not queued. */
+      maxConcurrent: env.KEYPULSE_LOGIN_MAX_CONCURRENT,
     },
+    /** Unknown survey or unsubscribe tokens one address may try per 15 minutes. */
+    linkMaxBadTokens: env.KEYPULSE_LINK_MAX_BAD_TOKENS,
+    /** Email and password sign-in; turn off when everyone signs in with SSO. */
+    passwordLogin: env.KEYPULSE_PASSWORD_LOGIN ?? true,
+    oidc,
+    /** Audit entries older than this many days may be pruned; null keeps them forever. */
+    auditRetentionDays: env.KEYPULSE_AUDIT_RETENTION_DAYS ?? null,
+    /** Stored email bodies older than this many days are deleted; null keeps them. */
+    emailBodyRetentionDays: env.KEYPULSE_EMAIL_BODY_RETENTION_DAYS ?? null,
     logLevel: env.KEYPULSE_LOG_LEVEL,
     companyName: env.KEYPULSE_COMPANY_NAME,
     /** Business days, due dates, report periods and the Monday report follow this time zone. */
@@ -86,8 +136,9 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
     renewalAuditDays: env.KEYPULSE_RENEWAL_AUDIT_DAYS,
     /** New follow-up tasks are emailed to their assignee at once, in a digest at 08:00, or not at all. */
     taskEmails: env.KEYPULSE_TASK_EMAILS,
-    /** Signs survey and unsubscribe links; generated and kept in the database when not given. */
+    /** Signs survey and unsubscribe links; when not given, read from (or generated into) secretFile. Never in the database. */
     secret: env.KEYPULSE_SECRET ?? null,
+    secretFile: resolve(env.KEYPULSE_SECRET_FILE),
     /** Run the queue workers inside the web process (the default) or only in `npm run worker`. */
     workersInWebProcess: env.KEYPULSE_WORKERS ?? true,
     /** `npm run dev`: rebuild the browser files when they change and reload open pages. */
@@ -107,7 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return buildConfig(parsed.data);
 }
 
+const testSecret = randomBytes(32).toString('base64url');
+
 /** Config for tests and tools: defaults plus overrides, no environment. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...buildConfig(EnvSchema.parse({ KEYPULSE_LOG_LEVEL: 'silent' })), ...overrides };
+  // A secret of its own, so tests never read or write a secret file.
+  return { ...buildConfig(EnvSchema.parse({ KEYPULSE_LOG_LEVEL: 'silent' })), secret: testSecret, ...overrides };
 }

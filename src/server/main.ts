@@ -53,7 +53,7 @@ if (config.dev) {
   startLiveReload((line) => console.log(`dev: ${line}`));
   console.log('dev: watching src/client — pages reload when browser files change; tsx restarts the server on server changes.');
 }
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host ?? '127.0.0.1' }, (info) => {
   console.log(`Keypulse is running at ${config.publicUrl} (listening on ${info.address}:${info.port})`);
   console.log(`API reference: ${config.publicUrl}/api/docs`);
 });

@@ -71,6 +71,8 @@ export const contacts = pgTable(
     bounced: boolean('bounced').notNull().default(false),
     // Contacts are soft-deleted: their past answers must keep pointing at somebody.
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** Erased on request (GDPR art. 17): name, email, title and words are gone; scores stay as anonymous numbers. */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -81,3 +83,9 @@ export const contacts = pgTable(
     index('contacts_email_lower_idx').on(sql`lower(${t.email})`),
   ],
 );
+
+/** Addresses of erased contacts, as SHA-256 of the lower-cased email: never surveyed again, yet not readable. */
+export const erasedEmails = pgTable('erased_emails', {
+  emailHash: text('email_hash').primaryKey(),
+  erasedAt: timestamp('erased_at', { withTimezone: true }).notNull(),
+});
