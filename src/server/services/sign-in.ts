@@ -1,9 +1,8 @@
 import { AppError } from '../http/errors.js';
 import type { AppDeps } from '../http/context.js';
 import { burnPasswordCheck, verifyPassword } from '../auth/passwords.js';
-import { generateToken, hashToken } from '../auth/tokens.js';
 import { findUserByEmail, type UserRow } from '../db/queries/users.js';
-import { insertSession } from '../db/queries/sessions.js';
+import { openSession } from './open-session.js';
 
 /**
  * Checks a password (rate-limited per email and address) and opens a session. Used by the API and the
@@ -13,7 +12,7 @@ export async function signIn(
   deps: AppDeps,
   input: { email: string; password: string; ip: string; userAgent: string | null },
 ): Promise<{ user: UserRow; token: string; expiresAt: Date }> {
-  const { db, clock, config, loginThrottle } = deps;
+  const { db, loginThrottle } = deps;
   const throttleKey = `${input.email}|${input.ip}`;
   const wait = loginThrottle.retryAfterSeconds(throttleKey);
   if (wait > 0) {
@@ -31,9 +30,6 @@ export async function signIn(
     throw new AppError('unauthorized', 'the email or password is incorrect');
   }
   loginThrottle.reset(throttleKey);
-  const now = clock.now();
-  const token = generateToken();
-  const expiresAt = new Date(now.getTime() + config.sessionTtlMs);
-  await insertSession(db, { tokenHash: hashToken(token), userId: user.id, expiresAt, userAgent: input.userAgent?.slice(0, 300) ?? null, now });
+  const { token, expiresAt } = await openSession(deps, user.id, { ip: input.ip, userAgent: input.userAgent });
   return { user, token, expiresAt };
 }

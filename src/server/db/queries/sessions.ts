@@ -4,7 +4,7 @@ import { sessions, users } from '../schema/index.js';
 
 export async function insertSession(
   db: Db,
-  values: { tokenHash: string; userId: string; expiresAt: Date; userAgent: string | null; now: Date },
+  values: { tokenHash: string; userId: string; expiresAt: Date; userAgent: string | null; ip: string | null; now: Date },
 ) {
   const [row] = await db
     .insert(sessions)
@@ -13,6 +13,7 @@ export async function insertSession(
       userId: values.userId,
       expiresAt: values.expiresAt,
       userAgent: values.userAgent,
+      ip: values.ip,
       createdAt: values.now,
       lastSeenAt: values.now,
     })

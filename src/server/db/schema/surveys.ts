@@ -27,6 +27,8 @@ export const surveys = pgTable('surveys', {
   /** Set on the built-in templates ('nps', 'audit'); copies have null. */
   templateKey: text('template_key').unique(),
   archived: boolean('archived').notNull().default(false),
+  /** Who made this copy: only they and admins may edit it. Null on templates and on copies made before this was kept. */
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   ...timestamps,
 });
 
