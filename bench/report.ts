@@ -81,7 +81,7 @@ await step('responses', async () => {
 const responseCount = rows<{ n: number }>(await db.execute(sql`select count(*)::int as n from responses`))[0]!.n;
 
 const apiKey = generateToken('kp_live_');
-await insertApiKey(db, { name: 'bench', prefix: 'kp_live_', keyHash: hashToken(apiKey), userId: admin.id, now: new Date() });
+await insertApiKey(db, { name: 'bench', prefix: 'kp_live_', keyHash: hashToken(apiKey), userId: admin.id, scope: 'read', now: new Date() });
 const app = createApp(deps);
 async function time(path: string, runs: number) {
   const times: number[] = [];

@@ -58,7 +58,7 @@ const [nps] = await deps.db.select().from(surveys).where(eq(surveys.templateKey,
 const { generateToken, hashToken } = await import('../src/server/auth/tokens.js');
 const { insertApiKey } = await import('../src/server/db/queries/api-keys.js');
 const apiKey = generateToken('kp_live_');
-await insertApiKey(deps.db, { name: 'bench', prefix: 'kp_live_', keyHash: hashToken(apiKey), userId: admin.id, now: new Date() });
+await insertApiKey(deps.db, { name: 'bench', prefix: 'kp_live_', keyHash: hashToken(apiKey), userId: admin.id, scope: 'write', now: new Date() });
 
 const memory = trackPeakMemory();
 const started = performance.now();

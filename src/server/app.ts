@@ -5,7 +5,10 @@ import type { AppDeps, AppEnv } from './http/context.js';
 import { AppError, errorCodeForStatus } from './http/errors.js';
 import { limitBody } from './http/body-limit.js';
 import { authenticate, csrfProtection } from './http/auth.js';
+import { signInGate } from './http/sign-in-gate.js';
+import { dataResponseHeaders } from './http/data-headers.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { redactPath } from './http/redact-path.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
 import { myDayRoutes } from './routes/my-day.js';
 import { userRoutes } from './routes/users.js';
@@ -24,6 +27,10 @@ import { reportRoutes } from './routes/reports.js';
 import { settingsRoutes } from './routes/settings.js';
 import { surveyPageRoutes } from './routes/survey-pages.js';
 import { sessionPageRoutes } from './routes/session-pages.js';
+import { passwordPageRoutes } from './routes/password-pages.js';
+import { passwordResetRoutes } from './routes/password-reset.js';
+import { meSecurityRoutes } from './routes/me-security.js';
+import { oidcRoutes } from './routes/oidc.js';
 import { appPageRoutes } from './routes/app-pages.js';
 import { surveyPreviewRoutes } from './routes/survey-preview.js';
 import { keyAccountRoutes } from './routes/key-accounts.js';
@@ -33,6 +40,7 @@ import { accountValueRoutes } from './routes/account-values.js';
 import { partnershipRoutes } from './routes/partnership.js';
 import { accountPlanRoutes } from './routes/account-plans.js';
 import { programReportRoutes } from './routes/reports/program.js';
+import { auditLogRoutes } from './routes/audit-log.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -43,6 +51,8 @@ function buildApi() {
     .route('/auth', authRoutes)
     .route('/me', meRoutes)
     .route('/me', myDayRoutes)
+    .route('/me', meSecurityRoutes)
+    .route('/auth/password-reset', passwordResetRoutes)
     .route('/users', userRoutes)
     .route('/api-keys', apiKeyRoutes)
     .route('/accounts', accountRoutes)
@@ -61,13 +71,15 @@ function buildApi() {
     .route('/', accountValueRoutes)
     .route('/', partnershipRoutes)
     .route('/', accountPlanRoutes)
-    .route('/reports', programReportRoutes);
+    .route('/reports', programReportRoutes)
+    .route('/audit-log', auditLogRoutes);
 }
 
 /** Builds the whole application from its dependencies; tests build it the same way. */
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(dataResponseHeaders);
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('auth', null);
@@ -83,6 +95,10 @@ export function createApp(deps: AppDeps) {
       },
     }),
     authenticate,
+    signInGate(app, [
+      ['GET', '/api/openapi.json'],
+      ['GET', '/api/docs'],
+    ]),
     csrfProtection,
   );
   app.route('/api', buildApi());
@@ -98,6 +114,14 @@ export function createApp(deps: AppDeps) {
     throw new AppError('payload_too_large', 'the form is too large');
   } }));
   app.route('/', sessionPageRoutes);
+  app.use('/forgot-password', limitBody({ maxSize: 64 * 1024, onError: () => {
+    throw new AppError('payload_too_large', 'the form is too large');
+  } }));
+  app.use('/reset-password', limitBody({ maxSize: 64 * 1024, onError: () => {
+    throw new AppError('payload_too_large', 'the form is too large');
+  } }));
+  app.route('/', passwordPageRoutes);
+  app.route('/auth/oidc', oidcRoutes);
   app.route('/', surveyPreviewRoutes);
   app.route('/', appPageRoutes);
 
@@ -121,7 +145,13 @@ export function createApp(deps: AppDeps) {
       const body: ErrorEnvelope = { error: { code, message: error.message || 'bad request' } };
       return c.json(body, error.status);
     }
-    deps.logger.error('unhandled error', { requestId: rid, path: c.req.path, error: String(error), stack: (error as Error).stack });
+    // Redacted here, whatever logger is plugged in: the path (and an error quoting it) may carry a link token.
+    deps.logger.error('unhandled error', {
+      requestId: rid,
+      path: redactPath(c.req.path),
+      error: redactPath(String(error)),
+      stack: redactPath(String((error as Error).stack)),
+    });
     const body: ErrorEnvelope = { error: { code: 'internal', message: 'something went wrong on our side', requestId: rid } };
     return c.json(body, 500);
   });

@@ -3,9 +3,9 @@ import { openDatabase, type Database } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
 import { countUsers, findUserByEmail, insertUser } from './db/queries/users.js';
 import { hashPassword } from './auth/passwords.js';
-import { LoginThrottle } from './auth/login-throttle.js';
 import { createLogger } from './http/logger.js';
-import { createLinkTokens, loadLinkSecret } from './auth/link-tokens.js';
+import { createLinkTokens } from './auth/link-tokens.js';
+import { loadLinkSecret } from './auth/link-secret.js';
 import { ensureBuiltInSurveys } from './db/queries/surveys.js';
 import { ensureDefaultRules } from './db/queries/tasks.js';
 import { ensureDefaultCriteria } from './db/queries/selection.js';
@@ -15,10 +15,13 @@ import { createResendTransport } from './email/resend-transport.js';
 import type { EmailTransport } from './email/transport.js';
 import type { JobQueue } from './jobs/queue.js';
 import { refreshSettings } from './services/settings.js';
+import { applyAuditRetention } from './services/audit-retention.js';
 import { createAnswerWrites } from './services/answer-writes.js';
+import { createLinkFloods } from './services/link-floods.js';
+import { createSignInLimits } from './services/sign-in-limits.js';
 import { systemClock, type AppDeps, type Clock } from './http/context.js';
 import { Email } from '../shared/schemas/common.js';
-import { Password } from '../shared/schemas/user.js';
+import { passwordProblem } from './domain/password-policy.js';
 
 export async function openMigratedDatabase(config: Config): Promise<Database> {
   const database = await openDatabase(config.database);
@@ -53,16 +56,18 @@ export async function buildDeps(
   await ensureDefaultIndicators(database.db, clock.now());
   // Sender, time zone and survey window an admin changed in the workspace override the environment's.
   await refreshSettings(database.db, config);
+  await applyAuditRetention(database.db, config, clock.now());
   return {
     db: database.db,
     config,
     clock,
     logger: createLogger(config.logLevel),
-    loginThrottle: new LoginThrottle(clock, config.loginThrottle.maxAttempts, config.loginThrottle.windowMs),
-    links: createLinkTokens(await loadLinkSecret(database.db, config.secret)),
+    signInLimits: createSignInLimits(database.db, config),
+    links: createLinkTokens(await loadLinkSecret(database.db, config, createLogger(config.logLevel))),
     transport: options.transport ?? createTransport(config),
     jobs: options.jobs,
     answerWrites: createAnswerWrites(database.answerDb),
+    linkFloods: createLinkFloods(database.db, config.linkMaxBadTokens),
   };
 }
 
@@ -73,8 +78,8 @@ export async function ensureInitialAdmin(deps: AppDeps): Promise<string | null> 
   const parsedEmail = Email.safeParse(admin.email);
   if (!parsedEmail.success) throw new Error('KEYPULSE_ADMIN_EMAIL must be a valid email address');
   const email = parsedEmail.data;
-  const password = Password.safeParse(admin.password);
-  if (!password.success) throw new Error('KEYPULSE_ADMIN_PASSWORD must be at least 10 characters');
+  const problem = await passwordProblem(admin.password, { email });
+  if (problem) throw new Error(`KEYPULSE_ADMIN_PASSWORD ${problem}`);
   if (await findUserByEmail(deps.db, email)) return null;
   await insertUser(deps.db, { email, name: 'Administrator', role: 'admin', passwordHash: await hashPassword(admin.password) });
   return email;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import { parseTrustProxy } from './domain/trusted-proxies.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -18,7 +19,10 @@ const EnvSchema = z.object({
   KEYPULSE_SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 7),
   KEYPULSE_SESSION_MAX_DAYS: z.coerce.number().positive().default(30),
   KEYPULSE_COOKIE_SECURE: flag.optional(),
-  KEYPULSE_TRUST_PROXY: z.string().optional(),
+  KEYPULSE_TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((v) => parseTrustProxy(v) !== null, 'must be a number of proxy hops, or their addresses (e.g. 10.0.0.5,10.1.0.0/16)'),
   KEYPULSE_LOGIN_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
   KEYPULSE_LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().positive().default(20),
   KEYPULSE_LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
@@ -146,6 +150,18 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
   };
 }
 
+/** Settings that are each valid but make no sense together: refused at start-up rather than half applied. */
+function crossCheck(env: z.infer<typeof EnvSchema>): string[] {
+  const problems: string[] = [];
+  if (Boolean(env.KEYPULSE_OIDC_ISSUER) !== Boolean(env.KEYPULSE_OIDC_CLIENT_ID)) {
+    problems.push('KEYPULSE_OIDC_ISSUER and KEYPULSE_OIDC_CLIENT_ID: single sign-on needs both (or neither)');
+  }
+  if (env.KEYPULSE_PASSWORD_LOGIN === false && !(env.KEYPULSE_OIDC_ISSUER && env.KEYPULSE_OIDC_CLIENT_ID)) {
+    problems.push('KEYPULSE_PASSWORD_LOGIN: turning password sign-in off needs single sign-on (KEYPULSE_OIDC_*), or nobody could sign in');
+  }
+  return problems;
+}
+
 /** Parses the environment once; nothing else in the code reads process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // `PORT=` (as compose files write for an unset variable) means "not set", not 0.
@@ -155,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) throw new Error(`Invalid environment:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return buildConfig(parsed.data);
 }
 

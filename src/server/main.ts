@@ -2,14 +2,14 @@ import { serve } from '@hono/node-server';
 import { loadConfig } from './config.js';
 import { buildDeps, ensureInitialAdmin, openMigratedDatabase } from './bootstrap.js';
 import { createApp } from './app.js';
-import { countUsers, findUserByEmail } from './db/queries/users.js';
+import { countUsers } from './db/queries/users.js';
 import { createLogger } from './http/logger.js';
 import { PgBossQueue } from './jobs/queue.js';
 import { formatDemoLogins, seedDemo, seedDemoCampaign } from './seed/demo.js';
 import { schedulerTick } from './jobs/scheduler-tick.js';
 import { seedDemoHistory } from './seed/demo-history.js';
 import { seedDemoPlans } from './seed/demo-plans.js';
-import { demoUsers, DEMO_PASSWORD } from './seed/demo-data.js';
+import { chooseListenHost, networkExposure, secureDemoLogins } from './services/safe-start.js';
 import { startLiveReload } from './dev/live-reload.js';
 
 const config = loadConfig();
@@ -33,9 +33,20 @@ if (config.demo && emptyAtStart && !admin) {
     console.log('Demo campaign created: its survey emails appear in the email log at /outbox within seconds.');
   }
 }
-if (config.demo && (await findUserByEmail(deps.db, demoUsers[0]!.email))) {
-  console.log(formatDemoLogins(demoUsers.map((u) => ({ ...u, password: DEMO_PASSWORD }))));
-} else if ((await countUsers(deps.db)) === 0) {
+const host = chooseListenHost(config);
+const exposure = networkExposure(config, host);
+const demo = await secureDemoLogins(deps.db, exposure !== null, deps.clock.now());
+if (demo.rotated) {
+  console.log(
+    `This server can be reached from the network (${exposure}), so the demo's published password no longer works: ` +
+      'each demo user has a new random password, printed below this once.',
+  );
+}
+if (demo.logins.length) console.log(formatDemoLogins(demo.logins));
+if (demo.changedEarlier.length) {
+  console.log(`Demo users with their own password (printed when it was set, or changed since): ${demo.changedEarlier.join(', ')}.`);
+}
+if (!demo.logins.length && !demo.changedEarlier.length && (await countUsers(deps.db)) === 0) {
   console.log('No users yet: set KEYPULSE_ADMIN_EMAIL and KEYPULSE_ADMIN_PASSWORD, or run `npm run user:create`.');
 }
 
@@ -53,8 +64,12 @@ if (config.dev) {
   startLiveReload((line) => console.log(`dev: ${line}`));
   console.log('dev: watching src/client — pages reload when browser files change; tsx restarts the server on server changes.');
 }
-const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host ?? '127.0.0.1' }, (info) => {
+const server = serve({ fetch: app.fetch, port: config.port, hostname: host }, (info) => {
   console.log(`Keypulse is running at ${config.publicUrl} (listening on ${info.address}:${info.port})`);
+  if (config.host === null && config.demo && !exposure) {
+    const passwords = demo.logins.length ? '; the demo users then get new random passwords, printed at start-up' : '';
+    console.log(`Demo: listening on this machine only (127.0.0.1). To open it to your network set HOST=0.0.0.0${passwords}.`);
+  }
   console.log(`API reference: ${config.publicUrl}/api/docs`);
 });
 

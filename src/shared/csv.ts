@@ -71,13 +71,24 @@ export function parseCsv(text: string): CsvRecord[] {
   return records;
 }
 
+/**
+ * Text a spreadsheet would run as a formula: = + - @ start one in Excel, LibreOffice and Google Sheets, and a
+ * leading tab or carriage return is dropped by some of them, leaving the formula character behind (OWASP's list).
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One field. Numbers and booleans are values, written bare so a spreadsheet reads them as such (-5 stays minus
+ * five). Everything else is text: always quoted, and text that would start a formula gets a leading apostrophe
+ * (OWASP's CSV-injection guard), so a customer's answer "=HYPERLINK(…)" shows as typed instead of running.
+ */
 function escapeCsvField(value: unknown): string {
   if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'bigint' || typeof value === 'boolean') return String(value);
   let text = value instanceof Date ? value.toISOString() : String(value);
-  // A customer's answer like "=HYPERLINK(…)" must stay text when the file is opened in a spreadsheet
-  // (CSV injection): text cells starting with a formula character get a leading apostrophe. Numbers stay numbers.
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {

@@ -152,6 +152,51 @@ describe('the account plan', () => {
     expect((await owner.get('/api/tasks?assignee=me')).body.data.map((t: any) => t.id)).toContain(byAdmin.body.taskId);
   });
 
+  it('an action given to a colleague is on their task list and theirs to work, but the rest of the account stays hidden', async () => {
+    const owner = await ctx.signIn('account_manager');
+    const colleague = await ctx.signIn('account_manager');
+    const stranger = await ctx.signIn('account_manager');
+    const { accountId } = await createAccountWithContacts(owner, [{ name: 'Ana' }]);
+    const base = `/api/accounts/${accountId}/plan`;
+    const given = await owner.post(`${base}/actions`, { title: 'Prepare the pricing review', assigneeId: colleague.user.id, dueDate: '2027-03-01' });
+    const ownerOwn = await owner.post(`${base}/actions`, { title: 'Dinner with the CEO', assigneeId: owner.user.id, dueDate: '2027-03-02' });
+    expect([given.status, ownerOwn.status]).toEqual([201, 201]);
+    const taskId = given.body.taskId;
+
+    // On the colleague's list (what My day shows: /api/tasks?assignee=me), and only that task of the account.
+    const mine = await colleague.get('/api/tasks?assignee=me');
+    expect(mine.body.data.map((t: any) => t.id)).toEqual([taskId]);
+    expect(mine.body.data[0]).toMatchObject({ accountId, title: 'Prepare the pricing review', assigneeId: colleague.user.id });
+    expect((await colleague.get(`/api/tasks?accountId=${accountId}`)).body.data.map((t: any) => t.id)).toEqual([taskId]);
+
+    // They open it and work it: comment, start, close.
+    const opened = await colleague.get(`/api/tasks/${taskId}`);
+    expect(opened.status).toBe(200);
+    const context = await colleague.get(`/api/tasks/${taskId}/context`);
+    expect(context.status).toBe(200);
+    expect(context.body.account).toMatchObject({ id: accountId, owner: { id: owner.user.id } });
+    expect(context.body.assignees.length).toBeGreaterThan(0); // the page offers them the work controls
+    expect((await colleague.post(`/api/tasks/${taskId}/comments`, { body: 'Draft sent to finance' })).status).toBe(201);
+    expect((await colleague.patch(`/api/tasks/${taskId}`, { status: 'in_progress' })).body.status).toBe('in_progress');
+    expect((await colleague.post(`/api/tasks/${taskId}/close`, { resolution: 'Reviewed with their CFO' })).status).toBe(200);
+    expect((await owner.get(base)).body.implementation.actions.find((a: any) => a.taskId === taskId)).toMatchObject({ status: 'done' });
+
+    // The rest of the account is still another manager's: 404, as is the owner's own action.
+    for (const path of [`/api/accounts/${accountId}`, base, `${base}/history`, `/api/accounts/${accountId}/contacts`, `/api/tasks/${ownerOwn.body.taskId}`]) {
+      expect((await colleague.get(path)).status, path).toBe(404);
+    }
+    expect((await colleague.post(`/api/tasks/${ownerOwn.body.taskId}/comments`, { body: 'x' })).status).toBe(404);
+    // Someone it was not given to sees none of it.
+    expect((await stranger.get(`/api/tasks/${taskId}`)).status).toBe(404);
+    expect((await stranger.get('/api/tasks')).body.data.map((t: any) => t.id)).not.toContain(taskId);
+
+    // Handed back to the owner, it leaves the colleague's list and their reach.
+    const another = await owner.post(`${base}/actions`, { title: 'Visit the plant', assigneeId: colleague.user.id, dueDate: '2027-04-01' });
+    expect((await owner.patch(`/api/tasks/${another.body.taskId}`, { assigneeId: owner.user.id })).status).toBe(200);
+    expect((await colleague.get(`/api/tasks/${another.body.taskId}`)).status).toBe(404);
+    expect((await colleague.get('/api/tasks?assignee=me&status=open')).body.data).toEqual([]);
+  });
+
   it('bad input is a 400 and writes nothing', async () => {
     const owner = await ctx.signIn('account_manager');
     const executive = await ctx.createUser('executive');

@@ -140,7 +140,7 @@ describe('sessions', () => {
 describe('API keys', () => {
   it('an admin creates a key that is shown once, stored hashed, works as Bearer, and can be revoked', async () => {
     const admin = await ctx.signIn('admin');
-    const created = await admin.post('/api/api-keys', { name: 'CRM sync' });
+    const created = await admin.post('/api/api-keys', { name: 'CRM sync', scope: 'write' });
     expect(created.status).toBe(201);
     const key: string = created.body.key;
     expect(key).toMatch(/^kp_live_[\w-]{43}$/);

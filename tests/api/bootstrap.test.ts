@@ -80,7 +80,9 @@ describe('the first admin (KEYPULSE_ADMIN_EMAIL / KEYPULSE_ADMIN_PASSWORD)', () 
   it('refuses a short password or a bad email with a message naming the setting, creating nobody', async () => {
     const install = await freshInstall({ initialAdmin: { email: 'founder@example.com', password: 'short' } });
     try {
-      await expect(ensureInitialAdmin(install.deps)).rejects.toThrow(/KEYPULSE_ADMIN_PASSWORD must be at least 10 characters/);
+      await expect(ensureInitialAdmin(install.deps)).rejects.toThrow(/KEYPULSE_ADMIN_PASSWORD must be at least 12 characters/);
+      const common = await buildDeps(install.database, testConfig({ initialAdmin: { email: 'founder@example.com', password: 'password1234' } }), { jobs: noQueue });
+      await expect(ensureInitialAdmin(common)).rejects.toThrow(/KEYPULSE_ADMIN_PASSWORD is on a list of common passwords/);
       const badEmail = await buildDeps(install.database, testConfig({ initialAdmin: { email: 'founder', password: 'long-enough-pass' } }), { jobs: noQueue });
       await expect(ensureInitialAdmin(badEmail)).rejects.toThrow(/^KEYPULSE_ADMIN_EMAIL must be a valid email address$/);
       expect((await rowCounts(install.database.db)).users).toBe(0);
@@ -211,7 +213,8 @@ describe('the database', () => {
   it.skipIf(testDatabaseKind === 'postgres')('keeps its data across a restart (embedded PGlite on disk)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'keypulse-restart-'));
     try {
-      const config = loadConfig({ KEYPULSE_DATA_DIR: dataDir, KEYPULSE_LOG_LEVEL: 'silent' });
+      const secretFile = join(dataDir, 'keypulse.secret'); // not the working directory's
+      const config = loadConfig({ KEYPULSE_DATA_DIR: dataDir, KEYPULSE_SECRET_FILE: secretFile, KEYPULSE_LOG_LEVEL: 'silent' });
       expect(config.database).toEqual({ kind: 'pglite', dataDir });
 
       const first = await openMigratedDatabase(config);

@@ -122,8 +122,9 @@ describe('survey copies', () => {
   });
 
   it('two people saving a used survey at the same moment both succeed, making one new version', async () => {
+    // Ana made the copy; Bo is an admin (another manager may not edit it).
     const ana = await ctx.signIn('account_manager');
-    const bo = await ctx.signIn('account_manager');
+    const bo = await ctx.signIn('admin');
     const copy = (await ana.post('/api/surveys', { name: 'Shared survey', definition: validDefinition() })).body;
     const { accountId } = await createAccountWithContacts(ana, [{ name: 'Cy' }]);
     await sendCampaign(ctx, ana, { accountIds: [accountId], surveyId: copy.id });

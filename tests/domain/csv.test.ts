@@ -98,19 +98,25 @@ describe('parseCsv', () => {
 });
 
 describe('toCsv', () => {
-  it('writes a header and rows with CRLF line endings and a final CRLF', () => {
-    expect(toCsv(['name', 'score'], [['Ana', 9], ['Bo', 10]])).toBe('name,score\r\nAna,9\r\nBo,10\r\n');
+  it('writes a header and rows with CRLF line endings and a final CRLF; text quoted, numbers bare', () => {
+    expect(toCsv(['name', 'score'], [['Ana', 9], ['Bo', 10]])).toBe('"name","score"\r\n"Ana",9\r\n"Bo",10\r\n');
   });
 
-  it('writes null and undefined as empty fields and dates as ISO timestamps', () => {
-    expect(toCsv(['a', 'b', 'c'], [[null, undefined, new Date('2026-03-02T09:00:00Z')]])).toBe(
-      'a,b,c\r\n,,2026-03-02T09:00:00.000Z\r\n',
+  it('writes null and undefined as empty fields, an empty text as "", dates as quoted ISO timestamps', () => {
+    expect(toCsv(['a', 'b', 'c', 'd'], [[null, undefined, '', new Date('2026-03-02T09:00:00Z')]])).toBe(
+      '"a","b","c","d"\r\n,,"","2026-03-02T09:00:00.000Z"\r\n',
     );
   });
 
-  it('quotes only the fields that need it, doubling quotes inside', () => {
+  it('quotes every text field, doubling quotes inside', () => {
     expect(toCsv(['v'], [['plain'], ['a,b'], ['say "hi"'], ['two\nlines'], ['cr\rhere']])).toBe(
-      'v\r\nplain\r\n"a,b"\r\n"say ""hi"""\r\n"two\nlines"\r\n"cr\rhere"\r\n',
+      '"v"\r\n"plain"\r\n"a,b"\r\n"say ""hi"""\r\n"two\nlines"\r\n"cr\rhere"\r\n',
+    );
+  });
+
+  it('writes numbers and booleans bare (a negative number stays a number) and leaves out numbers that are not finite', () => {
+    expect(toCsv(['n'], [[-5], [0], [3.25], [-0.5], [true], [false], [Number.NaN], [Infinity], [-Infinity]])).toBe(
+      '"n"\r\n-5\r\n0\r\n3.25\r\n-0.5\r\ntrue\r\nfalse\r\n\r\n\r\n\r\n',
     );
   });
 
@@ -138,5 +144,19 @@ describe('CSV injection', () => {
     expect(rows[1]).toEqual([`'=HYPERLINK("http://evil")`, '-5']);
     expect(rows[2]).toEqual([`'@SUM(A1)`, '3']);
     expect(rows[3]).toEqual(['fine', '0']);
+  });
+
+  it('guards every formula start (= + - @ tab CR) in every column, not only the first', () => {
+    const starts = ['=1+1', '+1+1', '-1+1', '@SUM(A1)', '\t=1+1', '\r=1+1', '-5'];
+    const row = ['Acme', ...starts];
+    const [, fields] = parseCsv(toCsv(['name', ...starts.map((_, i) => `c${i}`)], [row])).map((r) => r.fields);
+    expect(fields).toEqual(['Acme', ...starts.map((s) => `'${s}`)]);
+    // The guarded text is still one quoted field: nothing of it can land outside the cell.
+    expect(toCsv(['x'], [['=cmd|"/c calc"!A0']])).toBe(`"x"\r\n"'=cmd|""/c calc""!A0"\r\n`);
+  });
+
+  it('leaves text alone when the formula character is not first', () => {
+    const [, fields] = parseCsv(toCsv(['a', 'b', 'c'], [['a=b', ' =1+1', 'x-1']])).map((r) => r.fields);
+    expect(fields).toEqual(['a=b', ' =1+1', 'x-1']);
   });
 });

@@ -20,6 +20,7 @@ function person(fields: Partial<AudienceCandidate> = {}): AudienceCandidate {
     unsubscribed: false,
     bounced: false,
     deleted: false,
+    erased: false,
     accountArchived: false,
     lastInvitedAt: null,
     ...fields,
@@ -45,6 +46,11 @@ describe('who a campaign asks', () => {
     expect(reasonOf(person({ bounced: true }))).toBe('bounced');
     expect(reasonOf(person({ accountArchived: true }))).toBe('archived_account');
     expect(reasonOf(person({ lastInvitedAt: daysBefore(10) }))).toBe('recently_surveyed');
+  });
+
+  it('never asks an erased address, whatever else is true of the contact (first of all reasons)', () => {
+    expect(reasonOf(person({ erased: true }))).toBe('erased');
+    expect(reasonOf(person({ erased: true, deleted: true, unsubscribed: true, lastInvitedAt: daysBefore(1) }))).toBe('erased');
   });
 
   it('gives the reason that comes first when several apply: deleted, unsubscribed, bounced, archived, recent, duplicate', () => {

@@ -81,6 +81,9 @@ export const noQueue: JobQueue = {
   enqueueMany: async (name) => {
     throw new Error(`unexpected jobs ${name}`);
   },
+  keysWithoutLiveJob: async (name) => {
+    throw new Error(`unexpected look at jobs ${name}`);
+  },
 };
 
 export interface TestContext {
@@ -115,6 +118,7 @@ export async function createTestContext(
   const jobs: JobQueue = {
     enqueue: async (name, data, opts) => (await startQueue()).enqueue(name, data, opts),
     enqueueMany: async (name, list) => (await startQueue()).enqueueMany(name, list),
+    keysWithoutLiveJob: async (name, keys) => (await startQueue()).keysWithoutLiveJob(name, keys),
   };
   const deps = await buildDeps(database, testConfig({ publicUrl: ORIGIN, ...overrides }), {
     clock,

@@ -19,11 +19,13 @@ const AdminApiKeys = lazy(() => import('./pages/admin-api-keys.js'));
 const AdminRules = lazy(() => import('./pages/admin-rules.js'));
 const AdminSettings = lazy(() => import('./pages/admin-settings.js'));
 const AdminIndicators = lazy(() => import('./pages/admin-indicators.js'));
+const AdminAuditLog = lazy(() => import('./pages/admin-audit-log.js'));
 const ProgramSelection = lazy(() => import('./pages/program-selection.js'));
 const ProgramValue = lazy(() => import('./pages/program-value.js'));
 const ProgramEvaluation = lazy(() => import('./pages/program-evaluation.js'));
 const AccountPlan = lazy(() => import('./pages/account-plan.js'));
 const AccountPartnership = lazy(() => import('./pages/account-partnership.js'));
+const Profile = lazy(() => import('./pages/profile.js'));
 const NotFound = lazy(() => import('./pages/not-found.js'));
 
 /** `/` is where each role starts: managers on their day, executives and admins on the portfolio. */
@@ -64,6 +66,8 @@ export function App() {
             <Route path="/admin/rules" component={AdminRules} />
             <Route path="/admin/settings" component={AdminSettings} />
             <Route path="/admin/indicators" component={AdminIndicators} />
+            <Route path="/admin/audit-log" component={AdminAuditLog} />
+            <Route path="/profile" component={Profile} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

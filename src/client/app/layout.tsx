@@ -69,7 +69,41 @@ function focusHeadingWhenReady(main: HTMLElement): () => void {
 }
 
 /**
- * Header, role-aware navigation, sign-out, and the main landmark. After each navigation the focus moves to
+ * The signed-in person's own menu: their password and sessions, and signing out. A <details> element, so it
+ * opens with the keyboard and without any script; it closes again when the page changes.
+ */
+function ProfileMenu({ name, role, path }: { name: string; role: Role; path: string }) {
+  const menu = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    if (menu.current) menu.current.open = false;
+  }, [path]);
+  return (
+    <details class="profile-menu" ref={menu}>
+      <summary>
+        <span class="who">
+          {name} <span class="muted">({role.replace('_', ' ')})</span>
+        </span>
+      </summary>
+      <ul>
+        <li>
+          <a href="/profile" aria-current={path === '/profile' ? 'page' : undefined}>
+            Password and sessions
+          </a>
+        </li>
+        <li>
+          <form method="post" action="/signout" id="signout-form">
+            <button type="submit" class="secondary">
+              Sign out
+            </button>
+          </form>
+        </li>
+      </ul>
+    </details>
+  );
+}
+
+/**
+ * Header, role-aware navigation, the profile menu (password, sessions, sign-out), and the main landmark. After each navigation the focus moves to
  * the new page's heading, so keyboard and screen-reader users start reading there.
  */
 export function Layout({ children }: { children: ComponentChildren }) {
@@ -106,14 +140,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
               ))}
           </ul>
         </nav>
-        <form method="post" action="/signout" class="signout">
-          <span class="who">
-            {user.name} <span class="muted">({user.role.replace('_', ' ')})</span>
-          </span>
-          <button type="submit" class="secondary">
-            Sign out
-          </button>
-        </form>
+        <ProfileMenu name={user.name} role={user.role} path={path} />
       </header>
       <main id="main" ref={main}>
         {children}

@@ -1,25 +1,32 @@
-import { supportedLanguages, t, uiLanguage } from '../../shared/i18n.js';
+import { supportedLanguages, t, uiLanguage, type MessageKey } from '../../shared/i18n.js';
 import { SurveyShell } from './survey-shell.js';
 import type { PageAssets } from './types.js';
 
-/**
- * Shown for unknown, expired and closed links alike, so it says nothing about the survey or the person.
- * The language is not known either, so the other interface languages follow the first.
- */
-export function SurveyUnavailablePage({ lang, assets }: Readonly<{ lang: string; assets: PageAssets }>) {
+/** A notice for someone whose language is not known: the other interface languages follow the first. */
+function NoticeInEveryLanguage({ lang, assets, title, body }: Readonly<{ lang: string; assets: PageAssets; title: MessageKey; body: MessageKey }>) {
   const others = supportedLanguages.filter((other) => other !== uiLanguage(lang));
   return (
-    <SurveyShell title={t(lang, 'unavailableTitle')} lang={lang} assets={{ style: assets.style }}>
-      <h1>{t(lang, 'unavailableTitle')}</h1>
-      <p class="lead">{t(lang, 'unavailableBody')}</p>
+    <SurveyShell title={t(lang, title)} lang={lang} assets={{ style: assets.style }}>
+      <h1>{t(lang, title)}</h1>
+      <p class="lead">{t(lang, body)}</p>
       {others.map((other) => (
         <section class="alt" lang={other} key={other}>
-          <h2>{t(other, 'unavailableTitle')}</h2>
-          <p>{t(other, 'unavailableBody')}</p>
+          <h2>{t(other, title)}</h2>
+          <p>{t(other, body)}</p>
         </section>
       ))}
     </SurveyShell>
   );
+}
+
+/** Shown for unknown, expired and closed links alike, so it says nothing about the survey or the person. */
+export function SurveyUnavailablePage({ lang, assets }: Readonly<{ lang: string; assets: PageAssets }>) {
+  return <NoticeInEveryLanguage lang={lang} assets={assets} title="unavailableTitle" body="unavailableBody" />;
+}
+
+/** Shown (with 429) to an address that sent too many unknown links, whatever link it opens now. */
+export function TooManyLinksPage({ lang, assets }: Readonly<{ lang: string; assets: PageAssets }>) {
+  return <NoticeInEveryLanguage lang={lang} assets={assets} title="tooManyTitle" body="tooManyBody" />;
 }
 
 export interface UnsubscribePageProps {

@@ -5,7 +5,8 @@ import { openMigratedDatabase } from '../bootstrap.js';
 import { hashPassword } from '../auth/passwords.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { insertUser } from '../db/queries/users.js';
-import { CreateUser } from '../../shared/schemas/user.js';
+import { CreateUser, PASSWORD_MIN_LENGTH } from '../../shared/schemas/user.js';
+import { passwordProblem } from '../domain/password-policy.js';
 
 const usage = 'usage: npm run user:create -- --email a@b.c --name "Ada" [--role admin|executive|account_manager] [--password …]\n' +
   '(without --password it is asked for)';
@@ -27,7 +28,7 @@ if (values.help || !values.email) {
 let password = values.password;
 if (!password) {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
-  password = await rl.question('Password (10+ characters): ');
+  password = await rl.question(`Password (${PASSWORD_MIN_LENGTH}+ characters, not a common one): `);
   rl.close();
 }
 const parsed = CreateUser.safeParse({ email: values.email, name: values.name ?? values.email, role: values.role, password });
@@ -35,11 +36,16 @@ if (!parsed.success) {
   for (const issue of parsed.error.issues) console.error(`${issue.path.join('.')}: ${issue.message}`);
   process.exit(2);
 }
+const problem = await passwordProblem(password, { email: parsed.data.email });
+if (problem) {
+  console.error(`password: ${problem}`);
+  process.exit(2);
+}
 
 const database = await openMigratedDatabase(loadConfig());
 try {
-  const { password: plain, ...fields } = parsed.data;
-  const user = await insertUser(database.db, { ...fields, passwordHash: await hashPassword(plain) });
+  const { password: _checked, ...fields } = parsed.data;
+  const user = await insertUser(database.db, { ...fields, passwordHash: await hashPassword(password) });
   console.log(`Created ${user.role} ${user.email} (${user.id}).`);
 } catch (error) {
   if (!isUniqueViolation(error)) throw error;

@@ -3,7 +3,9 @@ import { openMigratedDatabase } from '../bootstrap.js';
 import { systemClock } from '../http/context.js';
 import { formatDemoLogins, seedDemo, seedDemoCampaign } from '../seed/demo.js';
 import { ensureBuiltInSurveys } from '../db/queries/surveys.js';
-import { createLinkTokens, loadLinkSecret } from '../auth/link-tokens.js';
+import { createLinkTokens } from '../auth/link-tokens.js';
+import { loadLinkSecret } from '../auth/link-secret.js';
+import { createLogger } from '../http/logger.js';
 import { seedDemoHistory } from '../seed/demo-history.js';
 import { seedDemoPlans } from '../seed/demo-plans.js';
 
@@ -12,7 +14,7 @@ const database = await openMigratedDatabase(config);
 try {
   const logins = await seedDemo(database.db, systemClock, console.log);
   await ensureBuiltInSurveys(database.db, systemClock.now());
-  const links = createLinkTokens(await loadLinkSecret(database.db, config.secret));
+  const links = createLinkTokens(await loadLinkSecret(database.db, config, createLogger(config.logLevel)));
   const history = await seedDemoHistory(database.db, links, systemClock, config);
   if (history) console.log(`Demo history: ${history} answers over five quarterly NPS waves.`);
   if (await seedDemoPlans(database.db, systemClock)) console.log('Demo account plans: Northwind Logistics and Atlas Health Group.');

@@ -4,7 +4,8 @@ export type SkipReason =
   | 'archived_account'
   | 'recently_surveyed'
   | 'duplicate_email'
-  | 'deleted_contact';
+  | 'deleted_contact'
+  | 'erased';
 
 export interface AudienceCandidate {
   contactId: string;
@@ -13,6 +14,8 @@ export interface AudienceCandidate {
   unsubscribed: boolean;
   bounced: boolean;
   deleted: boolean;
+  /** The contact was erased, or has an address an erased contact had: never surveyed again by that address. */
+  erased: boolean;
   accountArchived: boolean;
   /** When this contact was last invited to any survey (sent or about to be). */
   lastInvitedAt: Date | null;
@@ -27,7 +30,7 @@ const DAY = 86_400_000;
 
 /**
  * Decides who is asked. Reasons are checked in a fixed order so each skip has exactly one reason:
- * a person's own wishes first (unsubscribed), then deliverability, then our own rules.
+ * a person's own wishes first (erased, unsubscribed), then deliverability, then our own rules.
  */
 export function decideEligibility(
   candidates: AudienceCandidate[],
@@ -39,7 +42,8 @@ export function decideEligibility(
     const base = { contactId: c.contactId, accountId: c.accountId, email: c.email };
     const email = c.email.toLowerCase();
     let reason: SkipReason | null = null;
-    if (c.deleted) reason = 'deleted_contact';
+    if (c.erased) reason = 'erased';
+    else if (c.deleted) reason = 'deleted_contact';
     else if (c.unsubscribed) reason = 'unsubscribed';
     else if (c.bounced) reason = 'bounced';
     else if (c.accountArchived) reason = 'archived_account';

@@ -27,8 +27,8 @@ export async function loadAccountFor(c: Context<AppEnv>, id: string, mode: Mode)
   return account;
 }
 
-export async function loadContactFor(c: Context<AppEnv>, id: string, mode: Mode): Promise<ContactRow> {
-  const found = await getContactWithOwner(c.var.deps.db, id);
+export async function loadContactFor(c: Context<AppEnv>, id: string, mode: Mode, options: { includeRemoved?: boolean } = {}): Promise<ContactRow> {
+  const found = await getContactWithOwner(c.var.deps.db, id, options);
   if (!found) throw notFound('contact');
   check(c, 'contact', found.ownerId, mode);
   return found.contact;

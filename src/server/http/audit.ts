@@ -19,7 +19,7 @@ export async function audit(
   action: AuditAction,
   target?: AuditTarget | null,
   details?: Record<string, unknown> | null,
-  options: { db?: AppEnv['Variables']['deps']['db']; actor?: { id: string; email: string } | null; via?: 'oidc' } = {},
+  options: { db?: AppEnv['Variables']['deps']['db']; actor?: { id: string; email: string } | null; via?: 'oidc' | 'anonymous' } = {},
 ): Promise<void> {
   const auth = c.var.auth;
   const actor = options.actor !== undefined ? options.actor : auth ? { id: auth.user.id, email: auth.user.email } : null;

@@ -3,8 +3,9 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { AppError } from './errors.js';
 import type { Actor, AppEnv, AuthContext } from './context.js';
 import { hashToken } from '../auth/tokens.js';
-import { extendSession, findLiveSession } from '../db/queries/sessions.js';
-import { findLiveApiKey, touchApiKey } from '../db/queries/api-keys.js';
+import { findLiveSession, renewSessionRow } from '../db/queries/sessions.js';
+import { initialExpiry, renewSession } from '../domain/session-lifetime.js';
+import { findExpiredApiKey, findLiveApiKey, touchApiKey } from '../db/queries/api-keys.js';
 import type { Role } from '../../shared/schemas/user.js';
 
 export const SESSION_COOKIE = 'kp_session';
@@ -17,7 +18,12 @@ const toActor = (u: { id: string; role: Role; email: string; name: string }): Ac
   name: u.name,
 });
 
-/** Resolves the caller from a Bearer API key or the session cookie; never rejects by itself. */
+const readMethods = new Set(['GET', 'HEAD']);
+
+/**
+ * Resolves the caller from a Bearer API key or the session cookie. Rejects only a key that does not work
+ * (401) and a read-only key asked to change something (403), so no route can forget the read scope.
+ */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { db, clock, config } = c.var.deps;
   const now = clock.now();
@@ -26,23 +32,32 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header('authorization');
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const found = match ? await findLiveApiKey(db, hashToken(match[1]!)) : undefined;
-    if (!found) throw new AppError('unauthorized', 'the API key is missing, malformed or revoked');
+    const keyHash = match ? hashToken(match[1]!) : null;
+    const found = keyHash ? await findLiveApiKey(db, keyHash, now) : undefined;
+    if (!found) {
+      const expiredAt = keyHash ? await findExpiredApiKey(db, keyHash, now) : undefined;
+      if (expiredAt) throw new AppError('unauthorized', `this API key expired on ${expiredAt.toISOString()}; an admin can create a new one`);
+      throw new AppError('unauthorized', 'the API key is missing, malformed or revoked');
+    }
     // Last-used is informative; updating it at most once a minute keeps hot keys from writing on every call.
     if (!found.key.lastUsedAt || now.getTime() - found.key.lastUsedAt.getTime() > 60_000) {
       await touchApiKey(db, found.key.id, now);
     }
-    auth = { user: toActor(found.user), via: 'api_key' };
+    auth = { user: toActor(found.user), via: 'api_key', scope: found.key.scope };
+    if (found.key.scope === 'read' && !readMethods.has(c.req.method)) {
+      throw new AppError('forbidden', 'this API key can only read (GET); create a key with the write scope to change data');
+    }
   } else {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
-      const found = await findLiveSession(db, hashToken(token), now);
+      const life = { ttlMs: config.sessionTtlMs, maxMs: config.sessionMaxMs };
+      const found = await findLiveSession(db, hashToken(token), now, life.maxMs);
       if (found) {
         auth = { user: toActor(found.user), via: 'session', sessionId: found.session.id };
-        const remaining = found.session.expiresAt.getTime() - now.getTime();
-        if (remaining < config.sessionTtlMs / 2) {
-          await extendSession(db, found.session.id, now, new Date(now.getTime() + config.sessionTtlMs));
-        }
+        const renewal = renewSession(found.session, now, life);
+        if (renewal) await renewSessionRow(db, found.session.id, renewal);
+        // The browser keeps the cookie as long as the server keeps the session, and no longer.
+        if (renewal?.expiresAt) setSessionCookie(c, token, renewal.expiresAt);
       }
     }
   }
@@ -56,10 +71,30 @@ export function requireAuth(c: Context<AppEnv>): AuthContext {
   return auth;
 }
 
+/** A route that only admins may use needs the admin scope when the admin sends an API key. */
 export function requireRole(c: Context<AppEnv>, ...roles: Role[]): AuthContext {
   const auth = requireAuth(c);
   if (!roles.includes(auth.user.role)) throw new AppError('forbidden', `this needs the ${roles.join(' or ')} role`);
+  if (roles.every((r) => r === 'admin') && !hasAdminPowers(auth)) throw adminScopeNeeded();
   return auth;
+}
+
+/**
+ * Whether the caller may do what only admins may: an admin signed in, or an admin's key with the admin scope.
+ * Inline admin-only checks use this instead of `role === 'admin'`, so a read or write key cannot slip past them.
+ */
+export function hasAdminPowers(auth: AuthContext): boolean {
+  return auth.user.role === 'admin' && (auth.via !== 'api_key' || auth.scope === 'admin');
+}
+
+export const adminScopeNeeded = () =>
+  new AppError('forbidden', 'only admins may do this, and an API key needs the admin scope for it');
+
+/** Managing API keys takes a signed-in admin: a key, however scoped, cannot mint or revoke keys. */
+export function requireAdminSession(c: Context<AppEnv>): AuthContext {
+  const auth = requireAuth(c);
+  if (auth.via === 'api_key') throw new AppError('forbidden', 'API keys cannot create or revoke API keys; sign in as an admin');
+  return requireRole(c, 'admin');
 }
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -84,14 +119,19 @@ export function isSameOrigin(c: Context<AppEnv>): boolean {
   return allowed.has(origin);
 }
 
-/** The session cookie: HttpOnly (no script can read it), SameSite=Lax, Secure on https. */
-export function setSessionCookie(c: Context<AppEnv>, token: string): void {
-  const { config } = c.var.deps;
+/**
+ * The session cookie: HttpOnly (no script can read it), SameSite=Lax, Secure on https. It lasts until the
+ * session's end (`expiresAt`; a new session's when not given).
+ */
+export function setSessionCookie(c: Context<AppEnv>, token: string, expiresAt?: Date): void {
+  const { config, clock } = c.var.deps;
+  const now = clock.now();
+  const end = expiresAt ?? initialExpiry(now, { ttlMs: config.sessionTtlMs, maxMs: config.sessionMaxMs });
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
     secure: config.cookieSecure,
     path: '/',
-    maxAge: Math.floor(config.sessionTtlMs / 1000),
+    maxAge: Math.max(0, Math.floor((end.getTime() - now.getTime()) / 1000)),
   });
 }

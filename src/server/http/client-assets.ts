@@ -141,6 +141,9 @@ export async function clientAssetResponse(c: Context): Promise<Response | null> 
     'content-type': found.contentType,
     'cache-control': immutable,
     'x-content-type-options': 'nosniff',
+    // The survey preview runs in a sandboxed frame with an opaque origin, which loads this module script as a
+    // cross-origin (CORS) request. The bundle is public and holds no secret, so any origin may read it.
+    ...(found.path.startsWith('/assets/survey-') ? { 'access-control-allow-origin': '*' } : {}),
     vary: 'accept-encoding',
     ...(gzip ? { 'content-encoding': 'gzip' } : {}),
   });

@@ -1,11 +1,13 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Actor } from '../domain/permissions.js';
-import type { LoginThrottle } from '../auth/login-throttle.js';
 import type { LinkTokens } from '../auth/link-tokens.js';
 import type { EmailTransport } from '../email/transport.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { AnswerWrites } from '../services/answer-writes.js';
+import type { LinkFloods } from '../services/link-floods.js';
+import type { SignInLimits } from '../services/sign-in-limits.js';
+import type { ApiKeyScope } from '../../shared/schemas/auth.js';
 
 export interface Clock {
   now(): Date;
@@ -24,7 +26,8 @@ export interface AppDeps {
   config: Config;
   clock: Clock;
   logger: Logger;
-  loginThrottle: LoginThrottle;
+  /** Failed sign-ins counted in the database, and this process's cap on password checks at once. */
+  signInLimits: SignInLimits;
   /** Survey and unsubscribe link tokens. */
   links: LinkTokens;
   /** Resend when configured, else the local outbox. */
@@ -32,6 +35,8 @@ export interface AppDeps {
   jobs: JobQueue;
   /** Survey answers by link, written together when they arrive together. */
   answerWrites: AnswerWrites;
+  /** Unknown survey and unsubscribe tokens counted per client address (floods get 429). */
+  linkFloods: LinkFloods;
 }
 
 export type { Actor };
@@ -40,6 +45,8 @@ export interface AuthContext {
   user: Actor;
   via: 'session' | 'api_key';
   sessionId?: string;
+  /** Set when `via` is 'api_key': what the key may do on top of its user's role. */
+  scope?: ApiKeyScope;
 }
 
 export type AppEnv = {

@@ -1,4 +1,5 @@
 import type { Logger } from './context.js';
+import { redactPath } from './redact-path.js';
 
 const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 
@@ -7,7 +8,8 @@ export function createLogger(level: keyof typeof levels): Logger {
   const min = levels[level];
   const write = (lvl: 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => {
     if (levels[lvl] < min) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, message, ...fields });
+    // Whatever a caller put in (a path, a URL, an error quoting one), no link token reaches the log.
+    const line = redactPath(JSON.stringify({ time: new Date().toISOString(), level: lvl, message, ...fields }));
     (lvl === 'error' ? process.stderr : process.stdout).write(line + '\n');
   };
   return {

@@ -12,16 +12,25 @@ import { escalateOverdueTasks, sendTaskDigests } from '../services/task-notifica
 import { sendWeeklyRiskReport } from '../services/risk-report-emails.js';
 import { scheduleRenewalAudits } from '../services/renewal-audits.js';
 import { refreshSettings } from '../services/settings.js';
+import { pruneAuditLog } from '../services/audit-retention.js';
+import { pruneEmailBodies } from '../services/email-retention.js';
+import { pruneRateLimits } from '../services/rate-limits.js';
 import { DISPATCH_CAMPAIGN } from './dispatch-campaign.js';
 import { SEND_EMAILS } from './send-emails.js';
 
 export const SCHEDULER_TICK = 'scheduler-tick';
-const STALE_BATCH_MS = 15 * 60_000;
+/**
+ * A batch whose job was lost (a crash between queuing its emails and queuing their job) is queued again once its
+ * emails sat this long untouched with no job: a few ticks after a restart, not fifteen minutes. It only has to be
+ * longer than the gap between writing the emails and queuing the job.
+ */
+const STALE_BATCH_MS = 30_000;
 
 /**
  * The periodic sweep (every minute): starts scheduled campaigns, opens repeat waves, sends reminders,
  * re-queues email batches whose job was lost, follows up answers, escalates overdue tasks, launches pre-renewal
- * audits and sends the Monday Morning Report. Every step is idempotent, so overlapping ticks are harmless.
+ * audits, sends the Monday Morning Report, prunes audit entries past their retention and rate-limit events past
+ * every window. Every step is idempotent, so overlapping ticks are harmless.
  */
 export async function schedulerTick(deps: AppDeps): Promise<void> {
   // Settings an admin saved in another process (the web app) reach this one's config here.
@@ -35,6 +44,9 @@ export async function schedulerTick(deps: AppDeps): Promise<void> {
   await sendTaskDigests(deps);
   await scheduleRenewalAudits(deps);
   await sendWeeklyRiskReport(deps);
+  await pruneAuditLog(deps);
+  await pruneEmailBodies(deps);
+  await pruneRateLimits(deps.db, deps.clock.now(), deps.config.loginThrottle.windowMs);
 }
 
 /** Completed responses the request path could not evaluate, and partial ones idle for a day. */
@@ -103,6 +115,7 @@ async function queueReminders({ db, clock, jobs }: AppDeps) {
         inArray(campaigns.status, ['active', 'sending']),
         eq(contacts.unsubscribed, false),
         eq(contacts.bounced, false),
+        isNull(contacts.erasedAt),
         sql`${invitations.lastSentAt} <= ${now.toISOString()}::timestamptz - make_interval(days => ${campaigns.reminderAfterDays}::int)`,
       ),
     )
@@ -113,9 +126,16 @@ async function queueReminders({ db, clock, jobs }: AppDeps) {
   await jobs.enqueueMany(SEND_EMAILS, batchKeys.map((batchKey) => ({ data: { batchKey }, singletonKey: batchKey })));
 }
 
+/**
+ * Only batches with no job waiting, retrying or running: a batch in a long queue, waiting out a provider's 429 or
+ * claimed by a worker that died (its lease runs out, queue.ts) already has one. A second job next to a running one
+ * is worse than useless: pg-boss could not start it, and that failed start would hold up the jobs behind it.
+ */
 async function requeueStaleBatches({ db, clock, jobs }: AppDeps) {
-  const keys = await staleBatchKeys(db, new Date(clock.now().getTime() - STALE_BATCH_MS));
-  await jobs.enqueueMany(SEND_EMAILS, keys.map((batchKey) => ({ data: { batchKey }, singletonKey: batchKey })));
+  const stale = await staleBatchKeys(db, new Date(clock.now().getTime() - STALE_BATCH_MS));
+  if (!stale.length) return;
+  const lost = await jobs.keysWithoutLiveJob(SEND_EMAILS, stale);
+  await jobs.enqueueMany(SEND_EMAILS, lost.map((batchKey) => ({ data: { batchKey }, singletonKey: batchKey })));
 }
 
 

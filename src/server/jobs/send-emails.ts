@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AppDeps } from '../http/context.js';
-import { cancelMessages, loadQueuedBatch, loadQueuedNotifications, markAttempted, recordSent, type SentRecord } from '../db/queries/messages.js';
+import { cancelMessages, claimAttempt, loadQueuedBatch, loadQueuedNotifications, recordSent, type SentRecord } from '../db/queries/messages.js';
 import { messages } from '../db/schema/index.js';
 import { eq, and } from 'drizzle-orm';
 import { emailHeaders, renderSurveyInvitation } from '../email/templates.js';
+import { PASSWORD_RESET_PURPOSE } from '../db/queries/password-resets.js';
 import type { OutgoingEmail } from '../email/transport.js';
 import { localize } from '../../shared/i18n.js';
 
@@ -65,6 +66,15 @@ export function idempotencyKey(batchKey: string, messageIds: string[]): string {
 }
 
 /**
+ * Leases are short (queue.ts: a crashed worker's batch goes out within two minutes of restart), so a run that outlives
+ * its lease can meet its own retry. Of two runs of a batch only the one that claims it sends; the other fails and is
+ * retried, and then finds the batch attempted: frozen, re-sent as before under the same key.
+ */
+async function claimOrRetry(db: AppDeps['db'], read: { id: string; attempts: number }[], now: Date) {
+  if (!(await claimAttempt(db, read, now))) throw new Error('another run of this batch is sending it; retrying later');
+}
+
+/**
  * Sends one batch. Safe to run twice and to crash anywhere: a batch that was ever attempted is re-sent
  * exactly as before (same messages, same bytes, same idempotency key), so the provider drops the repeat.
  */
@@ -88,7 +98,7 @@ export async function sendEmails(deps: AppDeps, data: SendEmailsData): Promise<v
 
   const emails = rows.map((row) => renderSurveyEmail(deps, row));
   const ids = emails.map((e) => e.messageId);
-  await markAttempted(db, ids, now);
+  await claimOrRetry(db, rows.map((r) => r.message), now);
   const results = await transport.sendBatch(emails, idempotencyKey(data.batchKey, ids));
 
   const keepContent = transport.name === 'outbox';
@@ -126,17 +136,20 @@ async function sendNotifications(deps: AppDeps, batchKey: string, rows: Awaited<
     headers: m.headers ?? {},
   }));
   const ids = emails.map((e) => e.messageId);
-  await markAttempted(db, ids, clock.now());
+  await claimOrRetry(db, rows, clock.now());
   const results = await transport.sendBatch(emails, idempotencyKey(batchKey, ids));
   const now = clock.now();
+  // A password link is kept only until the provider has it; the local outbox is the mailbox, so it keeps it.
+  const carriesLink = new Set(rows.filter((m) => m.purpose === PASSWORD_RESET_PURPOSE).map((m) => m.id));
   await db.transaction(async (tx) => {
     for (const result of results) {
+      const scrub = transport.name !== 'outbox' && carriesLink.has(result.messageId) ? { html: null, text: null } : {};
       await tx
         .update(messages)
         .set(
           result.ok
-            ? { status: 'sent', transport: transport.name, providerId: result.providerId, sentAt: now, updatedAt: now }
-            : { status: 'failed', transport: transport.name, error: result.error.slice(0, 1000), updatedAt: now },
+            ? { status: 'sent', transport: transport.name, providerId: result.providerId, sentAt: now, updatedAt: now, ...scrub }
+            : { status: 'failed', transport: transport.name, error: result.error.slice(0, 1000), updatedAt: now, ...scrub },
         )
         .where(and(eq(messages.id, result.messageId), eq(messages.status, 'queued')));
     }

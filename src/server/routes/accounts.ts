@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
-import { requireAuth } from '../http/auth.js';
+import { adminScopeNeeded, hasAdminPowers, requireAuth } from '../http/auth.js';
 import { assertUserReference, loadAccountFor } from '../http/access.js';
 import { accountOwnerScope, canCreateAccounts } from '../domain/permissions.js';
 import { insertAccount, toAccount, updateAccountRow } from '../db/queries/accounts.js';
@@ -10,9 +10,11 @@ import { listAccountsWithHealth } from '../services/account-list.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import { Account, AccountListItem, AccountListQuery, CreateAccount, UpdateAccount } from '../../shared/schemas/account.js';
 import { recordStageChange } from '../db/queries/stage-changes.js';
+import { audit } from '../http/audit.js';
 
-const mayNotReassign = () =>
-  new AppError('forbidden', 'account managers cannot hand accounts to someone else; ask an admin');
+// Choosing an account's owner decides who may see it, an admin's power: an admin's key needs the admin scope for it.
+const mayNotReassign = (role: string) =>
+  role === 'admin' ? adminScopeNeeded() : new AppError('forbidden', 'account managers cannot hand accounts to someone else; ask an admin');
 
 export const accountRoutes = new Hono<AppEnv>()
   .get(
@@ -42,11 +44,12 @@ export const accountRoutes = new Hono<AppEnv>()
     }),
     valid('json', CreateAccount),
     async (c) => {
-      const { user } = requireAuth(c);
+      const auth = requireAuth(c);
+      const { user } = auth;
       if (!canCreateAccounts(user)) throw new AppError('forbidden', 'your role can read accounts but not create them');
       const body = c.req.valid('json');
       const ownerId = body.ownerId ?? user.id;
-      if (user.role === 'account_manager' && ownerId !== user.id) throw mayNotReassign();
+      if (ownerId !== user.id && !hasAdminPowers(auth)) throw mayNotReassign(user.role);
       await assertUserReference(c.var.deps.db, 'ownerId', ownerId, true);
       const row = await insertAccount(c.var.deps.db, { ...body, ownerId }, c.var.deps.clock.now());
       // The pipeline reads stages over time from the stage history: it starts with the account's first stage.
@@ -66,18 +69,23 @@ export const accountRoutes = new Hono<AppEnv>()
     valid('param', IdParams),
     valid('json', UpdateAccount),
     async (c) => {
-      const { user } = requireAuth(c);
+      const auth = requireAuth(c);
+      const { user } = auth;
       const account = await loadAccountFor(c, c.req.valid('param').id, 'edit');
       const changes = c.req.valid('json');
       if (changes.ownerId && changes.ownerId !== account.ownerId) {
-        if (user.role !== 'admin') throw mayNotReassign();
+        if (!hasAdminPowers(auth)) throw mayNotReassign(user.role);
         await assertUserReference(c.var.deps.db, 'ownerId', changes.ownerId, true);
       }
-      const row = await updateAccountRow(c.var.deps.db, account.id, changes, c.var.deps.clock.now());
-      // A stage edited here is history too (without a reason: POST /accounts/:id/stage asks for one).
-      if (changes.stage && changes.stage !== account.stage) {
-        await recordStageChange(c.var.deps.db, account.id, account.stage, changes.stage, user.id, row!.updatedAt);
-      }
+      const row = await c.var.deps.db.transaction(async (tx) => {
+        const updated = await updateAccountRow(tx, account.id, changes, c.var.deps.clock.now());
+        // A stage edited here is history too (without a reason: POST /accounts/:id/stage asks for one).
+        if (changes.stage && changes.stage !== account.stage) {
+          await recordStageChange(tx, account.id, account.stage, changes.stage, user.id, updated!.updatedAt);
+          await audit(c, 'account.stage_changed', { type: 'account', id: account.id }, { from: account.stage, to: changes.stage }, { db: tx });
+        }
+        return updated;
+      });
       return c.json(toAccount(row!));
     },
   )

@@ -4,10 +4,10 @@ import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { SESSION_COOKIE, isSameOrigin, requireAuth, setSessionCookie } from '../http/auth.js';
-import { clientIp } from '../http/client-ip.js';
+import { audit } from '../http/audit.js';
 import { getUser, toUser } from '../db/queries/users.js';
 import { deleteSession } from '../db/queries/sessions.js';
-import { signIn } from '../services/sign-in.js';
+import { signInFromRequest } from '../services/sign-in.js';
 import { LoginRequest, Me } from '../../shared/schemas/auth.js';
 
 export const authRoutes = new Hono<AppEnv>()
@@ -23,15 +23,20 @@ export const authRoutes = new Hono<AppEnv>()
     async (c) => {
       // A login form on another site must not sign a visitor into an attacker's account.
       if (c.req.header('origin') && !isSameOrigin(c)) throw new AppError('forbidden', 'cross-site sign-in blocked');
+      if (!c.var.deps.config.passwordLogin) throw new AppError('forbidden', 'password sign-in is turned off on this server; sign in with single sign-on');
       const { email, password } = c.req.valid('json');
-      const { user, token } = await signIn(c.var.deps, { email, password, ip: clientIp(c), userAgent: c.req.header('user-agent') ?? null });
-      setSessionCookie(c, token);
-      return c.json({ user: toUser(user), authenticatedBy: 'session' as const });
+      const outcome = await signInFromRequest(c, { email, password });
+      if (!outcome.ok) throw outcome.error;
+      setSessionCookie(c, outcome.token);
+      return c.json({ user: toUser(outcome.user), authenticatedBy: 'session' as const });
     },
   )
   .post('/logout', describe({ summary: 'Sign out: revokes the session', tags: ['Auth'] }), async (c) => {
     const auth = requireAuth(c);
-    if (auth.sessionId) await deleteSession(c.var.deps.db, auth.sessionId);
+    if (auth.sessionId) {
+      await deleteSession(c.var.deps.db, auth.sessionId);
+      await audit(c, 'auth.sign_out', { type: 'session', id: auth.sessionId });
+    }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });

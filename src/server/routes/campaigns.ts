@@ -5,6 +5,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireAuth, requireRole } from '../http/auth.js';
 import { loadAccountFor } from '../http/access.js';
+import { audit } from '../http/audit.js';
 import { accountOwnerScope, canViewAccount } from '../domain/permissions.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { nextWaveDate } from '../domain/eligibility.js';
@@ -188,6 +189,8 @@ export const campaignRoutes = new Hono<AppEnv>()
           minDaysBetweenSurveys: config.minDaysBetweenSurveys,
           surveyLanguages: surveyLanguages(survey.version.definition),
         });
+        const details = { name: row!.name, surveyId: row!.surveyId, sendAt: sendAt.toISOString() };
+        await audit(c, 'campaign.launched', { type: 'campaign', id: row!.id }, details, { db: tx });
         return row!;
       });
       // Committed first, then queued: if queuing fails, the scheduler's next sweep starts the campaign anyway.
@@ -263,6 +266,7 @@ export const campaignRoutes = new Hono<AppEnv>()
             .update(messages)
             .set({ status: 'cancelled', error: 'campaign cancelled', updatedAt: now })
             .where(and(eq(messages.campaignId, campaign.id), eq(messages.status, 'queued'), eq(messages.attempts, 0)));
+          await audit(c, 'campaign.cancelled', { type: 'campaign', id: campaign.id }, { name: campaign.name }, { db: tx });
         });
       }
       return c.json(await campaignJson(c, (await getCampaign(db, campaign.id))!));

@@ -14,6 +14,10 @@ import {
   updateContactRow,
 } from '../db/queries/contacts.js';
 import { ImportFileError, parseContactImport } from '../domain/contact-import.js';
+import { audit } from '../http/audit.js';
+import { eraseContactData } from '../db/queries/contact-erasure.js';
+import { exportPersonalData } from '../db/queries/personal-data-export.js';
+import { ContactErasure, PersonalDataExport } from '../../shared/schemas/personal-data.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import {
   Contact,
@@ -140,5 +144,56 @@ export const contactRoutes = new Hono<AppEnv>()
       const contact = await loadContactFor(c, c.req.valid('param').id, 'edit');
       await softDeleteContact(c.var.deps.db, contact.id, c.var.deps.clock.now());
       return c.body(null, 204);
+    },
+  )
+  // Personal data (GDPR). Both work on removed contacts too, and both are for those who may change the account:
+  // admins and its manager (another manager: 404; executives, who only read: 403).
+  .post(
+    '/contacts/:id/erase',
+    describe({
+      summary: "Erase a contact's personal data for good (GDPR art. 17)",
+      description:
+        'In one transaction: name, email and title; the words they wrote (scores and choices stay as anonymous numbers, ' +
+        'so NPS and trends do not move); the address on their invitations and the content of every email to them; and ' +
+        'their name and words wherever Keypulse copied them (follow-up tasks and comments, emails to the team). The ' +
+        'contact leaves every list and their address is never surveyed again. Erasing again answers the same and ' +
+        'changes nothing.',
+      tags: ['Contacts'],
+      responses: { 200: ContactErasure },
+    }),
+    valid('param', IdParams),
+    async (c) => {
+      const { db, clock } = c.var.deps;
+      const contact = await loadContactFor(c, c.req.valid('param').id, 'edit', { includeRemoved: true });
+      const outcome = await db.transaction(async (tx) => {
+        const result = await eraseContactData(tx, contact.id, clock.now());
+        // Counts only: the audit log must not keep what was just erased.
+        if (result.erasedNow) await audit(c, 'contact.erased', { type: 'contact', id: contact.id }, { accountId: contact.accountId, ...result.counts }, { db: tx });
+        return result;
+      });
+      return c.json({ contactId: contact.id, erasedAt: outcome.erasedAt.toISOString() } satisfies ContactErasure);
+    },
+  )
+  .get(
+    '/contacts/:id/export',
+    describe({
+      summary: 'Everything held about a contact, as a JSON file (GDPR art. 15)',
+      description:
+        'The contact, the account and the people map, invitations, answers, emails sent to them (with their content ' +
+        'where still stored), follow-up tasks raised from their answers, and unsubscribe or bounce flags.',
+      tags: ['Contacts'],
+      responses: { 200: PersonalDataExport },
+    }),
+    valid('param', IdParams),
+    async (c) => {
+      const { db, clock, config } = c.var.deps;
+      const contact = await loadContactFor(c, c.req.valid('param').id, 'edit', { includeRemoved: true });
+      const data = await exportPersonalData(db, contact.id, { now: clock.now(), companyName: config.companyName });
+      await audit(c, 'contact.exported', { type: 'contact', id: contact.id }, { accountId: contact.accountId });
+      return c.json(data, 200, {
+        'content-disposition': `attachment; filename="keypulse-contact-${contact.id}.json"`,
+        // Personal data: never kept by a browser or proxy cache.
+        'cache-control': 'no-store',
+      });
     },
   );

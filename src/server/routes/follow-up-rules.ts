@@ -5,6 +5,7 @@ import type { AppEnv } from '../http/context.js';
 import { AppError, notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireRole } from '../http/auth.js';
+import { audit } from '../http/audit.js';
 import { getRule, listRules, type RuleRow } from '../db/queries/tasks.js';
 import { followUpRules } from '../db/schema/index.js';
 import { IdParams } from '../../shared/schemas/common.js';
@@ -51,8 +52,12 @@ export const followUpRuleRoutes = new Hono<AppEnv>()
       const body = c.req.valid('json');
       checkRange(body.condition);
       const now = c.var.deps.clock.now();
-      const [row] = await c.var.deps.db.insert(followUpRules).values({ ...body, createdAt: now, updatedAt: now }).returning();
-      return c.json(toRule(row!), 201);
+      const row = await c.var.deps.db.transaction(async (tx) => {
+        const [inserted] = await tx.insert(followUpRules).values({ ...body, createdAt: now, updatedAt: now }).returning();
+        await audit(c, 'follow_up_rule.created', { type: 'follow_up_rule', id: inserted!.id }, { name: inserted!.name }, { db: tx });
+        return inserted!;
+      });
+      return c.json(toRule(row), 201);
     },
   )
   .patch(
@@ -66,11 +71,15 @@ export const followUpRuleRoutes = new Hono<AppEnv>()
       checkRange(changes.condition);
       const existing = await getRule(c.var.deps.db, c.req.valid('param').id);
       if (!existing) throw notFound('rule');
-      const [row] = await c.var.deps.db
-        .update(followUpRules)
-        .set({ ...changes, updatedAt: c.var.deps.clock.now() })
-        .where(eq(followUpRules.id, existing.id))
-        .returning();
-      return c.json(toRule(row!));
+      const row = await c.var.deps.db.transaction(async (tx) => {
+        const [updated] = await tx
+          .update(followUpRules)
+          .set({ ...changes, updatedAt: c.var.deps.clock.now() })
+          .where(eq(followUpRules.id, existing.id))
+          .returning();
+        await audit(c, 'follow_up_rule.changed', { type: 'follow_up_rule', id: existing.id }, { name: updated!.name, fields: Object.keys(changes) }, { db: tx });
+        return updated!;
+      });
+      return c.json(toRule(row));
     },
   );

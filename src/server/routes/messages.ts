@@ -3,7 +3,8 @@ import type { AppEnv } from '../http/context.js';
 import { notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireAuth } from '../http/auth.js';
-import { accountOwnerScope, canViewAccount } from '../domain/permissions.js';
+import { accountOwnerScope, canReadPasswordLinks, canViewAccount } from '../domain/permissions.js';
+import { PASSWORD_RESET_PURPOSE } from '../db/queries/password-resets.js';
 import { getMessage, listMessages, messageAccountOwner, type MessageRow } from '../db/queries/messages.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import { Message, MessageListQuery } from '../../shared/schemas/message.js';
@@ -38,8 +39,8 @@ export const messageRoutes = new Hono<AppEnv>()
     }),
     valid('query', MessageListQuery),
     async (c) => {
-      const { user } = requireAuth(c);
-      const page = await listMessages(c.var.deps.db, c.req.valid('query'), accountOwnerScope(user));
+      const auth = requireAuth(c);
+      const page = await listMessages(c.var.deps.db, c.req.valid('query'), accountOwnerScope(auth.user), { passwordLinks: canReadPasswordLinks(auth) });
       return c.json({ ...page, data: page.data.map(toMessage) });
     },
   )
@@ -48,10 +49,12 @@ export const messageRoutes = new Hono<AppEnv>()
     describe({ summary: 'One email', tags: ['Messages'], responses: { 200: Message } }),
     valid('param', IdParams),
     async (c) => {
-      const { user } = requireAuth(c);
+      const auth = requireAuth(c);
+      const { user } = auth;
       const { db } = c.var.deps;
       const row = await getMessage(db, c.req.valid('param').id);
       if (!row) throw notFound('message');
+      if (row.purpose === PASSWORD_RESET_PURPOSE && !canReadPasswordLinks(auth)) throw notFound('message');
       if (user.role === 'account_manager') {
         const ownerId = await messageAccountOwner(db, row.id);
         if (!ownerId || !canViewAccount(user, { ownerId })) throw notFound('message');

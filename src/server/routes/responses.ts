@@ -3,6 +3,7 @@ import type { AppEnv } from '../http/context.js';
 import { notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireAuth } from '../http/auth.js';
+import { audit } from '../http/audit.js';
 import { accountOwnerScope, canViewAccount } from '../domain/permissions.js';
 import { getResponseWithOwner, listResponses, type ResponseRow } from '../db/queries/responses.js';
 import { npsCategory } from '../../shared/answers.js';
@@ -110,7 +111,10 @@ export const responseRoutes = new Hono<AppEnv>()
     async (c) => {
       const { user } = requireAuth(c);
       const { db, config, logger, clock } = c.var.deps;
-      const batches = exportResponses(db, c.req.valid('query'), accountOwnerScope(user));
+      const query = c.req.valid('query');
+      // Recorded as the download starts: it is streamed, so its row count is not known yet.
+      await audit(c, 'export.downloaded', null, { what: 'responses', filters: query });
+      const batches = exportResponses(db, query, accountOwnerScope(user));
       const encoder = new TextEncoder();
       const headerLine = toCsv(exportHeader, []);
       // Pulled one page at a time as the client reads, so 100,000 answers never sit in memory together.

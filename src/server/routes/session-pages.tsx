@@ -4,26 +4,48 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { SESSION_COOKIE, authenticate, isSameOrigin, setSessionCookie } from '../http/auth.js';
-import { clientIp } from '../http/client-ip.js';
+import { audit } from '../http/audit.js';
 import { pageSecurityHeaders, renderPage } from '../http/html.js';
-import { accountOwnerScope, canViewAccount } from '../domain/permissions.js';
+import { accountOwnerScope, canReadPasswordLinks, canViewAccount } from '../domain/permissions.js';
+import { PASSWORD_RESET_PURPOSE } from '../db/queries/password-resets.js';
 import { deleteSession } from '../db/queries/sessions.js';
 import { getMessage, listMessages, messageAccountOwner } from '../db/queries/messages.js';
 import { toMessage } from './messages.js';
-import { signIn } from '../services/sign-in.js';
+import { signInFromRequest, type SignInOutcome } from '../services/sign-in.js';
+import { safeNext } from '../http/return-path.js';
 import { Email } from '../../shared/schemas/common.js';
+import { SsoFailure, ssoFailureMessage } from '../../shared/schemas/sso.js';
 import { SignInPage } from '../../client/pages/sign-in-page.js';
 import { OutboxMessagePage, OutboxPage } from '../../client/pages/outbox-page.js';
 
-/** Only our own paths: `next=https://evil.example` must not turn sign-in into an open redirect. */
-function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) ? value : '/';
+/** How people may sign in here: the SSO button, the password form, or both. */
+function signInOptions(c: Context<AppEnv>) {
+  const { oidc, passwordLogin } = c.var.deps.config;
+  return { sso: oidc ? { name: oidc.name } : null, passwordLogin };
+}
+
+/** A refused single sign-on comes back as `?error=<reason>`; only known reasons are shown, as our own words. */
+function ssoError(c: Context<AppEnv>): string | undefined {
+  const reason = SsoFailure.safeParse(c.req.query('error'));
+  return reason.success ? ssoFailureMessage(reason.data) : undefined;
 }
 
 function requirePageUser(c: Context<AppEnv>) {
   const auth = c.var.auth;
   if (!auth) return null;
   return auth.user;
+}
+
+/** What the sign-in form says when it does not sign in: a sentence for a person, not the API's message. */
+function signInProblem(outcome: Extract<SignInOutcome, { ok: false }>): string {
+  const limited = outcome.limited;
+  if (!limited) return 'The email or password is incorrect.';
+  if (limited.limit === 'busy') return 'Too many people are signing in right now. Try again in a moment.';
+  const minutes = Math.ceil(limited.retryAfter / 60);
+  const wait = `Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  return limited.limit === 'account'
+    ? `Too many failed attempts for this email. ${wait}`
+    : `Too many failed attempts from your network. ${wait}`;
 }
 
 const toSignIn = (c: Context<AppEnv>) => c.redirect(`/signin?next=${encodeURIComponent(c.req.path)}`, 303);
@@ -47,32 +69,36 @@ export const sessionPageRoutes = new Hono<AppEnv>()
   .use('/outbox', pageSecurityHeaders, authenticate)
   .use('/outbox/:id{[0-9a-f-]{36}}', pageSecurityHeaders, authenticate)
   .use('/outbox/:id{[0-9a-f-]{36}}/html', emailHtmlHeaders, authenticate)
-  .get('/signin', (c) => renderPage(c, <SignInPage next={safeNext(c.req.query('next'))} />, 200, { 'cache-control': 'no-store' }))
+  .get('/signin', (c) =>
+    renderPage(c, <SignInPage {...signInOptions(c)} next={safeNext(c.req.query('next'))} error={ssoError(c)} />, 200, { 'cache-control': 'no-store' }),
+  )
   .post('/signin', async (c) => {
     if (!isSameOrigin(c)) throw new AppError('forbidden', 'cross-site sign-in blocked');
     const form = await c.req.parseBody();
     const next = safeNext(form['next']);
+    if (!c.var.deps.config.passwordLogin) {
+      return renderPage(c, <SignInPage {...signInOptions(c)} next={next} error="Password sign-in is turned off here. Use single sign-on." />, 403);
+    }
     const email = Email.safeParse(form['email']);
     const password = typeof form['password'] === 'string' ? form['password'] : '';
     if (!email.success || !password) {
-      return renderPage(c, <SignInPage next={next} email={String(form['email'] ?? '')} error="Enter your email address and password." />, 422);
+      return renderPage(c, <SignInPage {...signInOptions(c)} next={next} email={String(form['email'] ?? '')} error="Enter your email address and password." />, 422);
     }
-    try {
-      const { token } = await signIn(c.var.deps, { email: email.data, password, ip: clientIp(c), userAgent: c.req.header('user-agent') ?? null });
-      setSessionCookie(c, token);
+    const outcome = await signInFromRequest(c, { email: email.data, password });
+    if (outcome.ok) {
+      setSessionCookie(c, outcome.token);
       return c.redirect(next, 303);
-    } catch (error) {
-      if (!(error instanceof AppError) || (error.status !== 401 && error.status !== 429)) throw error;
-      const message =
-        error.status === 429
-          ? `Too many failed attempts for this email. ${error.message.replace(/^too many failed sign-ins for this email; /, '')}.`
-          : 'The email or password is incorrect.';
-      return renderPage(c, <SignInPage next={next} email={email.data} error={message} />, error.status === 429 ? 429 : 401, error.headers);
     }
+    const { status, headers } = outcome.error;
+    return renderPage(c, <SignInPage {...signInOptions(c)} next={next} email={email.data} error={signInProblem(outcome)} />, status === 429 ? 429 : 401, headers);
   })
   .post('/signout', async (c) => {
     if (!isSameOrigin(c)) throw new AppError('forbidden', 'cross-site request blocked');
-    if (c.var.auth?.sessionId) await deleteSession(c.var.deps.db, c.var.auth.sessionId);
+    const sessionId = c.var.auth?.sessionId;
+    if (sessionId) {
+      await deleteSession(c.var.deps.db, sessionId);
+      await audit(c, 'auth.sign_out', { type: 'session', id: sessionId });
+    }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/signin', 303);
   })
@@ -80,7 +106,7 @@ export const sessionPageRoutes = new Hono<AppEnv>()
     const user = requirePageUser(c);
     if (!user) return toSignIn(c);
     const page = Math.max(1, Math.min(10_000, Number.parseInt(c.req.query('page') ?? '1', 10) || 1));
-    const result = await listMessages(c.var.deps.db, { page, pageSize: 50 }, accountOwnerScope(user));
+    const result = await listMessages(c.var.deps.db, { page, pageSize: 50 }, accountOwnerScope(user), { passwordLinks: canReadPasswordLinks(c.var.auth!) });
     return renderPage(
       c,
       <OutboxPage
@@ -114,6 +140,7 @@ async function visibleMessage(c: Context<AppEnv>, user: NonNullable<AppEnv['Vari
   const { db } = c.var.deps;
   const message = await getMessage(db, id);
   if (!message) return null;
+  if (message.purpose === PASSWORD_RESET_PURPOSE && !canReadPasswordLinks(c.var.auth!)) return null;
   if (user.role === 'account_manager') {
     const ownerId = await messageAccountOwner(db, id);
     if (!ownerId || !canViewAccount(user, { ownerId })) return null;

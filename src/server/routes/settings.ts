@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { describe, valid } from '../http/validate.js';
 import { requireRole } from '../http/auth.js';
+import { audit } from '../http/audit.js';
 import { readSettings, saveSettings } from '../services/settings.js';
 import { Settings, UpdateSettings } from '../../shared/schemas/settings.js';
 
@@ -30,6 +31,9 @@ export const settingsRoutes = new Hono<AppEnv>()
     async (c) => {
       requireRole(c, 'admin');
       const { db, config, clock } = c.var.deps;
-      return c.json(await saveSettings(db, config, c.req.valid('json'), clock.now()));
+      const changes = c.req.valid('json');
+      const saved = await saveSettings(db, config, changes, clock.now());
+      await audit(c, 'settings.changed', null, { keys: Object.keys(changes) });
+      return c.json(saved);
     },
   );

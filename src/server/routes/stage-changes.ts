@@ -5,6 +5,7 @@ import { AppError, invalid } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireAuth } from '../http/auth.js';
 import { loadAccountFor } from '../http/access.js';
+import { audit } from '../http/audit.js';
 import { isPromotion } from '../domain/pipeline.js';
 import { changeAccountStage, listStageChanges, type StageChangeRow } from '../db/queries/stage-changes.js';
 import { IdParams } from '../../shared/schemas/common.js';
@@ -45,7 +46,11 @@ export const stageChangeRoutes = new Hono<AppEnv>()
       if (account.archived) throw new AppError('conflict', 'the account is archived: restore it before changing its stage');
       const { stage, reason } = c.req.valid('json');
       if (stage === account.stage) throw invalid('stage', `is already the account's stage (${stage})`);
-      const row = await changeAccountStage(db, account, stage, reason, user.id, clock.now());
+      const row = await db.transaction(async (tx) => {
+        const change = await changeAccountStage(tx, account, stage, reason, user.id, clock.now());
+        await audit(c, 'account.stage_changed', { type: 'account', id: account.id }, { from: account.stage, to: stage }, { db: tx });
+        return change;
+      });
       return c.json(toStageChange(row, user.name), 201);
     },
   )

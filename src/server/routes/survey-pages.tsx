@@ -1,17 +1,18 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { pageSecurityHeaders, renderPage } from '../http/html.js';
 import { getClientAssets } from '../http/client-assets.js';
 import { isSameOrigin } from '../http/auth.js';
+import { clientIp } from '../http/client-ip.js';
 import { describe, valid } from '../http/validate.js';
 import { openSurveyLink, saveSurveyAnswers, submitSurveyAnswers, type SurveyLink } from '../services/survey-answers.js';
 import { unsubscribeByToken, findUnsubscribeTarget } from '../services/unsubscribe.js';
 import { answersFromForm } from '../../shared/answers.js';
 import { Answers, SaveAnswers } from '../../shared/schemas/survey.js';
 import { SurveyPage } from '../../client/survey/survey-page.js';
-import { SurveyUnavailablePage, UnsubscribePage } from '../../client/survey/public-pages.js';
+import { SurveyUnavailablePage, TooManyLinksPage, UnsubscribePage } from '../../client/survey/public-pages.js';
 import type { SurveyPageProps } from '../../client/survey/types.js';
 
 const ScoreQuery = z.coerce.number().int().min(0).max(10);
@@ -39,11 +40,32 @@ const noStore = { 'cache-control': 'no-store' };
 /** The content-hashed script and stylesheet the pages link to (built once per process). */
 const assetUrls = async () => (await getClientAssets()).urls;
 
+/** 429 for an address flooding /s/ and /u/ with unknown tokens: a page for people, the error envelope for the JSON endpoint. */
+async function tooManyLinks(c: Context<AppEnv>, retryAfter: number) {
+  if (c.req.path.endsWith('/answers')) {
+    throw new AppError('rate_limited', 'too many unknown links from your address; try again later', undefined, { 'retry-after': String(retryAfter) });
+  }
+  return renderPage(c, <TooManyLinksPage lang="en" assets={await assetUrls()} />, 429, { ...noStore, 'retry-after': String(retryAfter) });
+}
+
+/**
+ * The link was not usable. Counted against the client's address (services/link-floods.ts: only here, after a lookup
+ * failed, never on a valid link's path); past the limit, 429.
+ */
 async function unavailable(c: Context<AppEnv>) {
+  const wait = await c.var.deps.linkFloods.badToken(clientIp(c), c.var.deps.clock.now());
+  if (wait > 0) return tooManyLinks(c, wait);
   // The same page for unknown, expired and closed links: nothing about the survey or the person.
   c.header('cache-control', 'no-store');
   return renderPage(c, <SurveyUnavailablePage lang="en" assets={await assetUrls()} />, 404);
 }
+
+/** An address this process already knows is flooding is refused before any lookup: a map read, no query. */
+const refuseKnownFloods: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const wait = c.var.deps.linkFloods.knownWait(clientIp(c), c.var.deps.clock.now());
+  if (wait > 0) return tooManyLinks(c, wait);
+  await next();
+};
 
 async function readForm(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -64,6 +86,8 @@ export const surveyPageRoutes = new Hono<AppEnv>()
   // a dozen headers, ~800 bytes, for a 76-byte body — a measurable share of each answer's cost in bench:submit).
   .use('/s/:token', pageSecurityHeaders)
   .use('/u/:token', pageSecurityHeaders)
+  .use('/s/*', refuseKnownFloods)
+  .use('/u/*', refuseKnownFloods)
   .get('/s/:token', async (c) => {
     const token = c.req.param('token');
     const link = await openSurveyLink(c.var.deps, token);
@@ -110,7 +134,11 @@ export const surveyPageRoutes = new Hono<AppEnv>()
       const { token } = c.req.valid('param');
       if (!isSameOrigin(c) && c.req.header('origin')) throw new AppError('forbidden', 'cross-site request blocked');
       const result = await submitSurveyAnswers(c.var.deps, token, c.req.valid('json'));
-      if (!result) throw new AppError('not_found', 'this survey link is not available');
+      if (!result) {
+        const wait = await c.var.deps.linkFloods.badToken(clientIp(c), c.var.deps.clock.now());
+        if (wait > 0) return tooManyLinks(c, wait);
+        throw new AppError('not_found', 'this survey link is not available');
+      }
       if (!result.ok) {
         const issues = Object.entries(result.errors).map(([path, message]) => ({ path, message }));
         throw new AppError('validation_failed', 'some answers need attention', issues);

@@ -15,7 +15,8 @@ const PreviewParams = z.object({ id: z.uuid() });
 /**
  * The respondent's own survey page, for staff to see exactly what a customer sees, in each language. The same
  * strict policy as every page, except that our own workspace may frame it (the survey page shows it in a
- * sandboxed iframe). It is rendered in preview mode: nothing is saved and the form posts nowhere.
+ * sandboxed iframe, scripts allowed but not same-origin). It is rendered in preview mode: nothing is saved and the
+ * form posts nowhere.
  */
 const previewHeaders = secureHeaders({
   contentSecurityPolicy: {
@@ -28,6 +29,9 @@ const previewHeaders = secureHeaders({
     formAction: ["'none'"],
     frameAncestors: ["'self'"],
     baseUri: ["'none'"],
+    // Sandboxed even when opened outside the workspace's frame: scripts run (the real form, hydrated) but in an
+    // opaque origin, never with this site's cookies, storage or DOM.
+    sandbox: ['allow-scripts', 'allow-forms'],
   },
   referrerPolicy: 'same-origin',
   crossOriginEmbedderPolicy: false,

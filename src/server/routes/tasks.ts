@@ -6,7 +6,7 @@ import { AppError, notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireAuth } from '../http/auth.js';
 import { assertUserReference, loadAccountFor } from '../http/access.js';
-import { accountOwnerScope, canEditAccount, canViewAccount } from '../domain/permissions.js';
+import { accountOwnerScope, canViewTask, canWorkOnTask } from '../domain/permissions.js';
 import { isOverdue } from '../domain/business-days.js';
 import { createTask, firstAction, getTaskSurroundings, getTaskWithOwner, listComments, listTaskPeople, listTasks, type TaskRow } from '../db/queries/tasks.js';
 import { taskComments, tasks } from '../db/schema/index.js';
@@ -55,12 +55,14 @@ function toTask(row: TaskRow & { accountName: string }, now: Date): Task {
 
 const dueDate = (value: string) => new Date(value.length === 10 ? `${value}T17:00:00Z` : value);
 
-/** A task on an account the caller may see (404 otherwise), and for 'edit', may work on. */
+/** A task the caller may see — on an account they see, or assigned to them — (404 otherwise), and for 'edit', may work on. */
 async function loadTaskFor(c: Context<AppEnv>, id: string, mode: 'view' | 'edit') {
   const { user } = requireAuth(c);
   const found = await getTaskWithOwner(c.var.deps.db, id);
-  if (!found || !canViewAccount(user, { ownerId: found.ownerId })) throw notFound('task');
-  if (mode === 'edit' && !canEditAccount(user, { ownerId: found.ownerId })) throw new AppError('forbidden', 'your role can read tasks but not work on them');
+  if (!found) throw notFound('task');
+  const access = { ownerId: found.ownerId, assigneeId: found.task.assigneeId };
+  if (!canViewTask(user, access)) throw notFound('task');
+  if (mode === 'edit' && !canWorkOnTask(user, access)) throw new AppError('forbidden', 'your role can read tasks but not work on them');
   return { ...found.task, accountName: found.accountName };
 }
 
@@ -78,7 +80,7 @@ const TaskWithComments = Task.extend({ comments: z.array(TaskComment) });
 export const taskRoutes = new Hono<AppEnv>()
   .get(
     '/',
-    describe({ summary: 'Follow-up tasks, soonest due first (managers: their accounts only)', tags: ['Tasks'], responses: { 200: pageOf(Task) } }),
+    describe({ summary: 'Follow-up tasks, soonest due first (managers: those on their accounts and those assigned to them)', tags: ['Tasks'], responses: { 200: pageOf(Task) } }),
     valid('query', TaskListQuery),
     async (c) => {
       const { user } = requireAuth(c);
@@ -195,7 +197,7 @@ export const taskRoutes = new Hono<AppEnv>()
       const task = await loadTaskFor(c, c.req.valid('param').id, 'view');
       const around = await getTaskSurroundings(db, task);
       const comments = await listComments(db, task.id);
-      const mayWork = canEditAccount(user, { ownerId: around.owner!.id });
+      const mayWork = canWorkOnTask(user, { ownerId: around.owner!.id, assigneeId: task.assigneeId });
       const people = await listTaskPeople(db, [task.assigneeId, ...comments.map((m) => m.authorId)]);
       const response = around.response;
       const questions = response?.definition.questions ?? [];

@@ -41,7 +41,8 @@ async function applyEvent(tx: Db, type: string, providerId: string, now: Date): 
   if (transition.from.includes(message.status)) {
     await tx.update(messages).set({ status: transition.to, updatedAt: now }).where(eq(messages.id, message.id));
   }
-  if (type === 'email.bounced' || type === 'email.complained') {
+  // An email to an erased contact has no address left: there is nobody to mark.
+  if (message.to && (type === 'email.bounced' || type === 'email.complained')) {
     // The address is dead (bounce) or the person said stop (complaint): no contact record with this
     // address is mailed again, in whichever account it appears.
     await tx

@@ -95,9 +95,18 @@ export async function seedDemo(db: Db, clock: Clock, log: (line: string) => void
 
 export function formatDemoLogins(logins: DemoLogin[]): string {
   const width = Math.max(...logins.map((l) => l.email.length));
+  const shared = logins.every((l) => l.password === logins[0]?.password) ? logins[0]?.password : undefined;
+  if (shared) {
+    return [
+      'Demo logins (password for all: ' + shared + '):',
+      ...logins.map((l) => `  ${l.email.padEnd(width)}  ${l.role.padEnd(15)}  ${l.name}`),
+    ].join('\n');
+  }
+  // Passwords of their own (set at start-up for a server reachable from the network): shown only now.
+  const nameWidth = Math.max(...logins.map((l) => l.name.length));
   return [
-    'Demo logins (password for all: ' + DEMO_PASSWORD + '):',
-    ...logins.map((l) => `  ${l.email.padEnd(width)}  ${l.role.padEnd(15)}  ${l.name}`),
+    'Demo logins (new passwords, shown only now — note them):',
+    ...logins.map((l) => `  ${l.email.padEnd(width)}  ${l.role.padEnd(15)}  ${l.name.padEnd(nameWidth)}  password: ${l.password}`),
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import type { AppDeps } from '../http/context.js';
 import { generateToken, hashToken } from '../auth/tokens.js';
 import { insertSession } from '../db/queries/sessions.js';
+import { initialExpiry } from '../domain/session-lifetime.js';
 
 /**
  * Opens a browser session for a user who has proved who they are (password or SSO): a 256-bit token for the
@@ -13,7 +14,7 @@ export async function openSession(
 ): Promise<{ token: string; expiresAt: Date }> {
   const now = deps.clock.now();
   const token = generateToken();
-  const expiresAt = new Date(now.getTime() + deps.config.sessionTtlMs);
+  const expiresAt = initialExpiry(now, { ttlMs: deps.config.sessionTtlMs, maxMs: deps.config.sessionMaxMs });
   await insertSession(deps.db, {
     tokenHash: hashToken(token),
     userId,

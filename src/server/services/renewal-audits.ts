@@ -6,6 +6,7 @@ import { instantAt, wallClockIn } from '../domain/business-days.js';
 import { findAudienceCandidates } from '../db/queries/campaigns.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { createWave } from './campaign-waves.js';
+import { insertAuditEntry } from '../db/queries/audit-log.js';
 import { DISPATCH_CAMPAIGN } from '../jobs/dispatch-campaign.js';
 
 /**
@@ -108,6 +109,14 @@ export async function scheduleRenewalAudits(deps: AppDeps): Promise<number> {
         now,
         minDaysBetweenSurveys: config.minDaysBetweenSurveys,
         surveyLanguages: languages,
+      });
+      await insertAuditEntry(tx, {
+        at: now,
+        action: 'campaign.launched',
+        via: 'system',
+        targetType: 'campaign',
+        targetId: row.id,
+        details: { name: row.name, surveyId: survey.id, sendAt: sendAt.toISOString(), renewalOf: account.id },
       });
       return row;
     });

@@ -36,7 +36,7 @@ export async function composeLoopClosedEmail(
 ): Promise<{ notice: Exclude<CustomerNotice, 'queued' | 'already_queued' | 'not_requested'> } | { notice: 'ok'; email: NewNotification & { language: string } }> {
   const [row] = await db
     .select({
-      contact: { name: contacts.name, email: contacts.email, language: contacts.language, unsubscribed: contacts.unsubscribed, bounced: contacts.bounced },
+      contact: { name: contacts.name, email: contacts.email, language: contacts.language, unsubscribed: contacts.unsubscribed, bounced: contacts.bounced, erasedAt: contacts.erasedAt },
       owner: { name: users.name, email: users.email },
       answers: responses.answers,
       definition: surveyVersions.definition,
@@ -49,7 +49,8 @@ export async function composeLoopClosedEmail(
     .leftJoin(responses, eq(responses.id, tasks.responseId))
     .leftJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
     .where(eq(tasks.id, taskId));
-  if (!row?.contact) return { notice: 'no_contact' };
+  // An erased contact has no address and no words left to quote.
+  if (!row?.contact || row.contact.erasedAt) return { notice: 'no_contact' };
   if (row.contact.bounced) return { notice: 'contact_bounced' };
   if (row.contact.unsubscribed) return { notice: 'contact_unsubscribed' };
   // Their words: every text they wrote; failing that, the answers themselves.

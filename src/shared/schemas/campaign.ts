@@ -11,6 +11,7 @@ export const SkipReason = z.enum([
   'recently_surveyed',
   'duplicate_email',
   'deleted_contact',
+  'erased',
 ]);
 
 export const Audience = z

@@ -70,6 +70,10 @@ export const Survey = z.object({
   name: z.string(),
   kind: SurveyKind,
   templateKey: z.string().nullable(),
+  /** Who made this copy (null on templates and on copies older than this field). */
+  createdBy: z.uuid().nullable(),
+  /** Whether the caller may edit it: its maker and admins may, on copies only. */
+  canEdit: z.boolean(),
   version: z.number().int(),
   versionId: z.uuid(),
   definition: SurveyDefinition,

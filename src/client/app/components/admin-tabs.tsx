@@ -7,6 +7,7 @@ const tabs = [
   { href: '/admin/rules', label: 'Follow-up rules' },
   { href: '/admin/indicators', label: 'Partnership signals' },
   { href: '/admin/settings', label: 'Settings' },
+  { href: '/admin/audit-log', label: 'Audit log' },
 ];
 
 /**

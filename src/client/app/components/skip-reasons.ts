@@ -9,4 +9,5 @@ export const skipReasonWords: Record<z.infer<typeof SkipReason>, string> = {
   recently_surveyed: 'Surveyed recently',
   duplicate_email: 'Same email as another contact',
   deleted_contact: 'Contact removed',
+  erased: 'Personal data erased: this address is never surveyed again',
 };

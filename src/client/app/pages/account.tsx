@@ -11,6 +11,7 @@ import { RiskBadge } from '../components/risk-badge.js';
 import { TrendChart } from '../components/trend-chart.js';
 import { CsvLink, PrintButton } from '../components/csv-link.js';
 import { ImportResult } from '../components/import-result.js';
+import { ContactPersonalData } from '../components/contact-personal-data.js';
 import { Stage, UpdateAccount, type Account, type AccountListItem } from '../../../shared/schemas/account.js';
 import { BuyingRole, CreateContact, Level, UpdateContact, type Contact, type ContactImportResult } from '../../../shared/schemas/contact.js';
 import type { Page } from '../../../shared/schemas/common.js';
@@ -399,6 +400,7 @@ function PeopleMap({ accountId, names, staff }: { accountId: string; names: Name
                             <tr key={c.id}>
                               <td colSpan={editable ? 6 : 5}>
                                 <ContactForm accountId={accountId} staff={staff} contact={c} onDone={() => done('Contact saved.')} onCancel={() => setEditingId(null)} />
+                                <ContactPersonalData contact={c} onErased={() => done('Personal data erased: the contact is gone and their address will not be surveyed again.')} />
                               </td>
                             </tr>
                           ) : (

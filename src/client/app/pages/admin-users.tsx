@@ -39,11 +39,19 @@ function UsersPanel() {
     users.reload();
   }
 
+  async function sendResetLink(user: User) {
+    setBusy(user.id);
+    setStatus(null);
+    const res = await api.post<{ message: string }>(`/api/users/${user.id}/password-reset`);
+    setBusy(null);
+    setStatus(res.ok ? { ok: true, text: res.data.message } : { ok: false, text: `${user.name}: ${res.error.message}` });
+  }
+
   return (
     <>
       <CreateUserForm
         onCreated={(u) => {
-          setStatus({ ok: true, text: `Created ${u.name} (${humanize(u.role)}). They can sign in with the password you gave.` });
+          setStatus({ ok: true, text: `Created ${u.name} (${humanize(u.role)}). We emailed them a link to set their password; it works for 60 minutes.` });
           setPage(1);
           users.reload();
         }}
@@ -108,7 +116,12 @@ function UsersPanel() {
                     </td>
                     <td>{u.disabled ? <span class="badge">Disabled</span> : <span class="badge active">Active</span>}</td>
                     <td>{formatDate(u.createdAt)}</td>
-                    <td>
+                    <td class="row-actions">
+                      {!u.disabled && (
+                        <button type="button" class="secondary" disabled={busy === u.id} aria-label={`Send reset link to ${u.name}`} onClick={() => sendResetLink(u)}>
+                          Send reset link
+                        </button>
+                      )}
                       <button
                         type="button"
                         class="secondary"
@@ -131,9 +144,12 @@ function UsersPanel() {
   );
 }
 
-const blank = { name: '', email: '', role: 'account_manager', password: '' };
+const blank = { name: '', email: '', role: 'account_manager' };
 
-/** New user: validated in the browser with the API's own schema; the API's errors land beside the fields. */
+/**
+ * New user: validated in the browser with the API's own schema; the API's errors land beside the fields. No
+ * password: admins never choose one for someone else; the new user gets an email link to set their own.
+ */
 function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
   const [form, setForm] = useState(blank);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -163,14 +179,14 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
     onCreated(res.data);
   }
 
-  const input = (key: 'name' | 'email' | 'password', label: string, type: string, hint?: string) => (
+  const input = (key: 'name' | 'email', label: string, type: string, hint?: string) => (
     <Field id={`new-user-${key}`} label={label} error={errors[key]} hint={hint}>
       <input
         id={`new-user-${key}`}
         type={type}
         value={form[key]}
         onInput={set(key)}
-        autocomplete={key === 'password' ? 'new-password' : 'off'}
+        autocomplete="off"
         aria-invalid={errors[key] ? 'true' : undefined}
         aria-describedby={describedBy(`new-user-${key}`, errors[key], hint)}
       />
@@ -181,6 +197,7 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
     <form onSubmit={submit} noValidate class="admin-form">
       <fieldset>
         <legend>Add a user</legend>
+        <p class="muted">They get an email with a link to set their own password.</p>
         <div class="form-grid">
           {input('name', 'Name', 'text')}
           {input('email', 'Email', 'email')}
@@ -193,7 +210,6 @@ function CreateUserForm({ onCreated }: { onCreated: (user: User) => void }) {
               ))}
             </select>
           </Field>
-          {input('password', 'Initial password', 'password', 'At least 10 characters; tell them to change it.')}
         </div>
         {problem && (
           <p class="field-error" role="alert">

@@ -24,6 +24,7 @@ import {
  */
 
 const kindWords: Record<Survey['kind'], string> = { nps: 'NPS', audit: 'Key-account audit', custom: 'Custom' };
+const surveyBadge = (s: Survey) => (s.templateKey ? 'Template · read-only' : s.canEdit ? 'Editable copy' : 'Copy · read-only');
 const languageNames: Record<string, string> = { en: 'English', es: 'Español' };
 const languageName = (lang: string) => languageNames[lang] ?? lang;
 /** Languages the respondent pages speak; a survey's texts can be written in any of them. */
@@ -36,7 +37,7 @@ const KINDS: { kind: QuestionKind; label: string }[] = [
   { kind: 'yes_no', label: 'Yes / no' },
 ];
 
-function Preview({ survey, saves }: { survey: Survey; saves: number }) {
+export function Preview({ survey, saves }: { survey: Survey; saves: number }) {
   const [lang, setLang] = useState(survey.languages.includes('en') ? 'en' : survey.languages[0]!);
   return (
     <section aria-labelledby="preview-title" class="survey-preview">
@@ -57,11 +58,13 @@ function Preview({ survey, saves }: { survey: Survey; saves: number }) {
         // The version and the saves made here in the address: a saved edit shows at once.
         src={`/survey-preview/${survey.id}?lang=${encodeURIComponent(lang)}&v=${survey.versionId}.${saves}`}
         title={`The survey as respondents see it, in ${languageName(lang)}`}
-        // The form's own script must run (hydration, its checks, the thank-you view) and load as a same-origin
-        // module; forms must be allowed or a sandboxed frame never even fires `submit` for the script to stop.
-        // Nothing can be posted anyway: the preview page's CSP says form-action 'none' and its form has no action.
-        // Still denied: top navigation, popups, downloads and dialogs.
-        sandbox="allow-scripts allow-same-origin allow-forms"
+        // The form's own script must run (hydration, its checks, the thank-you view); forms must be allowed or a
+        // sandboxed frame never even fires `submit` for the script to stop. Nothing can be posted anyway: the
+        // preview page's CSP says form-action 'none' and its form has no action. Never allow-same-origin with
+        // allow-scripts: a same-origin script could reach into this page or lift its own sandbox. Without it the
+        // frame is an opaque origin, holding no cookie or storage of ours (the page's CSP sandboxes it the same way
+        // when opened on its own). Still denied: top navigation, popups, downloads and dialogs.
+        sandbox="allow-scripts allow-forms"
         loading="lazy"
       />
     </section>
@@ -437,7 +440,8 @@ export default function SurveyPage({ id }: { id: string }) {
       </section>
     );
   }
-  const editable = canEdit() && !data.templateKey;
+  // The server decides (its maker and admins edit a copy; templates are read-only), and refuses anyone else.
+  const editable = data.canEdit;
   return (
     <section aria-labelledby="survey-title" class="survey-page">
       <p class="breadcrumb">
@@ -447,7 +451,7 @@ export default function SurveyPage({ id }: { id: string }) {
         {data.name}
       </h1>
       <p>
-        <span class="badge">{data.templateKey ? 'Template · read-only' : 'Editable copy'}</span> <span class="badge">{kindWords[data.kind]}</span>{' '}
+        <span class="badge">{surveyBadge(data)}</span> <span class="badge">{kindWords[data.kind]}</span>{' '}
         <span class="hint">
           Version {formatNumber(data.version)} · {formatNumber(data.responseCount)} {data.responseCount === 1 ? 'response' : 'responses'} · updated{' '}
           {formatDate(data.updatedAt)}
@@ -464,6 +468,9 @@ export default function SurveyPage({ id }: { id: string }) {
                 setSaves((n) => n + 1);
               }}
             />}
+          {!editable && !data.templateKey && canEdit() && (
+            <p class="hint">Only the person who made this copy, or an admin, can change it. Make your own copy to edit it.</p>
+          )}
           {canEdit() && <MakeCopy key={`copy-${data.id}`} survey={data} />}
         </div>
       </div>

@@ -7,6 +7,8 @@ import type { Survey } from '../../../shared/schemas/survey.js';
 /** The surveys: the built-in templates (read-only) and the copies people made of them (editable). */
 
 const kindWords: Record<Survey['kind'], string> = { nps: 'NPS', audit: 'Key-account audit', custom: 'Custom' };
+/** A copy reads as editable only to those who may edit it (its maker and admins). */
+const surveyBadge = (s: Survey) => (s.templateKey ? 'Template · read-only' : s.canEdit ? 'Editable copy' : 'Copy · read-only');
 const languageNames: Record<string, string> = { en: 'English', es: 'Spanish' };
 const languageName = (lang: string) => languageNames[lang] ?? lang;
 
@@ -39,7 +41,7 @@ export default function SurveysPage() {
                 <a href={`/surveys/${s.id}`}>{s.name}</a>
               </h2>
               <p>
-                <span class="badge">{s.templateKey ? 'Template · read-only' : 'Editable copy'}</span>{' '}
+                <span class="badge">{surveyBadge(s)}</span>{' '}
                 <span class="badge">{kindWords[s.kind]}</span>
               </p>
               <p>

@@ -1,7 +1,7 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { apiKeys, users } from '../schema/index.js';
-import type { ApiKey } from '../../../shared/schemas/auth.js';
+import type { ApiKey, ApiKeyScope } from '../../../shared/schemas/auth.js';
 
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -10,8 +10,10 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     id: row.id,
     name: row.name,
     prefix: row.prefix,
+    scope: row.scope,
     userId: row.userId,
     createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
   };
@@ -19,11 +21,19 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
 
 export async function insertApiKey(
   db: Db,
-  values: { name: string; prefix: string; keyHash: string; userId: string; now: Date },
+  values: { name: string; prefix: string; keyHash: string; userId: string; scope: ApiKeyScope; expiresAt?: Date | null; now: Date },
 ): Promise<ApiKeyRow> {
   const [row] = await db
     .insert(apiKeys)
-    .values({ name: values.name, prefix: values.prefix, keyHash: values.keyHash, userId: values.userId, createdAt: values.now })
+    .values({
+      name: values.name,
+      prefix: values.prefix,
+      keyHash: values.keyHash,
+      userId: values.userId,
+      scope: values.scope,
+      expiresAt: values.expiresAt ?? null,
+      createdAt: values.now,
+    })
     .returning();
   return row!;
 }
@@ -32,24 +42,45 @@ export async function listApiKeys(db: Db): Promise<ApiKeyRow[]> {
   return db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt));
 }
 
-export async function findLiveApiKey(db: Db, keyHash: string) {
+/** The key with this hash and its user, unless it is revoked, expired or its user disabled. */
+export async function findLiveApiKey(db: Db, keyHash: string, now: Date) {
   const [row] = await db
     .select({ key: apiKeys, user: users })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt), eq(users.disabled, false)));
+    .where(
+      and(
+        eq(apiKeys.keyHash, keyHash),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)),
+        eq(users.disabled, false),
+      ),
+    );
   return row;
+}
+
+/** When a key that would otherwise work expired, so its caller learns why it is refused. */
+export async function findExpiredApiKey(db: Db, keyHash: string, now: Date): Promise<Date | undefined> {
+  const [row] = await db
+    .select({ expiresAt: apiKeys.expiresAt })
+    .from(apiKeys)
+    .innerJoin(users, eq(users.id, apiKeys.userId))
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt), lte(apiKeys.expiresAt, now), eq(users.disabled, false)));
+  return row?.expiresAt ?? undefined;
 }
 
 export async function touchApiKey(db: Db, id: string, now: Date): Promise<void> {
   await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, id));
 }
 
-export async function revokeApiKey(db: Db, id: string, now: Date): Promise<ApiKeyRow | undefined> {
+/** Revokes the key; `revoked` says whether this call did it (false: it was revoked before). */
+export async function revokeApiKey(db: Db, id: string, now: Date): Promise<{ row: ApiKeyRow; revoked: boolean } | undefined> {
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: now })
     .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning();
-  return row ?? (await db.select().from(apiKeys).where(eq(apiKeys.id, id)))[0];
+  if (row) return { row, revoked: true };
+  const [earlier] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
+  return earlier && { row: earlier, revoked: false };
 }

@@ -3,6 +3,7 @@ import type { Db } from '../client.js';
 import { accounts, campaigns, contacts, invitations, messages, responses } from '../schema/index.js';
 import type { CampaignAudience } from '../schema/index.js';
 import type { AudienceCandidate, EligibilityDecision } from '../../domain/eligibility.js';
+import { isErasedAddress } from './erased-emails.js';
 import type { Campaign, CampaignCounts } from '../../../shared/schemas/campaign.js';
 import type { Page, PageQuery } from '../../../shared/schemas/common.js';
 
@@ -53,6 +54,7 @@ export async function findAudienceCandidates(db: Db, audience: CampaignAudience)
       unsubscribed: contacts.unsubscribed,
       bounced: contacts.bounced,
       deletedAt: contacts.deletedAt,
+      erased: sql<boolean>`(${contacts.erasedAt} is not null or ${isErasedAddress(contacts.email)})`,
       accountArchived: accounts.archived,
       lastInvitedAt: lastInvited.at,
     })
@@ -73,6 +75,7 @@ export async function findAudienceCandidates(db: Db, audience: CampaignAudience)
     unsubscribed: r.unsubscribed,
     bounced: r.bounced,
     deleted: r.deletedAt !== null,
+    erased: Boolean(r.erased),
     accountArchived: r.accountArchived,
     lastInvitedAt: r.lastInvitedAt ? new Date(r.lastInvitedAt) : null,
   }));

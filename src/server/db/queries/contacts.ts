@@ -28,13 +28,16 @@ export function toContact(row: ContactRow): Contact {
 
 const live = isNull(contacts.deletedAt);
 
-/** A contact with its account's owner, so the caller can check permissions in one query. */
-export async function getContactWithOwner(db: Db, id: string) {
+/**
+ * A contact with its account's owner, so the caller can check permissions in one query. Removed contacts only
+ * with `includeRemoved` (erasing or exporting a person's data works whether or not they were removed).
+ */
+export async function getContactWithOwner(db: Db, id: string, options: { includeRemoved?: boolean } = {}) {
   const [row] = await db
     .select({ contact: contacts, ownerId: accounts.ownerId })
     .from(contacts)
     .innerJoin(accounts, eq(accounts.id, contacts.accountId))
-    .where(and(eq(contacts.id, id), live));
+    .where(and(eq(contacts.id, id), options.includeRemoved ? undefined : live));
   return row;
 }
 

@@ -90,12 +90,34 @@ export async function loadQueuedBatch(db: Db, batchKey: string) {
     .orderBy(asc(messages.id));
 }
 
-export async function markAttempted(db: Db, ids: string[], now: Date): Promise<void> {
-  if (ids.length) {
-    await db
-      .update(messages)
-      .set({ attempts: sql`${messages.attempts} + 1`, updatedAt: now })
-      .where(inArray(messages.id, ids));
+class ClaimLost extends Error {}
+
+/**
+ * Claims a batch for one send attempt: counts the attempt on every message, but only if each is still queued with the
+ * `attempts` it was read with. False (and nothing changed) when another run got there first — a job whose lease ran
+ * out while its worker still worked, retried by pg-boss next to it. That run must then not send: had the two read the
+ * batch apart (an address unsubscribed in between, so one of them dropped it), they would send two different batches
+ * under two idempotency keys, and the provider would deliver both.
+ */
+export async function claimAttempt(db: Db, read: { id: string; attempts: number }[], now: Date): Promise<boolean> {
+  if (!read.length) return true;
+  const expected = sql.join(
+    read.map((m) => sql`(${m.id}::uuid, ${m.attempts}::smallint)`),
+    sql`, `,
+  );
+  try {
+    await db.transaction(async (tx) => {
+      const claimed = await tx
+        .update(messages)
+        .set({ attempts: sql`${messages.attempts} + 1`, updatedAt: now })
+        .where(and(inArray(messages.id, read.map((m) => m.id)), eq(messages.status, 'queued'), sql`(${messages.id}, ${messages.attempts}) in (${expected})`))
+        .returning({ id: messages.id });
+      if (claimed.length !== read.length) throw new ClaimLost();
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof ClaimLost) return false;
+    throw error;
   }
 }
 
@@ -173,8 +195,11 @@ export async function listMessages(
   db: Db,
   query: PageQuery & { campaignId?: string; status?: MessageRow['status']; to?: string },
   ownerScope: string | null,
+  options: { passwordLinks?: boolean } = {},
 ): Promise<Page<MessageRow>> {
   const conditions: SQL[] = [];
+  // Emails with a password link are for their recipient; in the log only admins (who may send them anyway) see them.
+  if (!options.passwordLinks) conditions.push(sql`${messages.purpose} is distinct from 'password_reset'`);
   if (query.campaignId) conditions.push(eq(messages.campaignId, query.campaignId));
   if (query.status) conditions.push(eq(messages.status, query.status));
   if (query.to) conditions.push(sql`lower(${messages.toAddress}) = ${query.to.toLowerCase()}`);

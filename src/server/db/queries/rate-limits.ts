@@ -21,8 +21,14 @@ export async function recentRateLimitEvents(db: Db, bucket: string, key: string,
   return rows.map((r) => r.at);
 }
 
-export async function insertRateLimitEvent(db: Db, bucket: string, key: string, at: Date): Promise<void> {
-  await db.insert(rateLimitEvents).values({ bucket, key, at });
+export async function insertRateLimitEvent(db: Db, bucket: string, key: string, at: Date): Promise<number> {
+  const [row] = await db.insert(rateLimitEvents).values({ bucket, key, at }).returning({ id: rateLimitEvents.id });
+  return row!.id;
+}
+
+/** Takes back one event (an attempt that turned out not to count). */
+export async function deleteRateLimitEvent(db: Db, id: number): Promise<void> {
+  await db.delete(rateLimitEvents).where(eq(rateLimitEvents.id, id));
 }
 
 /** Forgets a key's events (a successful sign-in clears its account's failures). */

@@ -1,4 +1,4 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt, ne } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { sessions, users } from '../schema/index.js';
 
@@ -21,25 +21,57 @@ export async function insertSession(
   return row!;
 }
 
+/** Live: not idle past its expiry, and younger than the absolute lifetime however busy it was. */
+const live = (now: Date, maxAgeMs: number) => and(gt(sessions.expiresAt, now), gt(sessions.createdAt, new Date(now.getTime() - maxAgeMs)));
+
 /** A live session and its (enabled) user, or nothing. */
-export async function findLiveSession(db: Db, tokenHash: string, now: Date) {
+export async function findLiveSession(db: Db, tokenHash: string, now: Date, maxAgeMs: number) {
   const [row] = await db
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(users.disabled, false)));
+    .where(and(eq(sessions.tokenHash, tokenHash), live(now, maxAgeMs), eq(users.disabled, false)));
   return row;
 }
 
-export async function extendSession(db: Db, id: string, now: Date, expiresAt: Date): Promise<void> {
-  await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
+/** Records use (and, when given, a later end) of a session. */
+export async function renewSessionRow(db: Db, id: string, change: { lastSeenAt: Date; expiresAt?: Date }): Promise<void> {
+  await db.update(sessions).set(change).where(eq(sessions.id, id));
+}
+
+/** A user's live sessions, most recently used first. */
+export async function listLiveSessions(db: Db, userId: string, now: Date, maxAgeMs: number) {
+  return db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), live(now, maxAgeMs)))
+    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt))
+    .limit(200);
+}
+
+/** Ends one of this user's sessions; false when the user has no such session (another's id is nobody's). */
+export async function deleteOwnSession(db: Db, userId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return rows.length > 0;
+}
+
+/** Ends every session of a user but one (a password change keeps the browser that made it signed in). */
+export async function deleteOtherSessions(db: Db, userId: string, keepId: string): Promise<number> {
+  const rows = await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), ne(sessions.id, keepId)))
+    .returning({ id: sessions.id });
+  return rows.length;
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, id));
 }
 
-/** Revokes every session of a user: on disable, role change or password change. */
+/** Revokes every session of a user: on disable, role change or password reset. */
 export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.userId, userId));
 }

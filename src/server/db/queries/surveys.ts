@@ -3,6 +3,7 @@ import type { Db } from '../client.js';
 import { campaigns, responses, surveys, surveyVersions } from '../schema/index.js';
 import type { Survey, SurveyDefinition, SurveyKind } from '../../../shared/schemas/survey.js';
 import { builtInTemplates, surveyLanguages } from '../../domain/survey-templates.js';
+import { canEditSurvey, type Actor } from '../../domain/permissions.js';
 
 export type SurveyRow = typeof surveys.$inferSelect;
 export type SurveyVersionRow = typeof surveyVersions.$inferSelect;
@@ -13,12 +14,15 @@ export interface SurveyWithVersion {
   responseCount: number;
 }
 
-export function toSurvey({ survey, version, responseCount }: SurveyWithVersion): Survey {
+/** The survey as `actor` sees it: `canEdit` tells the workspace whether to offer the editor. */
+export function toSurvey({ survey, version, responseCount }: SurveyWithVersion, actor: Actor): Survey {
   return {
     id: survey.id,
     name: survey.name,
     kind: survey.kind,
     templateKey: survey.templateKey,
+    createdBy: survey.createdBy,
+    canEdit: canEditSurvey(actor, survey),
     version: version.version,
     versionId: version.id,
     definition: version.definition,
@@ -86,13 +90,13 @@ export async function getSurveyVersion(db: Db, versionId: string): Promise<Surve
 
 export async function insertSurvey(
   db: Db,
-  values: { name: string; kind: SurveyKind; definition: SurveyDefinition },
+  values: { name: string; kind: SurveyKind; definition: SurveyDefinition; createdBy: string },
   now: Date,
 ): Promise<string> {
   return db.transaction(async (tx) => {
     const [survey] = await tx
       .insert(surveys)
-      .values({ name: values.name, kind: values.kind, createdAt: now, updatedAt: now })
+      .values({ name: values.name, kind: values.kind, createdBy: values.createdBy, createdAt: now, updatedAt: now })
       .returning();
     await tx.insert(surveyVersions).values({ surveyId: survey!.id, version: 1, definition: values.definition, createdAt: now });
     return survey!.id;

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { accounts, contacts, followUpRules, messages, responses, surveys, surveyVersions, taskComments, tasks, users } from '../schema/index.js';
 import { defaultRules } from '../../domain/follow-up-rules.js';
@@ -32,9 +32,13 @@ export interface TaskFilters extends PageQuery {
   priority?: TaskRow['priority'];
 }
 
-export async function listTasks(db: Db, query: TaskFilters, ownerScope: string | null): Promise<Page<TaskRow & { accountName: string }>> {
+/**
+ * `viewer`: a manager's id (null: everyone's tasks). A manager sees the tasks on their accounts and the tasks
+ * assigned to them on anyone's (as canViewTask decides for one task).
+ */
+export async function listTasks(db: Db, query: TaskFilters, viewer: string | null): Promise<Page<TaskRow & { accountName: string }>> {
   const conditions: SQL[] = [];
-  if (ownerScope) conditions.push(eq(accounts.ownerId, ownerScope));
+  if (viewer) conditions.push(or(eq(accounts.ownerId, viewer), eq(tasks.assigneeId, viewer))!);
   if (query.assigneeId) conditions.push(eq(tasks.assigneeId, query.assigneeId));
   if (query.status?.length) conditions.push(inArray(tasks.status, query.status));
   if (query.overdueAt) conditions.push(and(lt(tasks.dueAt, query.overdueAt), inArray(tasks.status, ['open', 'in_progress']))!);

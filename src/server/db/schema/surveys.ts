@@ -106,6 +106,7 @@ export const skipReasonEnum = pgEnum('skip_reason', [
   'recently_surveyed',
   'duplicate_email',
   'deleted_contact',
+  'erased',
 ]);
 
 export const invitations = pgTable(

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import { describe, valid } from '../../http/validate.js';
+import { audit } from '../../http/audit.js';
 import { loadAccountFor } from '../../http/access.js';
 import { estimateNps, type NpsCounts } from '../../domain/nps-stats.js';
 import {
@@ -189,6 +190,7 @@ export const auditReportRoutes = new Hono<AppEnv>().get(
       questions,
     };
     if (q.format === 'csv') {
+      await audit(c, 'export.downloaded', { type: 'account', id: account.id }, { what: 'audit_report', filters: q });
       return c.body(auditCsv(report), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="keypulse-audit.csv"',

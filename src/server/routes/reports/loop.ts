@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { and, asc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppEnv } from '../../http/context.js';
 import { describe, valid } from '../../http/validate.js';
+import { audit } from '../../http/audit.js';
 import { requireAuth } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { measureLoop, measureLoopBy, type LoopMetrics, type ScoreHistory } from '../../domain/loop-metrics.js';
@@ -109,6 +110,7 @@ export const loopReportRoutes = new Hono<AppEnv>().get(
         ...report.managers.map((m) => ['manager', m.userId, m.name, ...csvRow(m)]),
         ...report.accounts.map((a) => ['account', a.accountId, a.name, ...csvRow(a)]),
       ];
+      await audit(c, 'export.downloaded', null, { what: 'loop_report', rows: rows.length, filters: q });
       return c.body(toCsv(['level', 'id', 'name', ...csvColumns], rows), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="keypulse-loop-metrics.csv"',

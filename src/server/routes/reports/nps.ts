@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import { invalid, notFound } from '../../http/errors.js';
 import { describe, valid } from '../../http/validate.js';
+import { audit } from '../../http/audit.js';
 import { requireAuth } from '../../http/auth.js';
 import { loadAccountFor } from '../../http/access.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
@@ -245,6 +246,7 @@ export const npsReportRoutes = new Hono<AppEnv>().get(
     });
 
     if (q.format === 'csv') {
+      await audit(c, 'export.downloaded', null, { what: 'nps_report', rows: report.periods.length + 1, filters: q });
       return c.body(npsCsv(report), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="keypulse-nps-trend.csv"',

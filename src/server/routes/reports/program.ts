@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import { describe, valid } from '../../http/validate.js';
+import { audit } from '../../http/audit.js';
 import { requireAuth } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { compareNps, estimateNps, type NpsCounts } from '../../domain/nps-stats.js';
@@ -232,6 +233,7 @@ export const programReportRoutes = new Hono<AppEnv>().get(
       accounts: ordered,
     };
     if (q.format === 'csv') {
+      await audit(c, 'export.downloaded', null, { what: 'program_report', rows: report.accounts.length, filters: q });
       return c.body(programCsv(report), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="keypulse-program-${period}.csv"`,

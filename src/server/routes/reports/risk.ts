@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import { notFound } from '../../http/errors.js';
 import { describe, valid } from '../../http/validate.js';
+import { audit } from '../../http/audit.js';
 import { requireAuth, requireRole } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { getUser } from '../../db/queries/users.js';
@@ -57,6 +58,7 @@ export const riskReportRoutes = new Hono<AppEnv>()
           a.reasons.map((r) => r.text).join('; '),
           a.link,
         ]);
+        await audit(c, 'export.downloaded', null, { what: 'risk_report', rows: rows.length, filters: q });
         return c.body(toCsv(csvHeader, rows), 200, {
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': 'attachment; filename="keypulse-account-risk.csv"',

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../http/context.js';
 import { describe, valid } from '../../http/validate.js';
+import { audit } from '../../http/audit.js';
 import { requireAuth } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { accountTrend, analyzePareto, contributionOf, shiftQuarter } from '../../domain/account-value.js';
@@ -78,6 +79,7 @@ export const valueReportRoutes = new Hono<AppEnv>().get(
           p.quarter === quarter ? (top.has(a.accountId) ? 'yes' : 'no') : '',
         ]),
       );
+      await audit(c, 'export.downloaded', null, { what: 'value_report', rows: lines.length, filters: q });
       return c.body(toCsv(header, lines), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="keypulse-value.csv"',
