@@ -3,8 +3,8 @@ import type { AppEnv } from '../http/context.js';
 import { describe, valid } from '../http/validate.js';
 import { requireRole } from '../http/auth.js';
 import { audit } from '../http/audit.js';
+import { streamCsv } from '../http/csv-stream.js';
 import { auditEntryBatches, countAuditEntries, listAuditEntries, type AuditRow } from '../db/queries/audit-log.js';
-import { toCsv } from '../../shared/csv.js';
 import { AuditEntryPage, AuditLogQuery, auditActionLabels, type AuditAction, type AuditEntry } from '../../shared/schemas/audit.js';
 
 function toAuditEntry(row: AuditRow): AuditEntry {
@@ -43,7 +43,7 @@ export const auditLogRoutes = new Hono<AppEnv>().get(
   valid('query', AuditLogQuery),
   async (c) => {
     requireRole(c, 'admin');
-    const { db, clock, logger } = c.var.deps;
+    const { db, clock } = c.var.deps;
     const { format, page, pageSize, ...filters } = c.req.valid('query');
     if (format === 'json') {
       const result = await listAuditEntries(db, { ...filters, page, pageSize });
@@ -51,32 +51,12 @@ export const auditLogRoutes = new Hono<AppEnv>().get(
     }
 
     await audit(c, 'export.downloaded', null, { what: 'audit_log', rows: await countAuditEntries(db, filters) });
-    const batches = auditEntryBatches(db, filters);
-    const encoder = new TextEncoder();
-    const headerLine = toCsv(csvHeader, []);
-    // Pulled a batch at a time as the client reads: a long log never sits in memory whole.
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(encoder.encode(headerLine));
-      },
-      async pull(controller) {
-        try {
-          const next = await batches.next();
-          if (next.done) return controller.close();
-          controller.enqueue(encoder.encode(toCsv(csvHeader, next.value.map(csvRow)).slice(headerLine.length)));
-        } catch (error) {
-          logger.error('audit log export failed', { requestId: c.var.requestId, error: String(error) });
-          controller.error(error);
-        }
-      },
-      async cancel() {
-        await batches.return(undefined);
-      },
-    });
-    const day = clock.now().toISOString().slice(0, 10);
-    return c.body(body, 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="keypulse-audit-log-${day}.csv"`,
+    return streamCsv(c, {
+      filename: `keypulse-audit-log-${clock.now().toISOString().slice(0, 10)}.csv`,
+      header: csvHeader,
+      batches: auditEntryBatches(db, filters),
+      toRows: (row) => [csvRow(row)],
+      what: 'audit log',
     });
   },
 );

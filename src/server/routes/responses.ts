@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
+import { streamCsv } from '../http/csv-stream.js';
 import { requireAuth } from '../http/auth.js';
 import { audit } from '../http/audit.js';
 import { accountOwnerScope, canViewAccount } from '../domain/permissions.js';
@@ -10,7 +11,6 @@ import { npsCategory } from '../../shared/answers.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
 import { ResponseListQuery, SurveyResponse } from '../../shared/schemas/response.js';
 import { ResponseExportQuery } from '../../shared/schemas/report.js';
-import { toCsv } from '../../shared/csv.js';
 import type { AnswerValue } from '../../shared/schemas/survey.js';
 import { exportResponses, type ExportedResponse } from '../db/queries/response-export.js';
 
@@ -110,41 +110,16 @@ export const responseRoutes = new Hono<AppEnv>()
     valid('query', ResponseExportQuery),
     async (c) => {
       const { user } = requireAuth(c);
-      const { db, config, logger, clock } = c.var.deps;
+      const { db, config, clock } = c.var.deps;
       const query = c.req.valid('query');
       // Recorded as the download starts: it is streamed, so its row count is not known yet.
       await audit(c, 'export.downloaded', null, { what: 'responses', filters: query });
-      const batches = exportResponses(db, query, accountOwnerScope(user));
-      const encoder = new TextEncoder();
-      const headerLine = toCsv(exportHeader, []);
-      // Pulled one page at a time as the client reads, so 100,000 answers never sit in memory together.
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(encoder.encode(headerLine));
-        },
-        async pull(controller) {
-          try {
-            for (;;) {
-              const next = await batches.next();
-              if (next.done) return controller.close();
-              const rows = next.value.flatMap((r) => exportRows(r, config.companyName));
-              if (!rows.length) continue;
-              // The header went out first; each page is the same CSV without it.
-              return controller.enqueue(encoder.encode(toCsv(exportHeader, rows).slice(headerLine.length)));
-            }
-          } catch (error) {
-            logger.error('response export failed', { requestId: c.var.requestId, error: String(error) });
-            controller.error(error);
-          }
-        },
-        async cancel() {
-          await batches.return(undefined);
-        },
-      });
-      const day = clock.now().toISOString().slice(0, 10);
-      return c.body(body, 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="keypulse-responses-${day}.csv"`,
+      return streamCsv(c, {
+        filename: `keypulse-responses-${clock.now().toISOString().slice(0, 10)}.csv`,
+        header: exportHeader,
+        batches: exportResponses(db, query, accountOwnerScope(user)),
+        toRows: (r) => exportRows(r, config.companyName),
+        what: 'response',
       });
     },
   )
