@@ -35,7 +35,7 @@ if (mode === 'bare') {
   const url = process.argv[3]!;
   const campaignId = process.argv[4]!;
   const database = await openDatabase({ kind: 'postgres', url, max: 10 });
-  const deps = await buildDeps(database, testConfig({ logLevel: 'error', publicUrl: 'http://127.0.0.1' }), { jobs: noQueue });
+  const deps = await buildDeps(database, testConfig({ logLevel: 'error', publicUrl: 'http://127.0.0.1', secret: process.env.BENCH_LINK_SECRET! }), { jobs: noQueue });
   const app = createApp(deps);
   const rows = await deps.db.select({ id: invitations.id }).from(invitations).where(eq(invitations.campaignId, campaignId));
   // The same tokens the emails carry, derived from the installation's secret.

@@ -8,6 +8,7 @@
  * got a 2xx must be in the database. Servers run in child processes so the load generator does not steal
  * their event loop. Needs DATABASE_URL (a fresh database is created on that server and dropped).
  */
+import { randomBytes } from 'node:crypto';
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
@@ -43,7 +44,9 @@ const WARMUP_INVITATIONS = 10_000;
 
 const database = await openTestDatabase();
 const url = database.url!;
-const deps = await buildDeps(database, testConfig({ logLevel: 'error' }), { jobs: noQueue });
+// The link secret lives outside the database: the server child must sign links with the same one (it inherits env).
+process.env.BENCH_LINK_SECRET ??= randomBytes(32).toString('base64url');
+const deps = await buildDeps(database, testConfig({ logLevel: 'error', secret: process.env.BENCH_LINK_SECRET }), { jobs: noQueue });
 const owner = await insertUser(deps.db, { email: 'bench@keypulse.example', name: 'Bench', role: 'admin', passwordHash: await hashPassword('bench-password') });
 console.log(`bench:submit: preparing ${INVITATIONS.toLocaleString()} invitations…`);
 const accountIds = await seedPortfolio(deps.db, owner.id, INVITATIONS / 100, 100);
@@ -344,11 +347,13 @@ console.log(
 );
 const share = submitRun.rps / insertRun.rps;
 console.log('');
-console.log(`answers vs single-row inserts: ${(share * 100).toFixed(0)}% (target ≥ 50%); round by round: ${roundShares.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}`);
+console.log(`answers vs single-row inserts: ${(share * 100).toFixed(0)}% (context; the 50 % target is retired); round by round: ${roundShares.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}`);
 console.log(`answers vs the same inserts behind HTTP: ${((submitRun.rps / httpInsertRun.rps) * 100).toFixed(0)}% (context)`);
 console.log(`answers per database statement (group commit): ${(batching.items / Math.max(1, batching.statements)).toFixed(1)} on average, ${batching.statements.toLocaleString()} statements`);
 console.log(`p99 ${submitRun.p99.toFixed(1)} ms (target < 50 ms)`);
 console.log(`acknowledged answers: ${acknowledged.size.toLocaleString()}, stored responses: ${storedTotal.toLocaleString()} → ${allThere ? 'every 2xx-acknowledged answer is in the database' : `${missing} MISSING`}`);
-console.log(share >= 0.5 && submitRun.p99 < 50 && allThere ? 'PASS' : 'MISS: see the figures above');
+// A guard, not a race: every answer accepted, fast enough, and every acknowledged one stored.
+const guardHolds = submitRun.errors === 0 && acknowledged.size > 0 && submitRun.p99 < 50 && allThere;
+console.log(guardHolds ? 'PASS' : `MISS: ${submitRun.errors.toLocaleString()} answers refused or failed; see the figures above`);
 await database.close();
-process.exit(0);
+process.exit(guardHolds ? 0 : 1);
