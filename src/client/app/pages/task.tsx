@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, issuesByField, type ApiProblem } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
-import { canEdit } from '../session.js';
+import { canEdit, currentUser, isManager } from '../session.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { formatDate, formatDateTime, humanize, relativeDays } from '../format.js';
@@ -56,7 +56,7 @@ export default function TaskPage({ id }: { id: string }) {
   return (
     <>
       <p class="breadcrumb no-print">
-        <a href="/tasks">Tasks</a> <span aria-hidden="true">›</span> <a href={`/accounts/${ctx.account.id}`}>{ctx.account.name}</a>
+        <a href="/tasks">Tasks</a> <span aria-hidden="true">›</span> <AccountName account={ctx.account} />
       </p>
       <h1>{t.title}</h1>
       <dl class="task-facts">
@@ -93,7 +93,7 @@ export default function TaskPage({ id }: { id: string }) {
         <div>
           <dt>Account</dt>
           <dd>
-            <a href={`/accounts/${ctx.account.id}`}>{ctx.account.name}</a> <span class="muted">(owner: {ctx.account.owner.name})</span>
+            <AccountName account={ctx.account} /> <span class="muted">(owner: {ctx.account.owner.name})</span>
           </dd>
         </div>
       </dl>
@@ -489,4 +489,13 @@ function ClosedSummary({ task, context, focus }: { task: Task; context: TaskCont
       )}
     </section>
   );
+}
+
+/**
+ * The account as a link, or as plain text for a manager working a plan action on a colleague's account: the
+ * task is theirs to work, the account page is not theirs to open (it would be a 404).
+ */
+function AccountName({ account }: { account: TaskContext['account'] }) {
+  const opens = !isManager() || account.owner.id === currentUser.value?.id;
+  return opens ? <a href={`/accounts/${account.id}`}>{account.name}</a> : <>{account.name}</>;
 }
