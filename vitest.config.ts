@@ -6,10 +6,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          globalSetup: ['tests/global-setup.ts'],
           include: ['tests/domain/**/*.test.{ts,tsx}', 'tests/api/**/*.test.{ts,tsx}'],
           // Each file gets its own fresh database; two workers match the two cores CI has.
           pool: 'forks',
           maxWorkers: 2,
+          // Files share a worker's loaded modules (the app, drizzle, PGlite's WebAssembly) instead of loading them
+          // again for each file; every file still gets its own database and app (tests/helpers/test-app.ts).
+          isolate: false,
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },
@@ -17,6 +21,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          globalSetup: ['tests/global-setup.ts'],
           include: ['tests/e2e/**/*.test.{ts,tsx}'],
           pool: 'forks',
           maxWorkers: 1,

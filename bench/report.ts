@@ -1,8 +1,10 @@
 /**
  * npm run bench:report — 1,000,000 responses over 3 years for 2,000 accounts (PostgreSQL), then the account
- * trend (by month), the portfolio trend and the risk report, timed through the real API, with EXPLAIN plan
- * summaries. Baseline in the same run: a bare `select count(*)` over the responses (the cost of touching
- * them all once). Needs DATABASE_URL (a fresh database is created on that server and dropped).
+ * trend (by month), the portfolio trend, the risk report and the executive overview (one request for the whole
+ * page), timed through the real API, with EXPLAIN plan summaries; beside the overview, the requests the page made
+ * before it had its own endpoint, sent side by side as a browser would. Baseline in the same run: a bare
+ * `select count(*)` over the responses (the cost of touching them all once). Needs DATABASE_URL (a fresh database
+ * is created on that server and dropped).
  */
 import { eq, sql } from 'drizzle-orm';
 import { createApp } from '../src/server/app.js';
@@ -119,6 +121,28 @@ perAccount.sort((a, b) => a - b);
 accountTrend.p50 = percentile(perAccount, 50);
 const portfolio = await time(`/api/reports/nps?scope=portfolio&groupBy=quarter&from=${new Date(Date.now() - 3 * 366 * 86_400_000).toISOString().slice(0, 10)}`, 5);
 const risk = await time('/api/reports/risk', 5);
+const overview = await time('/api/reports/overview', 5);
+
+/** The overview page's data as it was loaded before GET /api/reports/overview: a request per report and per group. */
+async function pageBefore(runs: number) {
+  const industries = rows<{ industry: string }>(await db.execute(sql`select distinct industry from accounts order by 1`)).map((r) => r.industry);
+  const paths = [
+    '/api/reports/nps?scope=portfolio&groupBy=quarter',
+    '/api/accounts?pageSize=100',
+    ...industries.map((name) => `/api/reports/nps?scope=${encodeURIComponent(`industry:${name}`)}&groupBy=quarter`),
+    '/api/reports/risk',
+    '/api/reports/loop',
+  ];
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await Promise.all(paths.map((path) => time(path, 1)));
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  return { requests: paths.length, p50: percentile(times, 50), max: times[times.length - 1]! };
+}
+const before = await pageBefore(3);
 
 async function explain(label: string, query: ReturnType<typeof sql>) {
   const plan = rows<{ 'QUERY PLAN': string }>(await db.execute(sql`explain (analyze, costs off, timing off, summary on) ${query}`)).map((r) => r['QUERY PLAN']);
@@ -134,6 +158,8 @@ console.log(
     ['account trend, by month (30 accounts)', String(accountTrend.status), `${accountTrend.p50.toFixed(0)} ms`, `${accountTrend.max.toFixed(0)} ms`, '≤ 50 ms p50'],
     ['portfolio trend, by quarter', String(portfolio.status), `${portfolio.p50.toFixed(0)} ms`, `${portfolio.max.toFixed(0)} ms`, '≤ 1 s'],
     [`risk report, ${ACCOUNTS} accounts`, String(risk.status), `${risk.p50.toFixed(0)} ms`, `${risk.max.toFixed(0)} ms`, '≤ 1 s'],
+    ['overview page, one request', String(overview.status), `${overview.p50.toFixed(0)} ms`, `${overview.max.toFixed(0)} ms`, '≤ 300 ms'],
+    [`overview page before: ${before.requests} requests side by side`, '', `${before.p50.toFixed(0)} ms`, `${before.max.toFixed(0)} ms`, ''],
     ['baseline: count(*) over responses', '', `${baseline.toFixed(0)} ms`, '', ''],
   ]),
 );
@@ -141,7 +167,9 @@ console.log(`responses: ${responseCount.toLocaleString()}`);
 console.log('EXPLAIN (the heaviest statement of each report):');
 await explain('account trend', sql`select date_trunc('month', coalesce(completed_at, updated_at)), count(*) filter (where nps_score >= 9), count(*) filter (where nps_score <= 6), count(*) from responses where account_id = ${accountIds[0]}::uuid and nps_score is not null group by 1`);
 await explain('portfolio trend', sql`select date_trunc('quarter', coalesce(completed_at, updated_at)), count(*) filter (where nps_score >= 9), count(*) filter (where nps_score <= 6), count(*) from responses where nps_score is not null group by 1`);
-const ok = accountTrend.p50 <= 50 && portfolio.p50 <= 1000 && risk.p50 <= 1000 && accountTrend.status === 200 && portfolio.status === 200 && risk.status === 200;
+const ok =
+  accountTrend.p50 <= 50 && portfolio.p50 <= 1000 && risk.p50 <= 1000 && overview.p50 <= 300 &&
+  [accountTrend, portfolio, risk, overview].every((r) => r.status === 200);
 console.log(ok ? 'PASS' : 'MISS: see the figures above');
 await database.close();
 process.exit(0);

@@ -7,6 +7,7 @@ import { limitBody } from './http/body-limit.js';
 import { authenticate, csrfProtection } from './http/auth.js';
 import { signInGate } from './http/sign-in-gate.js';
 import { dataResponseHeaders } from './http/data-headers.js';
+import { compressResponses } from './http/compression.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { redactPath } from './http/redact-path.js';
 import { authRoutes, meRoutes } from './routes/auth.js';
@@ -41,6 +42,7 @@ import { partnershipRoutes } from './routes/partnership.js';
 import { accountPlanRoutes } from './routes/account-plans.js';
 import { programReportRoutes } from './routes/reports/program.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { healthRoutes, type HealthOptions } from './routes/health.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -75,16 +77,22 @@ function buildApi() {
     .route('/audit-log', auditLogRoutes);
 }
 
-/** Builds the whole application from its dependencies; tests build it the same way. */
-export function createApp(deps: AppDeps) {
+/**
+ * Builds the whole application from its dependencies; tests build it the same way. `isDraining` is the process's
+ * shutdown state (main.ts): while it is true, `/readyz` sends load balancers elsewhere.
+ */
+export function createApp(deps: AppDeps, options: Partial<HealthOptions> = {}) {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  app.use(compressResponses);
   app.use(dataResponseHeaders);
   app.use(async (c, next) => {
     c.set('deps', deps);
     c.set('auth', null);
     await next();
   });
+  // Probes first: before sessions, body limits and the pages that would redirect them to /signin.
+  app.route('/', healthRoutes({ isDraining: options.isDraining ?? (() => false) }));
 
   app.use(
     '/api/*',
@@ -125,9 +133,12 @@ export function createApp(deps: AppDeps) {
   app.route('/', surveyPreviewRoutes);
   app.route('/', appPageRoutes);
 
-  const openApi = buildOpenApiDocument(app, { version: API_VERSION, serverUrl: deps.config.publicUrl });
-  app.get('/api/openapi.json', (c) => c.json(openApi));
-  app.route('/', pageRoutes(openApi));
+  // Made at the first request that needs it: turning every route's schemas into JSON Schema is the slowest part of
+  // assembling the app, and a start should not wait for a document few people read.
+  let openApi: ReturnType<typeof buildOpenApiDocument> | undefined;
+  const getOpenApi = () => (openApi ??= buildOpenApiDocument(app, { version: API_VERSION, serverUrl: deps.config.publicUrl }));
+  app.get('/api/openapi.json', (c) => c.json(getOpenApi()));
+  app.route('/', pageRoutes(getOpenApi));
 
   app.notFound((c) => {
     const body: ErrorEnvelope = { error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}` } };

@@ -1,6 +1,8 @@
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { migrateDatabase } from './db/migrate.js';
+import { startFromTemplate } from './db/pglite-template.js';
+import { migrationStatus } from './db/migration-status.js';
 import { countUsers, findUserByEmail, insertUser } from './db/queries/users.js';
 import { hashPassword } from './auth/passwords.js';
 import { createLogger } from './http/logger.js';
@@ -23,9 +25,18 @@ import { systemClock, type AppDeps, type Clock } from './http/context.js';
 import { Email } from '../shared/schemas/common.js';
 import { passwordProblem } from './domain/password-policy.js';
 
-export async function openMigratedDatabase(config: Config): Promise<Database> {
+/**
+ * Opens the database and applies the migrations it lacks. A fresh embedded database starts as a copy of the build's
+ * template (when running from the build), which has them all already; `note` hears about it.
+ */
+export async function openMigratedDatabase(config: Config, note: (line: string) => void = () => {}): Promise<Database> {
+  if (config.database.kind === 'pglite' && config.database.dataDir && (await startFromTemplate(config.database.dataDir))) {
+    note("new database: copied from the build's template (initdb and migrations done at build time)");
+  }
   const database = await openDatabase(config.database);
-  await migrateDatabase(database);
+  // Most starts have nothing to apply: one query says so, where the migrator would run its DDL checks and, on
+  // PostgreSQL, take its lock. Anything pending goes through the migrator as before.
+  if ((await migrationStatus(database.db)).kind === 'pending') await migrateDatabase(database);
   return database;
 }
 

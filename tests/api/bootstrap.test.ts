@@ -237,7 +237,8 @@ describe('the database', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+    // A database on disk starts with PostgreSQL's initdb (seconds of WebAssembly), not from the suite's template.
+  }, 90_000);
 });
 
 describe('loadConfig', () => {

@@ -287,8 +287,9 @@ describe('the OpenAPI document', () => {
     const served = new Set(
       ctx.app.routes
         .filter((r) => r.method !== 'ALL' && !r.path.includes('*'))
-        // The JSON API, plus the one JSON endpoint the survey page uses (the pages themselves are HTML).
-        .filter((r) => /^\/(api|webhooks)\//.test(r.path) || (r.method === 'POST' && r.path === '/s/:token/answers'))
+        // The JSON API, the one JSON endpoint the survey page uses (the pages themselves are HTML), and the
+        // load balancer's health probes.
+        .filter((r) => /^\/(api|webhooks)\//.test(r.path) || (r.method === 'POST' && r.path === '/s/:token/answers') || /^\/(healthz|readyz)$/.test(r.path))
         .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
         .filter((key) => !notOperations.has(key)),
     );

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../../src/server/auth/passwords.js';
 import { testConfig } from '../../src/server/config.js';
 import { insertUser } from '../../src/server/db/queries/users.js';
-import { users } from '../../src/server/db/schema/index.js';
+import { settings, users } from '../../src/server/db/schema/index.js';
 import { formatDemoLogins } from '../../src/server/seed/demo.js';
 import { DEMO_PASSWORD, demoUsers } from '../../src/server/seed/demo-data.js';
 import { chooseListenHost, isLoopbackHost, networkExposure, secureDemoLogins } from '../../src/server/services/safe-start.js';
@@ -89,5 +90,27 @@ describe('the demo users’ published password', () => {
     expect(atStart.changedEarlier).toHaveLength(5);
     const after = await demoRows();
     expect(after.map((r) => r.passwordHash).sort()).toEqual(before.map((r) => r.passwordHash).sort());
+  });
+
+  it('remembers each password hash it has checked (a restart needs no scrypt for them), and checks a new one afresh', async () => {
+    // Alex sets the published password again by hand: a new salt, a hash never seen before.
+    const alex = (await demoRows()).find((r) => r.role === 'admin')!;
+    const again = await hashPassword(DEMO_PASSWORD);
+    await ctx.database.db.update(users).set({ passwordHash: again }).where(eq(users.id, alex.id));
+    const atStart = await secureDemoLogins(ctx.database.db, false, ctx.clock.now());
+    expect(atStart.logins.map((l) => l.email)).toEqual([alex.email]);
+    expect(atStart.changedEarlier).toHaveLength(4);
+
+    const [row] = await ctx.database.db.select().from(settings).where(eq(settings.key, 'demo_password_checks'));
+    const checks = JSON.parse(row!.value) as Record<string, boolean>;
+    const rows = await demoRows();
+    // Named by each hash's SHA-256: the settings row holds no copy of a password hash.
+    const key = (hash: string) => createHash('sha256').update(hash).digest('base64url');
+    expect(Object.keys(checks).sort()).toEqual([...new Set(rows.map((r) => key(r.passwordHash)))].sort());
+    expect(row!.value).not.toContain('scrypt$');
+    expect(checks[key(again)]).toBe(true);
+    expect(Object.values(checks).filter((published) => published)).toHaveLength(1);
+    // The same answer at the next start, from memory.
+    expect(await secureDemoLogins(ctx.database.db, false, ctx.clock.now())).toEqual(atStart);
   });
 });

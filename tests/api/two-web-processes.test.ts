@@ -1,77 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase } from '../helpers/database.js';
+import { START_DEADLINE_MS, freePort, startWebProcess, stopProcess, type WebProcess } from '../helpers/processes.js';
 
 // Two real web processes on one PostgreSQL, as a load balancer would run them: the sign-in limits they enforce
 // must be one limit, not one each, and must outlast a restart.
 const ADMIN = { email: 'founder@example.com', password: 'founder-passphrase-2026' };
 const SECRET = randomBytes(32).toString('base64url');
-const START_DEADLINE_MS = 120_000;
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-interface WebProcess {
-  child: ChildProcess;
-  url: string;
-  output: string[];
-}
-
-async function startWebProcess(databaseUrl: string, port: number): Promise<WebProcess> {
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      KEYPULSE_PUBLIC_URL: url,
-      KEYPULSE_DEMO: '0',
-      KEYPULSE_WORKERS: '0',
-      KEYPULSE_ADMIN_EMAIL: ADMIN.email,
-      KEYPULSE_ADMIN_PASSWORD: ADMIN.password,
-      KEYPULSE_SECRET: SECRET,
-      KEYPULSE_LOGIN_MAX_ATTEMPTS: '3',
-      KEYPULSE_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function startWeb(databaseUrl: string, port: number): Promise<WebProcess> {
+  return startWebProcess({
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    KEYPULSE_DEMO: '0',
+    KEYPULSE_WORKERS: '0',
+    KEYPULSE_ADMIN_EMAIL: ADMIN.email,
+    KEYPULSE_ADMIN_PASSWORD: ADMIN.password,
+    KEYPULSE_SECRET: SECRET,
+    KEYPULSE_LOGIN_MAX_ATTEMPTS: '3',
   });
-  const output: string[] = [];
-  child.stdout!.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr!.on('data', (chunk) => output.push(String(chunk)));
-  const deadline = Date.now() + START_DEADLINE_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`web process exited (${child.exitCode}):\n${output.join('')}`);
-    try {
-      if ((await fetch(`${url}/api/me`)).status === 401) return { child, url, output };
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`web process did not answer within ${START_DEADLINE_MS} ms:\n${output.join('')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
-async function stop(web: WebProcess | undefined) {
-  if (!web || web.child.exitCode !== null) return;
-  const exited = once(web.child, 'exit');
-  web.child.kill('SIGTERM');
-  const timer = setTimeout(() => web.child.kill('SIGKILL'), 20_000);
-  await exited;
-  clearTimeout(timer);
-}
+const stop = (web: WebProcess | undefined) => stopProcess(web);
 
 function signIn(web: WebProcess, password: string) {
   return fetch(`${web.url}/api/auth/login`, {
@@ -90,9 +40,9 @@ describe.skipIf(!process.env.DATABASE_URL)('two web processes on one PostgreSQL'
   beforeAll(async () => {
     database = await openTestDatabase();
     // One after the other: the first creates the admin, as the first deploy of a cluster would.
-    first = await startWebProcess(database.url!, await freePort());
+    first = await startWeb(database.url!, await freePort());
     secondPort = await freePort();
-    second = await startWebProcess(database.url!, secondPort);
+    second = await startWeb(database.url!, secondPort);
   }, 2 * START_DEADLINE_MS + 30_000);
 
   afterAll(async () => {
@@ -113,7 +63,7 @@ describe.skipIf(!process.env.DATABASE_URL)('two web processes on one PostgreSQL'
     expect((await signIn(first!, ADMIN.password)).status).toBe(429);
 
     await stop(second);
-    second = await startWebProcess(database.url!, secondPort);
+    second = await startWeb(database.url!, secondPort);
     expect((await signIn(second, ADMIN.password)).status).toBe(429);
   }, 2 * START_DEADLINE_MS);
 });

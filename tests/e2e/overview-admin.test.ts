@@ -105,6 +105,38 @@ describe('executive overview', () => {
     await page.close();
   });
 
+  it('loads everything it shows in at most three API requests, and switching the split asks for nothing', async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    await signInAs(page, env.baseUrl, demoLogins.executive, undefined, '/overview');
+    // Counted from a fresh load of the page (signing in is not the page's doing).
+    const apiRequests: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/api/')) apiRequests.push(`${request.method()} ${url.pathname}`);
+    });
+    await page.reload();
+    await page.locator('figure.chart polygon.band').first().waitFor();
+    await page.locator('section[aria-labelledby="split-heading"] tbody tr').first().waitFor();
+    await riskRows(page).first().waitFor();
+    await page.locator('section[aria-labelledby="loop-heading"] tbody tr').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(apiRequests).toContain('GET /api/reports/overview');
+    expect(apiRequests.length, apiRequests.join(', ')).toBeLessThanOrEqual(3);
+
+    const before = apiRequests.length;
+    for (const by of ['owner', 'stage', 'industry'] as const) {
+      await page.getByLabel('Split the portfolio by').selectOption(by);
+      await page.getByRole('heading', { name: `NPS by ${by}` }).waitFor();
+      await page.locator('section[aria-labelledby="split-heading"] tbody tr').first().waitFor();
+    }
+    expect(await page.locator('section[aria-labelledby="split-heading"] tbody th').allTextContents()).toContain('Logistics');
+    await page.waitForLoadState('networkidle');
+    expect(apiRequests.length, apiRequests.join(', ')).toBe(before);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('is where executives and admins start', async () => {
     const page = await env.browser.newPage();
     await signInAs(page, env.baseUrl, demoLogins.admin, undefined, '/');

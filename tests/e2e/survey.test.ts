@@ -201,4 +201,26 @@ describe('answering a survey in Chromium', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('opened from the score link on a phone, nothing on screen moves when the rest of the survey appears', async () => {
+    const { surveyUrl } = await invite({ name: 'Dee' });
+    const page = await env.browser.newPage({ viewport: { width: 412, height: 823 } });
+    await page.goto(`${surveyUrl}?score=7`);
+    await expect.poll(() => page.getByLabel('What is the main reason for your score?').isVisible()).toBe(true);
+    // Every layout shift since the page started (buffered), as Lighthouse's Cumulative Layout Shift counts them.
+    const shift = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let total = 0;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+              if (!entry.hadRecentInput) total += entry.value;
+            }
+          }).observe({ type: 'layout-shift', buffered: true });
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(total)));
+        }),
+    );
+    expect(shift).toBeLessThan(0.01);
+    await page.close();
+  });
 });

@@ -3,7 +3,7 @@ import { buildDeps } from '../../src/server/bootstrap.js';
 import { testConfig, type Config } from '../../src/server/config.js';
 import type { Database } from '../../src/server/db/client.js';
 import type { AppDeps } from '../../src/server/http/context.js';
-import { hashPassword } from '../../src/server/auth/passwords.js';
+import { cheapTestPasswordHash } from './test-password-hash.js';
 import { insertUser } from '../../src/server/db/queries/users.js';
 import type { Role } from '../../src/shared/schemas/user.js';
 import { openTestDatabase } from './database.js';
@@ -126,8 +126,8 @@ export async function createTestContext(
     transport: options.transport,
   });
   const app = createApp(deps);
-  // One hash for every test user: scrypt is deliberately slow.
-  const passwordHash = await hashPassword(TEST_PASSWORD);
+  // One hash for every test user, with a small work factor (see test-password-hash.ts).
+  const passwordHash = cheapTestPasswordHash(TEST_PASSWORD);
 
   const ctx: TestContext = {
     app,

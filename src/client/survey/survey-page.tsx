@@ -1,3 +1,4 @@
+import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkAnswers } from '../../shared/answers.js';
 import { localize, t } from '../../shared/i18n.js';
@@ -157,30 +158,37 @@ export function SurveyApp(props: Readonly<SurveyPageProps>) {
   const shown = onlyScore ? definition.questions.filter((q) => q.key === npsKey) : definition.questions;
   const hasErrors = definition.questions.some((q) => errors[q.key]);
   const status = statusText[autosave.status];
+  // Opened from the score link, the page grows once the score is saved: the rest of the questions appear. Nothing
+  // already on screen may move then (a layout shift): the note on required answers is there from the start, the
+  // "score saved" notice takes the place of the hint below the score, and what follows it is all new.
   return (
     <>
       <h1>{title}</h1>
       {definition.intro && !onlyScore && <p class="lead">{localize(definition.intro, lang, { company: companyName })}</p>}
-      <p class="notice" role="status">
-        {scoreSaved ? t(lang, 'scoreSaved') : ''}
-      </p>
       {hasErrors && <ErrorSummary definition={definition} errors={errors} lang={lang} companyName={companyName} focusRef={summary} />}
       <form method="post" action={props.preview ? undefined : `/s/${encodeURIComponent(token)}`} noValidate onSubmit={submit}>
-        {!onlyScore && definition.questions.some((q) => q.required) && <p class="hint">{t(lang, 'requiredNote')}</p>}
+        {definition.questions.some((q) => q.required) && <p class="hint">{t(lang, 'requiredNote')}</p>}
         {shown.map((q) => (
-          <QuestionField
-            key={q.key}
-            question={q}
-            lang={lang}
-            companyName={companyName}
-            value={values[q.key]}
-            error={errors[q.key]}
-            onChange={change}
-            onLeave={() => void autosave.flush()}
-          />
+          <Fragment key={q.key}>
+            <QuestionField
+              question={q}
+              lang={lang}
+              companyName={companyName}
+              value={values[q.key]}
+              error={errors[q.key]}
+              onChange={change}
+              onLeave={() => void autosave.flush()}
+            />
+            {q.key === npsKey && (
+              <p class="notice" role="status">
+                {scoreSaved ? t(lang, 'scoreSaved') : ''}
+              </p>
+            )}
+          </Fragment>
         ))}
         {onlyScore && <p class="hint">{t(lang, 'confirmScoreHint')}</p>}
-        <div class="actions">
+        {/* A new element, not the old one moved down, when the questions appear (keyed by what it holds). */}
+        <div class="actions" key={onlyScore ? 'confirm-score' : 'send'}>
           {onlyScore ? (
             <button class="btn" type="submit" name="action" value="save-score">
               {t(lang, 'saveScore')}

@@ -2,6 +2,7 @@ import { loadConfig } from '../config.js';
 import { buildDeps, openMigratedDatabase } from '../bootstrap.js';
 import { createLogger } from '../http/logger.js';
 import { PgBossQueue } from '../jobs/queue.js';
+import { schedulerTick } from '../jobs/scheduler-tick.js';
 
 // A worker process: sends emails, dispatches campaigns and runs the scheduler, with no HTTP server.
 // Run several against one PostgreSQL to scale sending out (the embedded PGlite allows one process only).
@@ -13,14 +14,30 @@ if (config.database.kind === 'pglite') {
 const database = await openMigratedDatabase(config);
 const queue = await PgBossQueue.start(database, { logger: createLogger(config.logLevel) });
 const deps = await buildDeps(database, config, { jobs: queue });
+// Catch up now with what fell due while no worker ran, as the web process does: the per-minute schedule would
+// otherwise wait for the next minute. Safe next to another process's sweep: every step is idempotent.
+await schedulerTick(deps);
 await queue.work(deps);
 console.log(`Keypulse worker started (${config.email.resend ? 'Resend' : 'outbox'} transport). Ctrl-C to stop.`);
 
-async function shutdown() {
-  setTimeout(() => process.exit(1), 15_000).unref();
+const SHUTDOWN_DEADLINE_MS = 15_000;
+let stopping = false;
+/**
+ * Take no new jobs, let the running ones finish (up to 10 s; one that does not is handed back to pg-boss and
+ * retried by another worker), close the database, exit 0. Past the deadline the process exits 1.
+ */
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: taking no new jobs; finishing the running ones, then closing the database…`);
+  setTimeout(() => {
+    console.error(`${signal}: still busy after ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
   await queue.stop();
   await database.close();
+  console.log(`${signal}: stopped cleanly`);
   process.exit(0);
 }
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -12,7 +12,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; max?: number }
-  | { kind: 'pglite'; dataDir: string | null }; // null: in memory (tests)
+  // dataDir null: in memory (tests), started from `snapshot` (a dumpDataDir tarball) when given.
+  | { kind: 'pglite'; dataDir: string | null; snapshot?: Blob };
 
 /** The raw connection, for the few things drizzle does not do (queue adapter, benchmarks). */
 export type RawConnection = { kind: 'postgres'; sql: postgres.Sql } | { kind: 'pglite'; pglite: PGlite };
@@ -43,6 +44,22 @@ const ANSWER_PATH_PLANNER = {
   enable_mergejoin: 'off',
 };
 
+/**
+ * PGlite's own start parameters, plus a smaller buffer pool: PostgreSQL's default 128 MB is zeroed in WebAssembly
+ * memory at every open (measured: about 1 s of the 1.5 s an open took here; 16 MB: a tenth of that). Pages not in
+ * the pool come from the operating system's file cache, a copy away.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * PGlite's WebAssembly, when scripts/start.mjs began compiling it before this code loaded (`npm start`: the two
+ * overlap); otherwise, or if that failed, PGlite compiles it itself.
+ */
+async function precompiledPgliteWasm(): Promise<WebAssembly.Module | undefined> {
+  const early = (globalThis as Record<symbol, Promise<WebAssembly.Module> | undefined>)[Symbol.for('keypulse.pgliteWasmModule')];
+  return early?.catch(() => undefined);
+}
+
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const sql = postgres(target.url, { max: target.max ?? 10, onnotice: () => {} });
@@ -60,7 +77,14 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     };
   }
   if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
-  const pglite = target.dataDir ? new PGlite(target.dataDir) : new PGlite();
+  // One options object: PGlite ignores the second argument when the first is not a data-directory string.
+  const pgliteWasmModule = await precompiledPgliteWasm();
+  const pglite = new PGlite({
+    dataDir: target.dataDir ?? undefined,
+    startParams: PGLITE_START_PARAMS,
+    loadDataDir: target.snapshot,
+    ...(pgliteWasmModule ? { pgliteWasmModule } : {}),
+  });
   await pglite.waitReady;
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return { db, answerDb: db, raw: { kind: 'pglite', pglite }, close: () => pglite.close() };

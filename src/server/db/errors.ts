@@ -11,3 +11,5 @@ function pgCode(error: unknown): string | undefined {
 
 export const isUniqueViolation = (error: unknown) => pgCode(error) === '23505';
 export const isForeignKeyViolation = (error: unknown) => pgCode(error) === '23503';
+/** undefined_table or invalid_schema_name: what querying a table of a database never migrated gives. */
+export const isMissingRelation = (error: unknown) => ['42P01', '3F000'].includes(pgCode(error) ?? '');

@@ -42,8 +42,10 @@ function median(values: number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const value = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return Math.round(value * 10) / 10;
+  return roundHours(value);
 }
+
+const roundHours = (hours: number) => Math.round(hours * 10) / 10;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -91,4 +93,33 @@ export function measureLoopBy(
     result.set(id, measureLoop(tasksBy.get(id) ?? [], historyBy.get(id) ?? []));
   }
   return result;
+}
+
+/**
+ * What the database counts for one group of tasks and answers, when the rows are too many to hand to measureLoop
+ * (the overview: every scored answer of the portfolio). Medians are in hours, not yet rounded.
+ */
+export interface LoopCounts {
+  tasks: number;
+  open: number;
+  medianHoursToFirstAction: number | null;
+  medianHoursToClose: number | null;
+  /** Tasks done or dismissed with a close time, and those of them closed by their due date. */
+  closed: number;
+  closedOnTime: number;
+  detractorsFollowedUp: number;
+  detractorsImproved: number;
+}
+
+/** The same metrics as measureLoop, rounded the same way, from counts made elsewhere. */
+export function loopMetricsFromCounts(c: LoopCounts): LoopMetrics {
+  return {
+    tasks: c.tasks,
+    open: c.open,
+    medianHoursToFirstAction: c.medianHoursToFirstAction === null ? null : roundHours(c.medianHoursToFirstAction),
+    medianHoursToClose: c.medianHoursToClose === null ? null : roundHours(c.medianHoursToClose),
+    closedOnTimeShare: c.closed ? round3(c.closedOnTime / c.closed) : null,
+    detractorsFollowedUp: c.detractorsFollowedUp,
+    detractorsImprovedShare: c.detractorsFollowedUp ? round3(c.detractorsImproved / c.detractorsFollowedUp) : null,
+  };
 }

@@ -1,19 +1,20 @@
-import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build, transform, type BuildOptions } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { PageAssets } from '../../client/survey/types.js';
+import type { BuiltClient } from './client-build.js';
+import { chooseEncoding, type ContentEncoding } from './compression.js';
+import { distDir, runsFromBuild } from '../build-info.js';
 
-/** One built file, kept in memory with its gzip form. */
+/** One built browser file, kept in memory with its compressed forms. */
 export interface ClientAsset {
   /** `/assets/survey-<hash>.js`: the name changes when the content does, so it can be cached for a year. */
   path: string;
   contentType: string;
-  body: Uint8Array<ArrayBuffer>;
-  gzip: Uint8Array<ArrayBuffer>;
+  body: Uint8Array;
+  /** brotli and gzip at their maximum: read from the build, or made at the first request for them (in-memory builds). */
+  encoded: Partial<Record<ContentEncoding, Uint8Array>>;
 }
 
 export interface ClientAssets {
@@ -25,119 +26,103 @@ export interface ClientAssets {
   app: { script: string; style: string };
 }
 
-const clientFile = (path: string) => fileURLToPath(new URL(`../../client/${path}`, import.meta.url));
-const surveyEntry = clientFile('survey/entry.tsx');
-const appEntry = clientFile('app/main.tsx');
-
-const contentTypes = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
-
-function toAsset(path: string, ext: 'js' | 'css', bytes: Uint8Array): ClientAsset {
-  const body = new Uint8Array(bytes);
-  return { path, contentType: contentTypes[ext], body, gzip: new Uint8Array(gzipSync(body, { level: 9 })) };
+/** dist/client/manifest.json, written by scripts/build.ts: each file and its precompressed forms, by file name. */
+export interface ClientManifest {
+  urls: PageAssets;
+  app: { script: string; style: string };
+  files: { path: string; contentType: string; file: string; br: string; gzip: string }[];
 }
 
-/** A file named by its content, so it can be cached for a year. */
-function hashedAsset(name: string, ext: 'js' | 'css', text: string): ClientAsset {
-  const body = new TextEncoder().encode(text);
-  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  return toAsset(`/assets/${name}-${hash}.${ext}`, ext, body);
+/** Where scripts/build.ts writes the browser files; the server reads them only when it runs from that build. */
+export const builtClientDir = join(distDir, 'client');
+
+/** Maximum compression: each file is compressed once (by the build, or once per process), never per request. */
+export function compressAsset(encoding: ContentEncoding, body: Uint8Array): Uint8Array {
+  return new Uint8Array(
+    encoding === 'br'
+      ? brotliCompressSync(body, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+            [constants.BROTLI_PARAM_SIZE_HINT]: body.byteLength,
+          },
+        })
+      : gzipSync(body, { level: 9 }),
+  );
 }
 
-const browserBuild: BuildOptions = {
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'browser',
-  // Phones a few years old: optional chaining and ?? are fine, nothing newer is needed.
-  target: ['es2020'],
-  jsx: 'automatic',
-  jsxImportSource: 'preact',
-  legalComments: 'none',
-  write: false,
-  logLevel: 'silent',
-};
-
-const minifyCss = async (file: string) => (await transform(await readFile(clientFile(file), 'utf8'), { loader: 'css', minify: true })).code;
-
-/** base.css, app.css, then each area's own app-*.css (accounts, tasks, …), as one minified file. */
-async function appStylesheet(): Promise<string> {
-  const areas = (await readdir(clientFile('styles'))).filter((f) => /^app-[\w-]+\.css$/.test(f)).sort();
-  const parts = await Promise.all(['base.css', 'app.css', ...areas].map((f) => minifyCss(`styles/${f}`)));
-  return parts.join('');
-}
-
-/** The survey page: one small script (Preact + the form) and one stylesheet. */
-async function buildSurveyAssets() {
-  const [bundle, css] = await Promise.all([build({ ...browserBuild, entryPoints: [surveyEntry] }), minifyCss('styles/survey.css')]);
-  return { script: hashedAsset('survey', 'js', bundle.outputFiles![0]!.text), style: hashedAsset('survey', 'css', css) };
-}
-
-/**
- * The workspace app: the entry module plus one chunk per page (esbuild code splitting), all content-hashed
- * under /assets/app/, and the app stylesheet (base styles + the app's own).
- */
-async function buildAppAssets() {
-  const [bundle, css] = await Promise.all([
-    build({
-      ...browserBuild,
-      entryPoints: { main: appEntry },
-      splitting: true,
-      outdir: '/assets/app',
-      entryNames: '[name]-[hash]',
-      chunkNames: '[name]-[hash]',
-      // Chunks import each other by relative path; the paths above make them resolve under /assets/app/.
-      publicPath: '/assets/app',
+async function readBuiltClient(dir: string): Promise<ClientAssets> {
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as ClientManifest;
+  // Everything is read now, not per request: a later build replacing dist/client cannot pull files from under us.
+  const files = await Promise.all(
+    manifest.files.map(async (f) => {
+      const [body, br, gzip] = await Promise.all([f.file, f.br, f.gzip].map((name) => readFile(join(dir, name))));
+      return { path: f.path, contentType: f.contentType, body: new Uint8Array(body!), encoded: { br: new Uint8Array(br!), gzip: new Uint8Array(gzip!) } };
     }),
-    appStylesheet(),
-  ]);
-  const files = bundle.outputFiles!.map((f) => toAsset(`/assets/app/${basename(f.path)}`, 'js', f.contents));
-  const entry = files.find((f) => basename(f.path).startsWith('main-'))!;
-  return { files, entry, style: hashedAsset('app', 'css', css) };
+  );
+  return { files: new Map(files.map((f) => [f.path, f])), urls: manifest.urls, app: manifest.app };
 }
 
-async function buildClientAssets(): Promise<ClientAssets> {
-  const [survey, app] = await Promise.all([buildSurveyAssets(), buildAppAssets()]);
-  const all = [survey.script, survey.style, app.style, ...app.files];
+async function buildInMemory(): Promise<ClientAssets> {
+  const { buildClient } = await import('./client-build.js');
+  const built: BuiltClient = await buildClient();
   return {
-    files: new Map(all.map((a) => [a.path, a])),
-    urls: { script: survey.script.path, style: survey.style.path },
-    app: { script: app.entry.path, style: app.style.path },
+    files: new Map(built.files.map((f) => [f.path, { ...f, encoded: {} }])),
+    urls: built.urls,
+    app: built.app,
   };
 }
 
-let building: Promise<ClientAssets> | null = null;
+/** The build's files when the server runs from it and they are there; otherwise built now, in memory. */
+async function loadClientAssets(): Promise<ClientAssets> {
+  if (runsFromBuild) {
+    try {
+      return await readBuiltClient(builtClientDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // dist/client was removed after the build: fall through to building them here, as from src/.
+    }
+  }
+  return buildInMemory();
+}
+
+let loading: Promise<ClientAssets> | null = null;
 
 /**
- * The browser files, built once per process on first use (the app starts it when it is assembled, so the
- * first visitor does not wait). A failed build is not cached: the next request retries. In development
+ * The browser files, loaded once per process on first use (the app starts it when it is assembled, so the
+ * first visitor does not wait). A failed load is not cached: the next request retries. In development
  * (`npm run dev`) `rebuildClientAssets` drops the cache when a client file changes.
  */
 export function getClientAssets(): Promise<ClientAssets> {
-  building ??= buildClientAssets().catch((error: unknown) => {
-    building = null;
+  loading ??= loadClientAssets().catch((error: unknown) => {
+    loading = null;
     throw error;
   });
-  return building;
+  return loading;
 }
 
 /** Forgets the built files: the next request builds them again (development hot reload). */
 export function rebuildClientAssets(): void {
-  building = null;
+  loading = null;
 }
 
-/** Starts the build without waiting; a failure shows up on the first request that needs the files. */
+/** Starts the load without waiting; a failure shows up on the first request that needs the files. */
 export function warmClientAssets(): void {
   getClientAssets().catch(() => {});
 }
 
 const immutable = 'public, max-age=31536000, immutable';
 
-/** Serves a built file by its hashed path, gzipped when the client accepts it; null for any other path. */
+/**
+ * Serves a built file by its hashed path, brotli- or gzip-compressed when the client takes it (brotli first);
+ * null for any other path. The body goes out already encoded, so the compression middleware leaves it alone.
+ */
 export async function clientAssetResponse(c: Context): Promise<Response | null> {
   const found = (await getClientAssets()).files.get(c.req.path);
   if (!found) return null;
-  const gzip = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
-  return c.body(gzip ? found.gzip : found.body, 200, {
+  const encoding = chooseEncoding(c.req.header('accept-encoding'));
+  const body = encoding ? (found.encoded[encoding] ??= compressAsset(encoding, found.body)) : found.body;
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, {
     'content-type': found.contentType,
     'cache-control': immutable,
     'x-content-type-options': 'nosniff',
@@ -145,6 +130,6 @@ export async function clientAssetResponse(c: Context): Promise<Response | null> 
     // cross-origin (CORS) request. The bundle is public and holds no secret, so any origin may read it.
     ...(found.path.startsWith('/assets/survey-') ? { 'access-control-allow-origin': '*' } : {}),
     vary: 'accept-encoding',
-    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    ...(encoding ? { 'content-encoding': encoding } : {}),
   });
 }

@@ -35,6 +35,10 @@ function tracked(exec: (text: string, values?: unknown[]) => Promise<Out>): Boss
 export function pgliteBossDb(pg: PGlite | Transaction): BossDb {
   const isInstance = 'transaction' in pg && typeof pg.transaction === 'function';
   return tracked(async (text, values) => {
+    // PGlite runs in this thread and its queries never wait for I/O, so pg-boss's chains of statements (its start,
+    // polling, maintenance) would hold the event loop for their whole length: each statement first lets waiting
+    // HTTP requests in. Not inside an app transaction, which holds the database until it ends anyway.
+    if (isInstance) await new Promise((resolve) => setImmediate(resolve));
     if (values?.length) return { rows: (await pg.query(text, values)).rows }; // same value semantics as `pg`
     const m = isInstance ? LOCKED.exec(text) : null;
     const rs = m ? await (pg as PGlite).transaction((tx) => tx.exec(m[1]!)) : await pg.exec(text);

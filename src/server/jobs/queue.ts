@@ -1,4 +1,4 @@
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { Database } from '../db/client.js';
 import type { AppDeps, Logger } from '../http/context.js';
 import { pgliteBossDb, postgresBossDb, type BossDb } from './boss-db.js';
@@ -64,6 +64,23 @@ export interface QueueOptions {
   logger: Logger;
 }
 
+/** The advisory lock held while a process sets up the queue (migrations hold 7152341, db/migrate.ts). */
+const QUEUE_SETUP_LOCK = 7152342;
+
+/** Runs `work` while no other process on this PostgreSQL database runs it; PGlite has one process anyway. */
+async function oneProcessAtATime(database: Database, work: () => Promise<void>): Promise<void> {
+  if (database.raw.kind !== 'postgres') return work();
+  // The lock belongs to a session: held on a reserved connection while the pool's others do the work.
+  const lock = await database.raw.sql.reserve();
+  try {
+    await lock`select pg_advisory_lock(${QUEUE_SETUP_LOCK})`;
+    await work();
+  } finally {
+    await lock`select pg_advisory_unlock(${QUEUE_SETUP_LOCK})`.catch(() => {});
+    lock.release();
+  }
+}
+
 /**
  * pg-boss on the application's own database (PGlite or PostgreSQL), through a small `db` adapter so that
  * no second driver is needed. Queues use the "stately" policy: one waiting and one running job per
@@ -79,7 +96,10 @@ export class PgBossQueue implements JobQueue {
   static async start(database: Database, options: QueueOptions): Promise<PgBossQueue> {
     const bossDb = database.raw.kind === 'pglite' ? pgliteBossDb(database.raw.pglite) : postgresBossDb(database.raw.sql);
     const supervise = options.supervise ?? true;
-    const boss = new PgBoss({
+    // Loaded here, not with the module: the web server starts pg-boss after it listens (main.ts), and pg-boss with
+    // its PostgreSQL client is a good part of what a start would otherwise load before answering anything.
+    const { default: PgBossClass } = await import('pg-boss');
+    const boss = new PgBossClass({
       db: bossDb,
       schema: 'pgboss',
       supervise,
@@ -88,22 +108,26 @@ export class PgBossQueue implements JobQueue {
       migrate: true,
     } as PgBoss.ConstructorOptions);
     boss.on('error', (error) => options.logger.error('queue error', { error: String(error) }));
-    await boss.start();
     const retryDelay = options.retryDelaySeconds ?? DEFAULT_RETRY_DELAY_SECONDS;
-    for (const name of jobNames) {
-      const settings = {
-        name,
-        policy: name === SCHEDULER_TICK ? 'singleton' : 'stately',
-        retryLimit: name === SEND_EMAILS ? 20 : 5,
-        retryDelay,
-        retryBackoff: retryDelay > 0,
-        expireInSeconds: options.leaseSeconds ?? JOB_LEASE_SECONDS,
-      } as PgBoss.Queue;
-      // createQueue leaves an existing queue as it was made: an installation from before would keep its old
-      // 15-minute lease. The queue's settings are copied onto each job as it is queued.
-      await boss.createQueue(name, settings);
-      await boss.updateQueue(name, settings);
-    }
+    // Web and worker processes starting together on a new database would create the same queues at once, and
+    // pg-boss's create_queue (a row and a partition table) deadlocks against itself: one process at a time.
+    await oneProcessAtATime(database, async () => {
+      await boss.start();
+      for (const name of jobNames) {
+        const settings = {
+          name,
+          policy: name === SCHEDULER_TICK ? 'singleton' : 'stately',
+          retryLimit: name === SEND_EMAILS ? 20 : 5,
+          retryDelay,
+          retryBackoff: retryDelay > 0,
+          expireInSeconds: options.leaseSeconds ?? JOB_LEASE_SECONDS,
+        } as PgBoss.Queue;
+        // createQueue leaves an existing queue as it was made: an installation from before would keep its old
+        // 15-minute lease. The queue's settings are copied onto each job as it is queued.
+        await boss.createQueue(name, settings);
+        await boss.updateQueue(name, settings);
+      }
+    });
     return new PgBossQueue(boss, bossDb, options.logger);
   }
 

@@ -40,8 +40,9 @@ function toReference(doc: Doc): ReferenceOperation[] {
   );
 }
 
-export function pageRoutes(openApi: Doc) {
-  const reference = toReference(openApi);
+/** `getOpenApi` makes the API document on first use (app.ts); the reference page is made from it then, once. */
+export function pageRoutes(getOpenApi: () => Doc) {
+  let reference: ReferenceOperation[] | undefined;
   warmClientAssets(); // bundle the survey page's script now, not when the first respondent arrives
   return new Hono<AppEnv>()
     // The survey page's bundle and stylesheet: content-hashed names, cached for a year.
@@ -53,6 +54,6 @@ export function pageRoutes(openApi: Doc) {
     .get('/assets/favicon.svg', (c) => c.body(favicon, 200, { 'content-type': 'image/svg+xml', 'cache-control': cached }))
     .get('/favicon.ico', (c) => c.redirect('/assets/favicon.svg', 301))
     .use(pageSecurityHeaders)
-    .get('/api/docs', (c) => renderPage(c, <ApiReferencePage operations={reference} version={openApi.info.version} />))
+    .get('/api/docs', (c) => renderPage(c, <ApiReferencePage operations={(reference ??= toReference(getOpenApi()))} version={getOpenApi().info.version} />))
     .get('*', (c, next) => (c.req.path.startsWith('/api/') ? next() : renderPage(c, <NotFoundPage />, 404)));
 }

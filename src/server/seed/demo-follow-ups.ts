@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.js';
 import { listRules, type RuleRow } from '../db/queries/tasks.js';
 import { taskComments, tasks } from '../db/schema/index.js';
@@ -42,19 +43,20 @@ const HOUR = 3_600_000;
  * account team, as `evaluateFollowUps` would have raised them when the answer came in: most closed on time,
  * some late, a few dismissed, each with a first step noted. So the loop report, the task board's closed
  * column and each account's task history show a program that has been running, not one that starts today.
+ * Returns the rows (ids made here) for the caller to write with the other answers' in one statement each.
  */
-export async function seedHandledTasks(
-  db: Db,
+export function handledTaskRows(
   context: HandledFollowUps,
   response: { id: string; accountId: string; contactId: string; answers: Answers; at: Date },
   definition: SurveyDefinition,
   people: { contactName: string; counterpartId: string | null; ownerId: string },
-): Promise<void> {
+): { tasks: (typeof tasks.$inferInsert)[]; comments: (typeof taskComments.$inferInsert)[] } {
   const { random } = context;
   const first = people.contactName.split(' ')[0]!;
   const fill = (text: string) => text.replace(/\{first\}/g, first);
   const pick = (list: string[]) => fill(list[Math.floor(random() * list.length)]!);
   const matches = matchRules(context.rules, response.answers, definition, { contactName: people.contactName, companyName: context.companyName });
+  const rows: ReturnType<typeof handledTaskRows> = { tasks: [], comments: [] };
   for (const { rule, title, description } of matches) {
     const assigneeId = rule.assignee === 'counterpart' && people.counterpartId ? people.counterpartId : people.ownerId;
     const dueAt = addBusinessDays(response.at, rule.dueInBusinessDays, context.timeZone);
@@ -64,26 +66,26 @@ export async function seedHandledTasks(
       ? new Date(dueAt.getTime() + (1 + random() * 5) * 24 * HOUR)
       : new Date(firstActionAt.getTime() + random() * Math.max(0, dueAt.getTime() - firstActionAt.getTime()));
     const dismissed = random() < 0.1;
-    const [task] = await db
-      .insert(tasks)
-      .values({
-        accountId: response.accountId,
-        contactId: response.contactId,
-        responseId: response.id,
-        ruleId: rule.id,
-        title,
-        description,
-        priority: rule.priority,
-        status: dismissed ? 'dismissed' : 'done',
-        assigneeId,
-        dueAt,
-        resolution: dismissed ? fill(DISMISSED) : pick(resolutions[rule.key ?? ''] ?? resolutions.nps_passive!),
-        firstActionAt,
-        closedAt,
-        createdAt: response.at,
-        updatedAt: closedAt,
-      })
-      .returning({ id: tasks.id });
-    await db.insert(taskComments).values({ taskId: task!.id, authorId: assigneeId, body: pick(firstSteps), createdAt: firstActionAt });
+    const id = randomUUID();
+    rows.tasks.push({
+      id,
+      accountId: response.accountId,
+      contactId: response.contactId,
+      responseId: response.id,
+      ruleId: rule.id,
+      title,
+      description,
+      priority: rule.priority,
+      status: dismissed ? 'dismissed' : 'done',
+      assigneeId,
+      dueAt,
+      resolution: dismissed ? fill(DISMISSED) : pick(resolutions[rule.key ?? ''] ?? resolutions.nps_passive!),
+      firstActionAt,
+      closedAt,
+      createdAt: response.at,
+      updatedAt: closedAt,
+    });
+    rows.comments.push({ taskId: id, authorId: assigneeId, body: pick(firstSteps), createdAt: firstActionAt });
   }
+  return rows;
 }

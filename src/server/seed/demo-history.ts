@@ -1,13 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../http/context.js';
 import type { LinkTokens } from '../auth/link-tokens.js';
 import { findUserByEmail } from '../db/queries/users.js';
-import { accounts, campaigns, contacts, invitations, responses, surveys, surveyVersions } from '../db/schema/index.js';
+import { accounts, campaigns, contacts, invitations, responses, surveys, surveyVersions, taskComments, tasks } from '../db/schema/index.js';
 import { createWave } from '../services/campaign-waves.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { demoUsers } from './demo-data.js';
-import { handledFollowUps, seedHandledTasks, type HandledFollowUps } from './demo-follow-ups.js';
+import { handledFollowUps, handledTaskRows, type HandledFollowUps } from './demo-follow-ups.js';
 import type { Answers } from '../../shared/schemas/survey.js';
 
 /** How each demo account's customers feel, wave by wave (oldest first): the stories the reports should tell. */
@@ -119,12 +120,18 @@ async function seedAnsweredWave(
     const people = new Map(
       (await tx.select().from(contacts).where(inArray(contacts.id, [...new Set(invited.map((i) => i.contactId))]))).map((c) => [c.id, c]),
     );
+    // Every answer and its handled tasks are made first, in invitation order (so the random streams tell the same
+    // story as ever), then written with one statement per table.
+    const answered: (typeof responses.$inferInsert & { id: string; completedAt: Date })[] = [];
+    const handled: ReturnType<typeof handledTaskRows>[] = [];
     for (const inv of invited) {
       const account = byId.get(inv.accountId)!;
       const given = answer(inv, account);
       if (!given) continue;
       const { at } = given;
-      const [response] = await tx.insert(responses).values({
+      const id = randomUUID();
+      answered.push({
+        id,
         invitationId: inv.id,
         campaignId: campaign!.id,
         surveyId: survey.id,
@@ -138,18 +145,31 @@ async function seedAnsweredWave(
         updatedAt: at,
         completedAt: at,
         rulesEvaluatedAt: given.rulesEvaluatedAt,
-      }).returning({ id: responses.id });
-      await tx.update(invitations).set({ respondedAt: at }).where(eq(invitations.id, inv.id));
+      });
       if (given.rulesEvaluatedAt) {
         const contact = people.get(inv.contactId)!;
-        await seedHandledTasks(tx, followUps, { id: response!.id, accountId: inv.accountId, contactId: inv.contactId, answers: given.answers, at }, version.definition, {
-          contactName: contact.name,
-          counterpartId: contact.counterpartId,
-          ownerId: account.ownerId,
-        });
+        handled.push(
+          handledTaskRows(followUps, { id, accountId: inv.accountId, contactId: inv.contactId, answers: given.answers, at }, version.definition, {
+            contactName: contact.name,
+            counterpartId: contact.counterpartId,
+            ownerId: account.ownerId,
+          }),
+        );
       }
-      created++;
     }
+    if (!answered.length) return;
+    await tx.insert(responses).values(answered);
+    const respondedAt = sql.join(
+      answered.map((r) => sql`(${r.invitationId}::uuid, ${r.completedAt.toISOString()}::timestamptz)`),
+      sql`, `,
+    );
+    await tx.execute(sql`update invitations set responded_at = v.at from (values ${respondedAt}) as v(id, at) where invitations.id = v.id`);
+    const taskRows = handled.flatMap((h) => h.tasks);
+    if (taskRows.length) {
+      await tx.insert(tasks).values(taskRows);
+      await tx.insert(taskComments).values(handled.flatMap((h) => h.comments));
+    }
+    created = answered.length;
   });
   return created;
 }

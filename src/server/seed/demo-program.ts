@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../http/context.js';
@@ -108,25 +109,26 @@ export async function seedDemoProgram(db: Db, clock: Clock): Promise<number> {
   const criteria = await db.select().from(selectionCriteria);
   const criterionId = (key: string) => criteria.find((c) => c.key === key)?.id;
   const judged = ['growth_potential', 'strategic_image', 'fit', 'willingness_to_cooperate'].map(criterionId);
-  for (const [name, scores] of Object.entries(judgements)) {
+  const scoreRows = Object.entries(judgements).flatMap(([name, scores]) => {
     const a = account.get(name);
-    if (!a) continue;
-    const rows = scores
+    if (!a) return [];
+    return scores
       .map((score, i) => ({ criterionId: judged[i], score }))
       .filter((r): r is { criterionId: string; score: number } => r.criterionId !== undefined)
       .map((r) => ({ ...r, accountId: a.id, scoredBy: owner.get(name) ?? null, scoredAt: new Date(now.getTime() - 20 * DAY) }));
-    if (!rows.length) continue;
-    const inserted = await db.insert(accountCriterionScores).values(rows).onConflictDoNothing().returning({ a: accountCriterionScores.accountId });
+  });
+  if (scoreRows.length) {
+    const inserted = await db.insert(accountCriterionScores).values(scoreRows).onConflictDoNothing().returning({ a: accountCriterionScores.accountId });
     added += inserted.length;
   }
 
   // Six completed quarters of value per customer and key account.
   const current = `${now.getUTCFullYear()}-Q${Math.floor(now.getUTCMonth() / 3) + 1}`;
-  for (const demo of demoAccounts) {
+  const valueRows = demoAccounts.flatMap((demo) => {
     const a = account.get(demo.name);
-    if (!a || (demo.stage !== 'customer' && demo.stage !== 'key_account') || !demo.revenue) continue;
+    if (!a || (demo.stage !== 'customer' && demo.stage !== 'key_account') || !demo.revenue) return [];
     const trend = trendPerQuarter[demo.name] ?? 0;
-    const rows = [6, 5, 4, 3, 2, 1].map((back) => {
+    return [6, 5, 4, 3, 2, 1].map((back) => {
       const revenue = Math.round((demo.revenue / 4) * (1 - trend * (back - 1)) * 100);
       const grossProfit = Math.round((revenue * demo.marginPct) / 100);
       const cost = (demo.costToServe / 4) * 100;
@@ -145,7 +147,9 @@ export async function seedDemoProgram(db: Db, clock: Clock): Promise<number> {
         updatedAt: at,
       };
     });
-    const inserted = await db.insert(accountQuarterValues).values(rows).onConflictDoNothing().returning({ id: accountQuarterValues.id });
+  });
+  if (valueRows.length) {
+    const inserted = await db.insert(accountQuarterValues).values(valueRows).onConflictDoNothing().returning({ id: accountQuarterValues.id });
     added += inserted.length;
   }
 
@@ -153,49 +157,54 @@ export async function seedDemoProgram(db: Db, clock: Clock): Promise<number> {
   const withHistory = new Set(
     (await db.select({ accountId: accountStageChanges.accountId }).from(accountStageChanges)).map((r) => r.accountId),
   );
-  for (const [name, from, to, daysAgo, by, reason] of stageHistory) {
+  const stageRows = stageHistory.flatMap(([name, from, to, daysAgo, by, reason]) => {
     const a = account.get(name);
-    if (!a || withHistory.has(a.id)) continue;
-    await db.insert(accountStageChanges).values({
-      accountId: a.id,
-      fromStage: from,
-      toStage: to,
-      decidedBy: userId.get(by) ?? null,
-      reason,
-      changedAt: new Date(now.getTime() - daysAgo * DAY),
-    });
-    added++;
+    if (!a || withHistory.has(a.id)) return [];
+    return [{ accountId: a.id, fromStage: from, toStage: to, decidedBy: userId.get(by) ?? null, reason, changedAt: new Date(now.getTime() - daysAgo * DAY) }];
+  });
+  if (stageRows.length) {
+    await db.insert(accountStageChanges).values(stageRows);
+    added += stageRows.length;
   }
 
   // Partnership assessments over time, for key accounts that have none yet.
   const indicators = await db.select().from(partnershipIndicators).where(eq(partnershipIndicators.enabled, true));
-  for (const [name, levels] of Object.entries(partnershipLevels)) {
+  const assessed = new Set(
+    (await db.selectDistinct({ accountId: partnershipAssessments.accountId }).from(partnershipAssessments)).map((r) => r.accountId),
+  );
+  const due = Object.entries(partnershipLevels).flatMap(([name, levels]) => {
     const a = account.get(name);
-    if (!a) continue;
-    const [existing] = await db.select({ id: partnershipAssessments.id }).from(partnershipAssessments).where(eq(partnershipAssessments.accountId, a.id)).limit(1);
-    if (existing || !indicators.length) continue;
-    for (const [j, level] of levels.entries()) {
-      await db.transaction(async (tx) => {
-        const [assessment] = await tx
-          .insert(partnershipAssessments)
-          .values({
-            accountId: a.id,
-            assessedBy: owner.get(name) ?? null,
-            assessedAt: new Date(now.getTime() - assessmentDaysAgo[j]! * DAY),
-            notes: j === levels.length - 1 ? 'Reviewed with the account team before the annual review.' : null,
-          })
-          .returning({ id: partnershipAssessments.id });
-        await tx.insert(partnershipAnswers).values(
+    return a && !assessed.has(a.id) && indicators.length ? [{ name, a, levels }] : [];
+  });
+  if (due.length) {
+    // Ids made here, so each assessment's answers can be written in the same two statements.
+    const assessments = due.flatMap(({ name, a, levels }) =>
+      levels.map((level, j) => ({
+        id: randomUUID(),
+        name,
+        level,
+        row: {
+          accountId: a.id,
+          assessedBy: owner.get(name) ?? null,
+          assessedAt: new Date(now.getTime() - assessmentDaysAgo[j]! * DAY),
+          notes: j === levels.length - 1 ? 'Reviewed with the account team before the annual review.' : null,
+        },
+      })),
+    );
+    await db.transaction(async (tx) => {
+      await tx.insert(partnershipAssessments).values(assessments.map(({ id, row }) => ({ id, ...row })));
+      await tx.insert(partnershipAnswers).values(
+        assessments.flatMap(({ id, name, level }) =>
           indicators.map((indicator, k) => {
             // A fixed spread of "difficulty" per indicator and account: signals below the level are met.
             const difficulty = ((k * 7 + name.length * 3) % 20) / 20;
             const answer = difficulty < level - 0.1 ? 'yes' : difficulty < level + 0.1 ? 'partly' : 'no';
-            return { assessmentId: assessment!.id, indicatorId: indicator.id, answer: answer as 'yes' | 'partly' | 'no' };
+            return { assessmentId: id, indicatorId: indicator.id, answer: answer as 'yes' | 'partly' | 'no' };
           }),
-        );
-      });
-      added++;
-    }
+        ),
+      );
+    });
+    added += assessments.length;
   }
   return added;
 }

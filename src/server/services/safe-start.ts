@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { findUserByEmail, updateUserRow } from '../db/queries/users.js';
+import { getSettingRows, writeSettingRows } from '../db/queries/settings.js';
 import { demoUsers, DEMO_PASSWORD } from '../seed/demo-data.js';
 import type { DemoLogin } from '../seed/demo.js';
 
@@ -43,6 +44,28 @@ export interface DemoLoginsAtStart {
   changedEarlier: string[];
 }
 
+/** Which demo users' password hashes are the published password's: `{ [sha256 of the hash]: boolean }` (settings). */
+const PASSWORD_CHECKS_SETTING = 'demo_password_checks';
+
+/** The settings row names each hash by its SHA-256, so password hashes are not copied out of `users`. */
+const checkKey = (passwordHash: string) => createHash('sha256').update(passwordHash).digest('base64url');
+
+async function readPasswordChecks(db: Db): Promise<Record<string, boolean>> {
+  const [row] = await getSettingRows(db, [PASSWORD_CHECKS_SETTING]);
+  try {
+    const parsed: unknown = row ? JSON.parse(row.value) : {};
+    if (!parsed || typeof parsed !== 'object') return {};
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, boolean] => typeof e[1] === 'boolean'));
+  } catch {
+    return {}; // unreadable: checked again, and written anew
+  }
+}
+
+/** seedDemo made every demo user's hash from the published password: no start needs to check that again. */
+export async function rememberPublishedHash(db: Db, passwordHash: string, now: Date): Promise<void> {
+  await writeSettingRows(db, { [PASSWORD_CHECKS_SETTING]: JSON.stringify({ [checkKey(passwordHash)]: true }) }, now);
+}
+
 /** 16 random bytes (128 bits): 22 characters a person can copy from a terminal. */
 function randomPassword(): string {
   return randomBytes(16).toString('base64url');
@@ -57,8 +80,21 @@ export async function secureDemoLogins(db: Db, reachable: boolean, now: Date): P
   const present = (await Promise.all(demoUsers.map(async (demo) => ({ demo, row: await findUserByEmail(db, demo.email) })))).filter(
     (p) => p.row,
   );
-  // Checked side by side: scrypt runs on libuv's thread pool, so five checks take about as long as two.
-  const published = await Promise.all(present.map((p) => verifyPassword(DEMO_PASSWORD, p.row!.passwordHash)));
+  // Whether a stored hash is the published password's costs a scrypt (a good part of a second on a busy machine),
+  // so each hash's answer is remembered: the demo seeds every user with one hash (seedDemo records it), and a
+  // restart finds the same hashes. A hash is a fixed salt and key, so the same string always gets the same answer.
+  const remembered = await readPasswordChecks(db);
+  const checks = new Map<string, Promise<boolean>>();
+  const isPublished = (hash: string) => {
+    if (!checks.has(hash)) {
+      const key = checkKey(hash);
+      checks.set(hash, key in remembered ? Promise.resolve(remembered[key]!) : verifyPassword(DEMO_PASSWORD, hash));
+    }
+    return checks.get(hash)!;
+  };
+  const published = await Promise.all(present.map((p) => isPublished(p.row!.passwordHash)));
+  const verdicts: Record<string, boolean> = {};
+  present.forEach((p, i) => (verdicts[checkKey(p.row!.passwordHash)] = published[i]!));
   const result: DemoLoginsAtStart = { logins: [], rotated: false, changedEarlier: [] };
   const exposed = present.filter((_, i) => published[i]);
   result.changedEarlier = present.filter((_, i) => !published[i]).map((p) => p.demo.email);
@@ -66,10 +102,17 @@ export async function secureDemoLogins(db: Db, reachable: boolean, now: Date): P
     exposed.map(async ({ row }) => {
       if (!reachable) return DEMO_PASSWORD;
       const password = randomPassword();
-      await updateUserRow(db, row!.id, { passwordHash: await hashPassword(password) }, now);
+      const passwordHash = await hashPassword(password);
+      await updateUserRow(db, row!.id, { passwordHash }, now);
+      verdicts[checkKey(passwordHash)] = false;
+      delete verdicts[checkKey(row!.passwordHash)];
       return password;
     }),
   );
+  // Only the demo users' present hashes are kept; written when they changed (a rotation, a new password).
+  if (JSON.stringify(Object.entries(verdicts).sort()) !== JSON.stringify(Object.entries(remembered).sort())) {
+    await writeSettingRows(db, { [PASSWORD_CHECKS_SETTING]: JSON.stringify(verdicts) }, now);
+  }
   result.rotated = reachable && exposed.length > 0;
   for (const [i, { demo, row }] of exposed.entries()) {
     // A disabled demo user gets a new password too (an admin may enable it later) but is not offered.

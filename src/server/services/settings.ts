@@ -76,6 +76,27 @@ export async function refreshSettings(db: Db, config: Config): Promise<void> {
   apply(config, stored as Partial<SettingValues>);
 }
 
+/** How soon a web process applies settings another process saved (workers also refresh at each scheduler sweep). */
+export const SETTINGS_REFRESH_MS = 5_000;
+
+/**
+ * Re-reads the stored settings every `everyMs` in the background: behind a load balancer, the admin's change is saved
+ * by one web process, and the others must not keep the old time zone or survey window until they restart.
+ * Returns the function that stops it.
+ */
+export function keepSettingsFresh(
+  db: Db,
+  config: Config,
+  logger: { warn(message: string, fields?: Record<string, unknown>): void },
+  everyMs = SETTINGS_REFRESH_MS,
+): () => void {
+  const timer = setInterval(() => {
+    refreshSettings(db, config).catch((error: unknown) => logger.warn('could not refresh the settings', { error: String(error) }));
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** What is in effect, what the environment says, and where each value comes from. */
 export async function readSettings(db: Db, config: Config): Promise<Settings> {
   await refreshSettings(db, config);

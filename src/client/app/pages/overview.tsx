@@ -1,5 +1,4 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, withQuery } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
@@ -8,12 +7,13 @@ import { RiskBadge } from '../components/risk-badge.js';
 import { TrendChart } from '../components/trend-chart.js';
 import { formatDate, formatDateTime, formatDecimal, formatNps, formatNumber, formatPercent, humanize } from '../format.js';
 import { toCsv } from '../../../shared/csv.js';
-import { Stage } from '../../../shared/schemas/account.js';
 import type { NpsReport, NpsReportPeriod } from '../../../shared/schemas/report.js';
 import type { RiskReport } from '../../../shared/schemas/risk-report.js';
-import type { Page } from '../../../shared/schemas/common.js';
-import type { User } from '../../../shared/schemas/user.js';
+import type { LoopMetrics } from '../../../shared/schemas/loop-report.js';
+import type { OverviewReport, OverviewSplit } from '../../../shared/schemas/overview-report.js';
 
+/** Everything on the page, in one request; the CSV links use each part's own report. */
+const OVERVIEW_PATH = '/api/reports/overview';
 const NPS_PATH = '/api/reports/nps';
 const RISK_PATH = '/api/reports/risk';
 const LOOP_PATH = '/api/reports/loop';
@@ -32,7 +32,8 @@ const margin = (m: number | null) => (m === null ? '' : ` ± ${formatDecimal(m)}
  */
 export default function Overview() {
   usePageTitle('Overview');
-  const trend = useApi<NpsReport>(withQuery(NPS_PATH, { scope: 'portfolio', groupBy: 'quarter' }));
+  const overview = useApi<OverviewReport>(OVERVIEW_PATH);
+  const data = overview.data;
 
   return (
     <>
@@ -42,24 +43,24 @@ export default function Overview() {
           <PrintButton />
         </div>
       </div>
-      {trend.loading && !trend.data && <Loading what="Loading the portfolio…" />}
-      {trend.error && <ErrorState error={trend.error} retry={trend.reload} />}
-      {trend.data && trend.data.total.responses === 0 && (
+      {overview.loading && !data && <Loading what="Loading the portfolio…" />}
+      {overview.error && <ErrorState error={overview.error} retry={overview.reload} />}
+      {data && data.trend.total.responses === 0 && (
         <Empty>
           <p>
             No responses yet — <a href="/campaigns/new">send a campaign</a>.
           </p>
         </Empty>
       )}
-      {trend.data && trend.data.total.responses > 0 && (
+      {data && data.trend.total.responses > 0 && (
         <>
-          <TrendSection report={trend.data} />
-          <Distribution report={trend.data} />
-          <SplitSection />
+          <TrendSection report={data.trend} />
+          <Distribution report={data.trend} />
+          <SplitSection splits={data.splits} />
         </>
       )}
-      <RiskSection />
-      <LoopSection />
+      {data && <RiskSection report={data.risk} />}
+      {data && <LoopSection loop={data.loop} />}
     </>
   );
 }
@@ -171,58 +172,12 @@ function Distribution({ report }: { report: NpsReport }) {
   );
 }
 
-type SplitBy = 'industry' | 'stage' | 'owner';
-
-interface SplitRow {
-  scope: string;
-  label: string;
-  latest: NpsReportPeriod | null;
-  error?: string;
-}
-
-/** Group names for a split: stages from the schema, owners from the users, industries from the accounts. */
-async function groupsFor(by: SplitBy): Promise<{ scope: string; label: string }[] | string> {
-  if (by === 'stage') return Stage.options.map((s) => ({ scope: `stage:${s}`, label: humanize(s) }));
-  if (by === 'owner') {
-    const res = await api.get<Page<User>>('/api/users', { role: 'account_manager', pageSize: 100 });
-    if (!res.ok) return res.error.message;
-    return res.data.data.filter((u) => !u.disabled).map((u) => ({ scope: `owner:${u.id}`, label: u.name }));
-  }
-  const res = await api.get<Page<{ industry: string | null }>>('/api/accounts', { pageSize: 100 });
-  if (!res.ok) return res.error.message;
-  const names = [...new Set(res.data.data.map((a) => a.industry).filter((i): i is string => !!i))].sort((a, b) => a.localeCompare(b));
-  return names.map((name) => ({ scope: `industry:${name}`, label: name }));
-}
-
-/** NPS per industry, stage or owner: one trend request per group, in parallel (a handful of groups). */
-function SplitSection() {
-  const [by, setBy] = useState<SplitBy>('industry');
-  const [rows, setRows] = useState<SplitRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    let current = true;
-    setRows(null);
-    setError(null);
-    (async () => {
-      const groups = await groupsFor(by);
-      if (!current) return;
-      if (typeof groups === 'string') return setError(groups);
-      const reports = await Promise.all(groups.map((g) => api.get<NpsReport>(NPS_PATH, { scope: g.scope, groupBy: 'quarter' })));
-      if (!current) return;
-      setRows(
-        groups.map((g, i) => {
-          const r = reports[i]!;
-          return r.ok ? { ...g, latest: latestAnswered(r.data) } : { ...g, latest: null, error: r.error.message };
-        }),
-      );
-    })();
-    return () => {
-      current = false;
-    };
-  }, [by]);
+/** NPS per industry, stage or owner, as the overview answered it: switching the split asks the server nothing. */
+function SplitSection({ splits }: { splits: OverviewReport['splits'] }) {
+  const [by, setBy] = useState<OverviewSplit>('industry');
+  const rows = useMemo(() => splits[by].map((r) => ({ ...r, label: by === 'stage' ? humanize(r.label) : r.label })), [splits, by]);
 
   const csvHref = useMemo(() => {
-    if (!rows) return null;
     const csv = toCsv(
       ['group', 'period', 'nps', 'marginOfError', 'responses', 'changeSince', 'change', 'significant'],
       rows.map((r) => [r.label, r.latest?.period, r.latest?.nps, r.latest?.marginOfError, r.latest?.responses ?? 0, r.latest?.change?.since, r.latest?.change?.change, r.latest?.change?.significant]),
@@ -235,16 +190,14 @@ function SplitSection() {
     <section class="report-section" aria-labelledby="split-heading">
       <div class="section-head">
         <h2 id="split-heading">NPS by {by}</h2>
-        {csvHref && (
-          <a class="button secondary no-print" href={csvHref} download={`keypulse-nps-by-${by}.csv`}>
-            Download split CSV
-          </a>
-        )}
+        <a class="button secondary no-print" href={csvHref} download={`keypulse-nps-by-${by}.csv`}>
+          Download split CSV
+        </a>
       </div>
       <div class="toolbar">
         <div class="field">
           <label for="split-by">Split the portfolio by</label>
-          <select id="split-by" value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value as SplitBy)}>
+          <select id="split-by" value={by} onChange={(e) => setBy((e.target as HTMLSelectElement).value as OverviewSplit)}>
             <option value="industry">Industry</option>
             <option value="stage">Stage</option>
             <option value="owner">Owner</option>
@@ -252,14 +205,12 @@ function SplitSection() {
         </div>
       </div>
       <div aria-live="polite">
-        {error && <p class="state error">{error}</p>}
-        {!rows && !error && <Loading what={`Loading NPS by ${by}…`} />}
-        {rows && rows.length === 0 && (
+        {rows.length === 0 && (
           <Empty>
             <p>No groups to compare yet.</p>
           </Empty>
         )}
-        {rows && rows.length > 0 && (
+        {rows.length > 0 && (
           <div class="table-wrap">
             <table class="data">
               <caption class="visually-hidden">Latest quarter's NPS by {by}</caption>
@@ -282,7 +233,7 @@ function SplitSection() {
                     <th scope="row">{r.label}</th>
                     <td class="num">{r.latest ? `${formatNps(r.latest.nps)}${margin(r.latest.marginOfError)}` : '—'}</td>
                     <td class="num">{formatNumber(r.latest?.responses ?? 0)}</td>
-                    <td>{r.error ?? r.latest?.period ?? 'No answers yet'}</td>
+                    <td>{r.latest?.period ?? 'No answers yet'}</td>
                     <td>
                       {r.latest?.change
                         ? `${formatNps(r.latest.change.change)} since ${r.latest.change.since} — ${significance(r.latest.change.significant)}`
@@ -320,17 +271,16 @@ const columns: { key: SortKey; label: string; num?: boolean }[] = [
 ];
 
 /** The Monday Morning Report: every account, colour + shape + word, sortable by each column. */
-function RiskSection() {
-  const risk = useApi<RiskReport>(RISK_PATH);
+function RiskSection({ report }: { report: RiskReport }) {
   const [sort, setSort] = useState<{ key: SortKey | null; dir: 'ascending' | 'descending' }>({ key: null, dir: 'ascending' });
   const rows = useMemo(() => {
-    const list = [...(risk.data?.accounts ?? [])];
+    const list = [...report.accounts];
     if (sort.key) {
       const compare = sorters[sort.key];
       list.sort((a, b) => (sort.dir === 'ascending' ? compare(a, b) : compare(b, a)));
     }
     return list;
-  }, [risk.data, sort]);
+  }, [report, sort]);
   const toggle = (key: SortKey) =>
     setSort((s) => ({ key, dir: s.key === key && s.dir === 'ascending' ? 'descending' : 'ascending' }));
 
@@ -340,19 +290,17 @@ function RiskSection() {
         <h2 id="risk-heading">Monday Morning Report</h2>
         <CsvLink path={RISK_PATH} label="Download risk CSV" />
       </div>
-      {risk.loading && !risk.data && <Loading what="Loading the risk report…" />}
-      {risk.error && <ErrorState error={risk.error} retry={risk.reload} />}
-      {risk.data && risk.data.accounts.length === 0 && (
+      {report.accounts.length === 0 && (
         <Empty>
           <p>
             No accounts yet — <a href="/accounts">add your key accounts</a>.
           </p>
         </Empty>
       )}
-      {risk.data && risk.data.accounts.length > 0 && (
+      {report.accounts.length > 0 && (
         <>
           <p class="muted">
-            Generated {formatDateTime(risk.data.generatedAt)}. Key accounts first, then other customers.{' '}
+            Generated {formatDateTime(report.generatedAt)}. Key accounts first, then other customers.{' '}
             <span aria-live="polite">{sort.key ? `Sorted by ${columns.find((c) => c.key === sort.key)!.label.toLowerCase()}, ${sort.dir}.` : ''}</span>
           </p>
           <div class="table-wrap">
@@ -412,25 +360,10 @@ function RiskSection() {
   );
 }
 
-interface LoopMetrics {
-  tasks: number;
-  open: number;
-  medianHoursToFirstAction: number | null;
-  medianHoursToClose: number | null;
-  closedOnTimeShare: number | null;
-  detractorsFollowedUp: number;
-  detractorsImprovedShare: number | null;
-}
-interface LoopReport {
-  portfolio: LoopMetrics;
-  managers: (LoopMetrics & { userId: string; name: string })[];
-}
-
 const hours = (h: number | null) => (h === null ? '—' : h < 48 ? `${formatDecimal(h)} h` : `${formatDecimal(h / 24)} days`);
 
 /** How well the loop closes, per manager: speed, on-time share, and whether detractors came back happier. */
-function LoopSection() {
-  const loop = useApi<LoopReport>(LOOP_PATH);
+function LoopSection({ loop }: { loop: OverviewReport['loop'] }) {
   const cells = (m: LoopMetrics) => (
     <>
       <td class="num">{formatNumber(m.tasks)}</td>
@@ -448,14 +381,12 @@ function LoopSection() {
         <h2 id="loop-heading">Closing the loop, per manager</h2>
         <CsvLink path={LOOP_PATH} label="Download loop CSV" />
       </div>
-      {loop.loading && !loop.data && <Loading what="Loading loop metrics…" />}
-      {loop.error && <ErrorState error={loop.error} retry={loop.reload} />}
-      {loop.data && loop.data.portfolio.tasks === 0 && (
+      {loop.portfolio.tasks === 0 && (
         <Empty>
           <p>No follow-up tasks yet: they appear when customers answer a campaign.</p>
         </Empty>
       )}
-      {loop.data && loop.data.portfolio.tasks > 0 && (
+      {loop.portfolio.tasks > 0 && (
         <div class="table-wrap">
           <table class="data">
             <caption class="visually-hidden">Follow-up tasks per manager</caption>
@@ -472,7 +403,7 @@ function LoopSection() {
               </tr>
             </thead>
             <tbody>
-              {loop.data.managers.map((m) => (
+              {loop.managers.map((m) => (
                 <tr key={m.userId}>
                   <th scope="row">{m.name}</th>
                   {cells(m)}
@@ -482,7 +413,7 @@ function LoopSection() {
             <tfoot>
               <tr>
                 <th scope="row">Portfolio</th>
-                {cells(loop.data.portfolio)}
+                {cells(loop.portfolio)}
               </tr>
             </tfoot>
           </table>

@@ -107,3 +107,71 @@ export async function countNpsInvitationsByPeriod(db: Db, filter: NpsScopeFilter
     group by 1`);
   return new Map(rowsOf<{ period: number; n: number }>(result).map((r) => [Number(r.period), Number(r.n)]));
 }
+
+/** The ways the overview splits the portfolio's NPS; `portfolio` is the whole of it. */
+export type NpsSplit = 'portfolio' | 'industry' | 'stage' | 'owner';
+
+/** One group of a split: an industry (lower-cased, as the industry scope matches it), a stage or an owner id. */
+export interface NpsSplitCount {
+  split: NpsSplit;
+  /** Null for the portfolio, and for accounts without an industry. */
+  group: string | null;
+  period: number;
+  n: number;
+}
+
+/**
+ * One pass over the answers (or invitations) counts the portfolio and every industry, stage and owner, each group
+ * exactly as its own trend counts it (an industry matches case-insensitively, as `scope=industry:<name>` does). The
+ * inner query counts per period and per account kind (industry as written, stage, owner) — a partial aggregate that
+ * PostgreSQL runs in its parallel workers, so only a few thousand rows leave them; the outer one rolls those up with
+ * GROUPING SETS. Measured at 1M answers against grouping the joined rows directly: about twice as fast (lower() is
+ * applied to the few inner rows, not to every answer). A few hundred rows reach Node.
+ */
+const splitColumns = sql`case when grouping(lower(g.industry)) = 0 then 'industry' when grouping(g.stage) = 0 then 'stage'
+    when grouping(g.owner_id) = 0 then 'owner' else 'portfolio' end as split,
+  coalesce(lower(g.industry), g.stage::text, g.owner_id::text) as "group"`;
+const splitSets = (by: SQL) =>
+  sql`grouping sets ((${by}), (${by}, lower(g.industry)), (${by}, g.stage), (${by}, g.owner_id))`;
+const ownedBy = (ownerId: string | null) => (ownerId ? sql`and a.owner_id = ${ownerId}::uuid` : sql``);
+
+/** Scored answers per split group, period and score, for the portfolio of `ownerId` (a manager) or everyone. */
+export async function countNpsScoresBySplit(db: Db, ownerId: string | null, periods: PeriodStarts): Promise<(NpsSplitCount & { score: number })[]> {
+  if (!periods.starts.length) return [];
+  const { join, inRange } = periodJoin(npsAnsweredAt, periods);
+  const result = await db.execute(sql`
+    select ${splitColumns}, (g.idx - 1)::int as period, g.score, sum(g.n)::int as n
+    from (
+      select p.idx, ${responses.npsScore} as score, a.industry, a.stage, a.owner_id, count(*) as n
+      from ${responses}
+      join ${accounts} a on a.id = ${responses.accountId}
+      ${join}
+      where ${responses.npsScore} is not null and ${inRange} ${ownedBy(ownerId)}
+      group by 1, 2, 3, 4, 5
+    ) g
+    group by ${splitSets(sql`g.idx, g.score`)}`);
+  return rowsOf<NpsSplitCount & { score: number }>(result).map((r) => ({ ...r, period: Number(r.period), score: Number(r.score), n: Number(r.n) }));
+}
+
+/** Invitations sent per split group and period (campaigns that ask the NPS question), as countNpsInvitationsByPeriod. */
+export async function countNpsInvitationsBySplit(db: Db, ownerId: string | null, periods: PeriodStarts): Promise<NpsSplitCount[]> {
+  if (!periods.starts.length) return [];
+  const { join, inRange } = periodJoin(sql`${invitations.sentAt}`, periods);
+  const result = await db.execute(sql`
+    select ${splitColumns}, (g.idx - 1)::int as period, sum(g.n)::int as n
+    from (
+      select p.idx, a.industry, a.stage, a.owner_id, count(*) as n
+      from ${invitations}
+      join ${accounts} a on a.id = ${invitations.accountId}
+      ${join}
+      where ${inRange}
+        and ${invitations.campaignId} in (
+          select ${campaigns.id} from ${campaigns}
+          join ${surveyVersions} on ${surveyVersions.id} = ${campaigns.surveyVersionId}
+          where ${surveyVersions.definition} -> 'questions' @> '[{"kind":"nps"}]'::jsonb)
+        ${ownedBy(ownerId)}
+      group by 1, 2, 3, 4
+    ) g
+    group by ${splitSets(sql`g.idx`)}`);
+  return rowsOf<NpsSplitCount>(result).map((r) => ({ ...r, period: Number(r.period), n: Number(r.n) }));
+}

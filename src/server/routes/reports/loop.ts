@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import * as z from 'zod';
 import { and, asc, eq, gte, isNotNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { AppEnv } from '../../http/context.js';
 import { describe, valid } from '../../http/validate.js';
@@ -9,30 +8,7 @@ import { accountOwnerScope } from '../../domain/permissions.js';
 import { measureLoop, measureLoopBy, type LoopMetrics, type ScoreHistory } from '../../domain/loop-metrics.js';
 import { accounts, responses, tasks, users } from '../../db/schema/index.js';
 import { toCsv } from '../../../shared/csv.js';
-import { IsoDate } from '../../../shared/schemas/common.js';
-
-const LoopQuery = z.object({
-  from: IsoDate.optional(),
-  to: IsoDate.optional(),
-  format: z.enum(['json', 'csv']).default('json'),
-});
-
-const Metrics = z.object({
-  tasks: z.number(),
-  open: z.number(),
-  medianHoursToFirstAction: z.number().nullable(),
-  medianHoursToClose: z.number().nullable(),
-  closedOnTimeShare: z.number().nullable(),
-  detractorsFollowedUp: z.number(),
-  detractorsImprovedShare: z.number().nullable(),
-});
-const LoopReport = z.object({
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-  portfolio: Metrics,
-  managers: z.array(Metrics.extend({ userId: z.uuid(), name: z.string() })),
-  accounts: z.array(Metrics.extend({ accountId: z.uuid(), name: z.string() })),
-});
+import { LoopReport, LoopReportQuery } from '../../../shared/schemas/loop-report.js';
 
 const csvColumns = ['tasks', 'open', 'medianHoursToFirstAction', 'medianHoursToClose', 'closedOnTimeShare', 'detractorsFollowedUp', 'detractorsImprovedShare'] as const;
 const csvRow = (m: LoopMetrics) => csvColumns.map((k) => m[k]);
@@ -46,7 +22,7 @@ export const loopReportRoutes = new Hono<AppEnv>().get(
     tags: ['Reports'],
     responses: { 200: LoopReport },
   }),
-  valid('query', LoopQuery),
+  valid('query', LoopReportQuery),
   async (c) => {
     const { user } = requireAuth(c);
     const { db, config } = c.var.deps;
