@@ -16,6 +16,7 @@ import type { Server } from 'node:http';
 import { seconds, startProgress } from './start-progress.js';
 import { StartingQueue } from './jobs/starting-queue.js';
 import { systemClock } from './http/context.js';
+import { exitAfterDeadline } from './shutdown-deadline.js';
 
 const config = loadConfig();
 const progress = startProgress();
@@ -95,7 +96,6 @@ const server = serve({ fetch: app.fetch, port: config.port, hostname: host }, (i
 }) as Server;
 const inFlight = trackResponses(server);
 
-const SHUTDOWN_DEADLINE_MS = 15_000;
 /**
  * Stop taking connections, answer the requests already started, then stop the queue workers (a running job gets
  * up to 10 s to finish; one that does not is handed back to pg-boss and retried elsewhere), close the database and
@@ -105,10 +105,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: taking no new connections; finishing requests and jobs, then closing the database…`);
-  setTimeout(() => {
-    console.error(`${signal}: still busy after ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway`);
-    process.exit(1);
-  }, SHUTDOWN_DEADLINE_MS).unref();
+  exitAfterDeadline(signal);
   await closeGracefully(server, inFlight);
   stopSettingsRefresh();
   await queue.stop();

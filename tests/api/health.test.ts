@@ -9,6 +9,7 @@ import { createApp, type App } from '../../src/server/app.js';
 import { openDatabase, type Database } from '../../src/server/db/client.js';
 import { READINESS_DB_TIMEOUT_MS } from '../../src/server/routes/health.js';
 import { createTestContext, ORIGIN, type TestContext } from '../helpers/test-app.js';
+import { freePort } from '../helpers/processes.js'; // free a moment ago: nothing listens there
 
 // A load balancer's view of one process: /healthz says the process is up, /readyz whether to send it traffic.
 const journal = JSON.parse(readFileSync(new URL('../../drizzle/meta/_journal.json', import.meta.url), 'utf8')) as {
@@ -28,16 +29,6 @@ const probe = async (app: App, path: string, headers: Record<string, string> = {
   const res = await app.request(`${ORIGIN}${path}`, { headers });
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
 };
-
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /** A database that has never been migrated: PGlite in memory, or a new empty database on the PostgreSQL server. */
 async function openUnmigratedDatabase(): Promise<Database> {
@@ -75,7 +66,7 @@ describe('GET /healthz', () => {
   });
 
   it('does not touch the database: it still answers when nothing listens where the database should be', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const gone = await openDatabase({ kind: 'postgres', url: `postgres://keypulse@127.0.0.1:${port}/keypulse`, max: 1 });
     try {
       const app = createApp({ ...ctx.deps, db: gone.db });
@@ -111,7 +102,7 @@ describe('probes in the log', () => {
     for (let i = 0; i < 5; i++) await probe(app, '/readyz');
     expect(lines).toEqual([]);
 
-    const gone = await openDatabase({ kind: 'postgres', url: `postgres://keypulse@127.0.0.1:${await closedPort()}/keypulse`, max: 1 });
+    const gone = await openDatabase({ kind: 'postgres', url: `postgres://keypulse@127.0.0.1:${await freePort()}/keypulse`, max: 1 });
     db = gone.db;
     for (let i = 0; i < 5; i++) expect((await probe(app, '/readyz')).status).toBe(503);
     db = ctx.deps.db;

@@ -3,6 +3,7 @@ import { buildDeps, openMigratedDatabase } from '../bootstrap.js';
 import { createLogger } from '../http/logger.js';
 import { PgBossQueue } from '../jobs/queue.js';
 import { schedulerTick } from '../jobs/scheduler-tick.js';
+import { exitAfterDeadline } from '../shutdown-deadline.js';
 
 // A worker process: sends emails, dispatches campaigns and runs the scheduler, with no HTTP server.
 // Run several against one PostgreSQL to scale sending out (the embedded PGlite allows one process only).
@@ -20,7 +21,6 @@ await schedulerTick(deps);
 await queue.work(deps);
 console.log(`Keypulse worker started (${config.email.resend ? 'Resend' : 'outbox'} transport). Ctrl-C to stop.`);
 
-const SHUTDOWN_DEADLINE_MS = 15_000;
 let stopping = false;
 /**
  * Take no new jobs, let the running ones finish (up to 10 s; one that does not is handed back to pg-boss and
@@ -30,10 +30,7 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`${signal}: taking no new jobs; finishing the running ones, then closing the database…`);
-  setTimeout(() => {
-    console.error(`${signal}: still busy after ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway`);
-    process.exit(1);
-  }, SHUTDOWN_DEADLINE_MS).unref();
+  exitAfterDeadline(signal);
   await queue.stop();
   await database.close();
   console.log(`${signal}: stopped cleanly`);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Level } from './contact.js';
+import { LoopMetrics } from './loop-report.js';
 
 /** Program evaluation (issue 6, section 5): every key account over a half year, against the half before. */
 
@@ -51,15 +52,7 @@ export const ProgramAccount = z.object({
     significant: z.boolean(),
   }),
   /** Tasks created in the period (follow-ups and plan actions). */
-  loop: z.object({
-    tasks: z.number(),
-    open: z.number(),
-    medianHoursToFirstAction: z.number().nullable(),
-    medianHoursToClose: z.number().nullable(),
-    closedOnTimeShare: z.number().nullable(),
-    detractorsFollowedUp: z.number(),
-    detractorsImprovedShare: z.number().nullable(),
-  }),
+  loop: LoopMetrics,
   plan: z.object({
     exists: z.boolean(),
     /** Updated within the period. */

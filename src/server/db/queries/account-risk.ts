@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { rowsOf } from '../rows.js';
 import { accounts, campaigns, contacts, invitations, responses, surveys, tasks, users } from '../schema/index.js';
 import type { Level } from '../../../shared/schemas/contact.js';
 import type { NpsCounts } from '../../domain/nps-stats.js';
@@ -11,8 +12,6 @@ import type { NpsCounts } from '../../domain/nps-stats.js';
  * grows with the accounts, not with years of history. Shapes are raw counts; turning them into risk is the
  * domain's job (domain/risk.ts).
  */
-
-const rowsOf = <T>(result: unknown): T[] => (result as { rows?: T[] }).rows ?? (result as T[]);
 
 export interface RiskAccountRow {
   id: string;

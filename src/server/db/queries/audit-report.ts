@@ -1,10 +1,10 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { rowsOf } from '../rows.js';
 import { campaigns, contacts, invitations, responses, surveys, surveyVersions } from '../schema/index.js';
 import type { SurveyDefinition } from '../../../shared/schemas/survey.js';
 import type { Level } from '../../../shared/schemas/contact.js';
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows?: T[] }).rows ?? (result as T[]);
 /** Timestamps leave SQL as epoch milliseconds: the two drivers agree on numbers, not on date types. */
 const epochMs = (at: SQL) => sql`(extract(epoch from ${at}) * 1000)::float8`;
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { rowsOf } from '../rows.js';
 import { accounts, responses, tasks } from '../schema/index.js';
 
 /**
@@ -7,8 +8,6 @@ import { accounts, responses, tasks } from '../schema/index.js';
  * measures rows in Node with domain/loop-metrics.ts, and a test holds the two to the same figures). Every task and
  * every scored answer of the scope, no date range.
  */
-
-const rowsOf = <T>(result: unknown): T[] => (result as { rows?: T[] }).rows ?? (result as T[]);
 
 export interface TaskLoopCounts {
   /** The assignee; null for the row of the whole scope. */

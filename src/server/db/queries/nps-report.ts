@@ -1,5 +1,6 @@
 import { and, eq, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { rowsOf } from '../rows.js';
 import { accounts, campaigns, invitations, responses, surveyVersions } from '../schema/index.js';
 import type { Stage } from '../../../shared/schemas/account.js';
 
@@ -28,12 +29,15 @@ export interface PeriodScores {
   scores: Map<number, number>;
 }
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows?: T[] }).rows ?? (result as T[]);
-
 /**
  * When an answer counts: its completion time, else its last save (a partial response counts once it has a score).
  * Written exactly as in the index `responses_account_answered_idx`, so the planner uses the index and its statistics.
  */
+/** The campaigns whose survey asks the NPS question: only their invitations count as NPS invitations. */
+const npsCampaignIds = sql`select ${campaigns.id} from ${campaigns}
+  join ${surveyVersions} on ${surveyVersions.id} = ${campaigns.surveyVersionId}
+  where ${surveyVersions.definition} -> 'questions' @> '[{"kind":"nps"}]'::jsonb`;
+
 export const npsAnsweredAt = sql`coalesce(${responses.completedAt}, ${responses.updatedAt})`;
 
 /**
@@ -99,10 +103,7 @@ export async function countNpsInvitationsByPeriod(db: Db, filter: NpsScopeFilter
     from ${invitations}
     ${join}
     where ${inRange}
-      and ${invitations.campaignId} in (
-        select ${campaigns.id} from ${campaigns}
-        join ${surveyVersions} on ${surveyVersions.id} = ${campaigns.surveyVersionId}
-        where ${surveyVersions.definition} -> 'questions' @> '[{"kind":"nps"}]'::jsonb)
+      and ${invitations.campaignId} in (${npsCampaignIds})
       ${scope ? sql`and ${scope}` : sql``}
     group by 1`);
   return new Map(rowsOf<{ period: number; n: number }>(result).map((r) => [Number(r.period), Number(r.n)]));
@@ -165,10 +166,7 @@ export async function countNpsInvitationsBySplit(db: Db, ownerId: string | null,
       join ${accounts} a on a.id = ${invitations.accountId}
       ${join}
       where ${inRange}
-        and ${invitations.campaignId} in (
-          select ${campaigns.id} from ${campaigns}
-          join ${surveyVersions} on ${surveyVersions.id} = ${campaigns.surveyVersionId}
-          where ${surveyVersions.definition} -> 'questions' @> '[{"kind":"nps"}]'::jsonb)
+        and ${invitations.campaignId} in (${npsCampaignIds})
         ${ownedBy(ownerId)}
       group by 1, 2, 3, 4
     ) g

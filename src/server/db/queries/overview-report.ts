@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { rowsOf } from '../rows.js';
 import { accounts, users } from '../schema/index.js';
 
 /** The groups the overview splits the portfolio's NPS by, besides the stages (which the schema lists). */
-
-const rowsOf = <T>(result: unknown): T[] => (result as { rows?: T[] }).rows ?? (result as T[]);
 
 /**
  * Industries of the accounts in scope, one per spelling-insensitive name (the industry scope matches by lower case):
