@@ -23,8 +23,6 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/drizzle ./drizzle
-# The sign-in and survey pages read base.css from the sources at start-up (src/server/routes/pages.tsx), not from dist/.
-COPY --from=build /app/src/client/styles ./src/client/styles
 # The embedded database and the link secret file, when used (a single container without DATABASE_URL): mount a
 # volume here. With PostgreSQL and KEYPULSE_SECRET set, nothing is written to disk.
 RUN mkdir -p /var/lib/keypulse && chown node:node /var/lib/keypulse

@@ -116,7 +116,7 @@ async function buildClientFiles(out: string) {
       return { path: f.path, contentType: f.contentType, file, br: `${file}.br`, gzip: `${file}.gz` };
     }),
   );
-  const manifest: ClientManifest = { urls: built.urls, app: built.app, files };
+  const manifest: ClientManifest = { urls: built.urls, app: built.app, shell: built.shell, files };
   await writeFile(join(out, 'manifest.json'), JSON.stringify(manifest, null, 1));
   return files.length;
 }

@@ -26,6 +26,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { followUpRuleRoutes } from './routes/follow-up-rules.js';
 import { reportRoutes } from './routes/reports.js';
 import { settingsRoutes } from './routes/settings.js';
+import { brandRoutes } from './routes/brand.js';
 import { surveyPageRoutes } from './routes/survey-pages.js';
 import { sessionPageRoutes } from './routes/session-pages.js';
 import { passwordPageRoutes } from './routes/password-pages.js';
@@ -118,6 +119,7 @@ export function createApp(deps: AppDeps, options: Partial<HealthOptions> = {}) {
     throw new AppError('payload_too_large', 'the answers are too long');
   } }));
   app.route('/', surveyPageRoutes);
+  app.route('/', brandRoutes);
   app.use('/signin', limitBody({ maxSize: 64 * 1024, onError: () => {
     throw new AppError('payload_too_large', 'the form is too large');
   } }));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { parseTrustProxy } from './domain/trusted-proxies.js';
+import { isCurrency, type Logo } from '../shared/schemas/settings.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -39,6 +40,16 @@ const EnvSchema = z.object({
   KEYPULSE_EMAIL_BODY_RETENTION_DAYS: z.coerce.number().int().positive().optional(),
   KEYPULSE_SECRET_FILE: z.string().default('./keypulse.secret'),
   KEYPULSE_COMPANY_NAME: z.string().min(1).default('Keypulse Demo Co'),
+  KEYPULSE_ACCENT_COLOR: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #0b57d0')
+    .default('#0b57d0')
+    .transform((v) => v.toLowerCase()),
+  KEYPULSE_CURRENCY: z
+    .string()
+    .default('EUR')
+    .transform((v) => v.toUpperCase())
+    .refine(isCurrency, 'must be a three-letter ISO 4217 currency code such as EUR, USD or GBP'),
   KEYPULSE_EMAIL_FROM: z.string().min(3).default('Keypulse <surveys@keypulse.localhost>'),
   RESEND_API_KEY: z.string().optional(),
   RESEND_BASE_URL: z.string().url().optional(),
@@ -126,6 +137,12 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
     emailBodyRetentionDays: env.KEYPULSE_EMAIL_BODY_RETENTION_DAYS ?? null,
     logLevel: env.KEYPULSE_LOG_LEVEL,
     companyName: env.KEYPULSE_COMPANY_NAME,
+    /** Survey pages' and emails' buttons (#rrggbb); text on it is white or black, whichever contrasts more. */
+    accentColor: env.KEYPULSE_ACCENT_COLOR,
+    /** ISO 4217: the one currency of every amount of money. */
+    currency: env.KEYPULSE_CURRENCY,
+    /** The uploaded logo (settings table); set by services/settings.ts, never by the environment. */
+    logo: null as Logo | null,
     /** Business days, due dates, report periods and the Monday report follow this time zone. */
     timeZone: env.KEYPULSE_TIMEZONE,
     email: {

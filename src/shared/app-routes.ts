@@ -3,7 +3,7 @@
  * user); the browser's router handles links within them. Everything else (/api, /s, /u, /signin, /outbox,
  * /assets) is the server's own.
  */
-export const APP_SECTIONS = ['my-day', 'accounts', 'tasks', 'campaigns', 'surveys', 'overview', 'program', 'admin', 'profile'] as const;
+export const APP_SECTIONS = ['my-day', 'accounts', 'tasks', 'campaigns', 'surveys', 'overview', 'program', 'admin', 'profile', 'emails'] as const;
 
 /** `/`, `/accounts`, `/accounts/…` — but not `/accountsx` nor `/api/…`. */
 export const APP_PATH = new RegExp(`^/(?:(?:${APP_SECTIONS.join('|')})(?:/.*)?)?$`);

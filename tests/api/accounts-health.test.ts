@@ -84,10 +84,26 @@ describe('GET /api/accounts with health', () => {
     expect(health.Charlie).toMatchObject({ nps: 50, npsResponses: 4 });
     expect(health.Echo).toMatchObject({ nps: -100, npsResponses: 2 });
     expect(health.Delta).toMatchObject({ nps: null, npsResponses: 0, npsPeriod: null });
-    expect(health.Foxtrot).toEqual({ nps: null, npsMargin: null, npsPeriod: null, npsResponses: 0, risk: null, riskScore: null, riskReasons: [] });
+    expect(health.Foxtrot).toEqual({
+      nps: null,
+      npsMargin: null,
+      npsPeriod: null,
+      npsResponses: 0,
+      npsAsked: null,
+      npsEveryoneAnswered: false,
+      risk: null,
+      riskScore: null,
+      riskReasons: [],
+    });
     expect(health.Golf.risk).toBe('red');
     expect(health.Golf.riskReasons.map((r: any) => r.code)).toContain('overdue_high_priority_tasks');
-    expect(health.Alpha.npsMargin).toBeGreaterThan(0);
+    // Alpha: all 3 contacts asked answered — the quarter's score is exact, and the API says so rather than "±0".
+    expect(health.Alpha).toMatchObject({ npsMargin: 0, npsAsked: 3, npsEveryoneAnswered: true });
+    // Echo: 2 of the 3 asked: a margin, with the finite-population correction. −100 from 2 people is not yet an
+    // NPS risk reason (fewer than 3 answers).
+    expect(health.Echo).toMatchObject({ npsAsked: 3, npsEveryoneAnswered: false });
+    expect(health.Echo.npsMargin).toBeGreaterThan(0);
+    expect(health.Echo.riskReasons.map((r: any) => r.code)).not.toContain('low_nps');
   });
 
   it('agrees with the risk report for every scored account', async () => {

@@ -138,10 +138,26 @@ describe('files the server prepared itself', () => {
     }
   });
 
-  it('the small icon goes as it is', async () => {
-    const { res } = await raw('/assets/favicon.svg', 'gzip, br');
+  it('the small icon goes as it is, under a hashed name cached for a year; the stable name points there', async () => {
+    const stable = await raw('/assets/favicon.svg', 'gzip, br');
+    expect(stable.res.status).toBe(302);
+    const icon = stable.res.headers.get('location')!;
+    expect(icon).toMatch(/^\/assets\/favicon-[0-9a-f]{12}\.svg$/);
+    const { res } = await raw(icon, 'gzip, br');
     expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(res.headers.get('cache-control')).toContain('immutable');
     expect(res.headers.get('content-encoding')).toBeNull();
+  });
+
+  it('server-rendered pages link the hashed stylesheet, served compressed and immutable', async () => {
+    const html = (await raw('/sign-in', null)).bytes.toString('utf8');
+    const style = /<link rel="stylesheet" href="([^"]+)"/.exec(html)![1]!;
+    expect(style).toMatch(/^\/assets\/base-[0-9a-f]{12}\.css$/);
+    const { res } = await raw(style, 'gzip, br');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    expect(res.headers.get('content-encoding')).toBe('br');
   });
 });
 

@@ -28,8 +28,9 @@ describe('GET /api/reports/program', () => {
     const other = await ctx.createUser('account_manager', { name: 'Tom' });
     const executiveUser = await ctx.createUser('executive');
 
-    // "Acme" slides: NPS 50 → −50, contribution negative, no plan, partnership falling, renewal in 30 days.
-    const acme = await createAccountWithContacts(manager, [{}, {}, {}, {}, {}], { name: 'Acme', renewalDate: '2026-10-15' });
+    // "Acme" slides: NPS 50 → −50 (from 4 answers each: too few to tell), contribution negative, no plan, partnership
+    // falling, renewal 30 days after the half is evaluated (4 January 2027).
+    const acme = await createAccountWithContacts(manager, [{}, {}, {}, {}, {}], { name: 'Acme', renewalDate: '2027-02-03' });
     // "Bolt" is fine: a current plan, half its actions done.
     const bolt = await createAccountWithContacts(manager, [{}, {}, {}], { name: 'Bolt' });
     const admin = await ctx.signIn('admin');
@@ -76,24 +77,48 @@ describe('GET /api/reports/program', () => {
     await manager.post(`/api/accounts/${bolt.accountId}/plan/actions`, { title: 'Site visit', assigneeId: managerUser.id, dueDate: '2026-11-01' });
     await manager.post(`/api/tasks/${a1.body.taskId}/close`, { resolution: 'Held' });
 
-    const res = await manager.get('/api/reports/program'); // default: the current half
+    // In September 2026-H2 is still running and none of its quarters is complete: like with like, Q3 so far against
+    // Q1 (the first quarter of each half) — never the first quarter against the whole of 2026-H1 ("sales down 59 %").
+    const running = await manager.get('/api/reports/program'); // default: the current half
+    expect(running.status).toBe(200);
+    expect(running.body).toMatchObject({ period: '2026-H2', running: true, quarters: ['2026-Q3'], previousQuarters: ['2026-Q1'] });
+    const runningAcme = running.body.accounts.find((x: any) => x.accountName === 'Acme');
+    expect(runningAcme.sales).toEqual({ current: 90_000, previous: 100_000, change: -10_000, changeShare: -0.1 });
+    expect(runningAcme.nps).toMatchObject({ current: { nps: -50, responses: 4 }, previous: { nps: 50, responses: 4 }, reason: 'too_few_answers' });
+    expect(running.body.program.sales).toMatchObject({ current: 90_000, previous: 100_000 });
+
+    // The half evaluated once it is over.
+    ctx.clock.set('2027-01-04T09:00:00Z');
+    manager = await ctx.signIn(managerUser);
+    const res = await manager.get('/api/reports/program?period=2026-H2');
     expect(res.status).toBe(200);
     const report = res.body;
-    expect(report).toMatchObject({ period: '2026-H2', previousPeriod: '2026-H1', from: '2026-07-01', to: '2026-12-31' });
+    expect(report).toMatchObject({
+      period: '2026-H2',
+      previousPeriod: '2026-H1',
+      from: '2026-07-01',
+      to: '2026-12-31',
+      running: false,
+      quarters: ['2026-Q3', '2026-Q4'],
+      previousQuarters: ['2026-Q1', '2026-Q2'],
+    });
     expect(report.accounts.map((a: any) => a.accountName)).toEqual(['Acme', 'Bolt']); // the manager's own only
 
     const a = report.accounts[0];
     expect(a.sales).toEqual({ current: 150_000, previous: 220_000, change: -70_000, changeShare: -0.3182 });
     expect(a.grossProfit).toEqual({ current: 30_000, previous: 65_000, change: -35_000, changeShare: -0.5385 });
     expect(a.contribution).toEqual({ current: -15_000, previous: 50_000, change: -65_000, changeShare: -1.3 });
-    // NPS: 50 and −50; adjusted-Wald margins with N = 5 invited, n = 4: 1.96·sqrt(0.70408/7)·100·sqrt(1/4) = 31.08;
-    // combined sqrt(31.08² + 31.08²) = 43.95 < 100: significant.
+    // NPS: 50 and −50; each half's own margin, adjusted-Wald with N = 5 invited, n = 4:
+    //   1.96·sqrt(0.70408/7)·100 = 62.16, × sqrt((5 − 4)/(5 − 1)) = ½ → 31.08.
+    // The change is tested without that correction: combined sqrt(62.16² + 62.16²) = 87.91 < 100 — but 4 answers a
+    // side are fewer than 5: too few answers to tell, not significant.
     expect(a.nps).toEqual({
-      current: { nps: -50, marginOfError: 31.08, responses: 4, invited: 5 },
-      previous: { nps: 50, marginOfError: 31.08, responses: 4, invited: 5 },
+      current: { nps: -50, marginOfError: 31.08, responses: 4, invited: 5, asked: 5, everyoneAnswered: false },
+      previous: { nps: 50, marginOfError: 31.08, responses: 4, invited: 5, asked: 5, everyoneAnswered: false },
       change: -100,
-      combinedMargin: 43.95,
-      significant: true,
+      combinedMargin: 87.91,
+      significant: false,
+      reason: 'too_few_answers',
     });
     expect(a.audit).toEqual({ latest: null, previous: null, change: null, significant: false });
     expect(a.loop).toMatchObject({ detractorsFollowedUp: 1, detractorsImprovedShare: 1 });
@@ -105,12 +130,12 @@ describe('GET /api/reports/program', () => {
     expect(a.partnership).toMatchObject({ latest: 37.5, previous: 75, change: -37.5 });
     expect(a.evaluation.needsDecision).toBe(true);
     expect(a.evaluation.reasons).toEqual([
-      'NPS fell 100 points (50 → -50), more than the ±44 margin',
       'Negative contribution in 2026-H2: −150.00',
       'No account plan',
       'Partnership score falling: 75 → 37.5 (−37.5 points)',
-      'Renewal in 30 days (2026-10-15)',
+      'Renewal in 30 days (2027-02-03)',
     ]);
+    expect(a.evaluation.attention).toContain('NPS fell 100 points (+50 from 4 answers → −50 from 4 answers), too few answers to tell');
 
     const b = report.accounts[1];
     expect(b.plan).toMatchObject({ exists: true, current: true, actions: 2, done: 1, doneShare: 0.5 });
@@ -124,7 +149,7 @@ describe('GET /api/reports/program', () => {
       sales: { current: 150_000, previous: 220_000, change: -70_000 },
       contribution: { current: -15_000, previous: 50_000 },
     });
-    expect(report.program.needsAttention.filter((n: any) => n.decision).map((n: any) => n.accountName)).toEqual(Array(5).fill('Acme'));
+    expect(report.program.needsAttention.filter((n: any) => n.decision).map((n: any) => n.accountName)).toEqual(Array(4).fill('Acme'));
 
     // The first half asked for by name: compared with 2025-H2, which has only 2025-Q4.
     const h1 = await manager.get('/api/reports/program?period=2026-H1');
@@ -136,7 +161,7 @@ describe('GET /api/reports/program', () => {
     const all = await executive.get('/api/reports/program?period=2026-H2');
     expect(all.body.accounts.map((x: any) => x.accountName).sort()).toEqual(['Acme', 'Bolt', 'Theirs']);
     const tom = await ctx.signIn(other);
-    expect((await tom.get('/api/reports/program')).body.accounts.map((x: any) => x.accountId)).toEqual([theirs.accountId]);
+    expect((await tom.get('/api/reports/program?period=2026-H2')).body.accounts.map((x: any) => x.accountId)).toEqual([theirs.accountId]);
 
     // CSV parsed back: one row per account, in the same order, with the same figures.
     const csv = await manager.get('/api/reports/program?period=2026-H2&format=csv');

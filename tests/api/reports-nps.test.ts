@@ -173,11 +173,17 @@ describe('GET /api/reports/nps — the numbers', () => {
     // Q2: nobody answered (the April revision of a March answer stays in Q1): no score, not a score of 0.
     expect(q['2025-Q2']).toMatchObject({ responses: 0, nps: null, marginOfError: null, invited: 0, responseRate: null, change: null });
 
-    // Q3: P=1, passives 2, D=7 of 10 → −60. Everyone on the list answered: no sampling error left (margin 0).
-    // Against Q1 (the latest quarter with answers): −85, combined margin √(22.44² + 0²) = 22.44 → significant.
+    expect(q['2025-Q1']).toMatchObject({ asked: 10, everyoneAnswered: false });
+
+    // Q3: P=1, passives 2, D=7 of 10 → −60. Everyone on the list answered: no sampling error left for the quarter
+    // (margin 0, and the API says so: everyoneAnswered, asked 10).
+    // Against Q1 (the latest quarter with answers): −85, tested without the finite-population correction (next
+    // quarter's opinions are a new draw): Q1 ±47.60; Q3 p' = 1.75/13 = .1346, d' = 7.75/13 = .5962 → var .7308 −
+    // .4615² = .5178, 1.96·√(.5178/13)·100 = 39.11; combined √(47.60² + 39.11²) = 61.61 < 85, 8 and 10 answers → significant.
     expect(q['2025-Q3']).toMatchObject({ responses: 10, promoters: 1, passives: 2, detractors: 7, nps: -60, marginOfError: 0, invited: 10, responseRate: 1 });
-    expect(q['2025-Q3'].change).toMatchObject({ since: '2025-Q1', change: -85, significant: true });
-    expect(q['2025-Q3'].change.combinedMargin).toBeCloseTo(22.44, 1);
+    expect(q['2025-Q3']).toMatchObject({ asked: 10, everyoneAnswered: true });
+    expect(q['2025-Q3'].change).toMatchObject({ since: '2025-Q1', change: -85, significant: true, reason: 'beyond_margin', sinceResponses: 8 });
+    expect(q['2025-Q3'].change.combinedMargin).toBeCloseTo(61.61, 1);
     expect(q['2025-Q4']).toMatchObject({ responses: 0, nps: null, invited: 0 });
 
     // The year as one sample: P=5, D=9 of 18 → −22.22; 20 invited: 35.83 × √(2/19) = 11.62.
@@ -187,17 +193,18 @@ describe('GET /api/reports/nps — the numbers', () => {
     expect(res.body.total.change).toMatchObject({ since: '2025-Q1', change: -85, significant: true });
   });
 
-  it('a small account: a big-looking fall inside the noise is not significant', async () => {
+  it('a small account: 3 answers against 3 is too few answers to tell', async () => {
     const res = await nps2025(manager1, `scope=account:${ids.B}`);
     const q = byPeriod(res.body);
-    // Q1 9 9 5 → 33.33 ± 68.00 × √(2/4) = 48.08; Q3 9 5 5 → −33.33 ± 48.08.
-    // Change −66.67 against a combined margin of √2 · 48.08 = 68.00: not significant.
+    // Q1 9 9 5 → 33.33 ± 68.00 × √(2/4) = 48.08 for the quarter (3 of a list of 4 answered); Q3 9 5 5 → −33.33 ± 48.08.
+    // The change, −66.67, is tested without the correction: combined √2 · 68.00 = 96.17. Either way, 3 answers a
+    // side are fewer than 5: never significant, and the reason says why.
     expect(q['2025-Q1'].nps).toBeCloseTo(33.33, 2);
     expect(q['2025-Q1'].marginOfError).toBeCloseTo(margin(2, 1, 3, 5), 1);
     expect(q['2025-Q3'].marginOfError).toBeCloseTo(48.08, 1);
     expect(q['2025-Q3'].change.change).toBeCloseTo(-66.67, 2);
-    expect(q['2025-Q3'].change.combinedMargin).toBeCloseTo(68.0, 1);
-    expect(q['2025-Q3'].change.significant).toBe(false);
+    expect(q['2025-Q3'].change.combinedMargin).toBeCloseTo(96.17, 1);
+    expect(q['2025-Q3'].change).toMatchObject({ significant: false, reason: 'too_few_answers', sinceResponses: 3 });
   });
 
   it("an owner's accounts together: no finite-population correction, and the drop is significant", async () => {
@@ -293,13 +300,15 @@ describe('GET /api/reports/nps — the numbers', () => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.csv"$/);
     const [header, ...rows] = parseCsv(csv.text).map((r) => r.fields);
-    expect(header).toEqual(['period', 'responses', 'promoters', 'passives', 'detractors', 'nps', 'marginOfError', 'invited', 'responseRate', 'changeSince', 'change', 'combinedMargin', 'significant']);
+    expect(header).toEqual(['period', 'responses', 'promoters', 'passives', 'detractors', 'nps', 'marginOfError', 'invited', 'responseRate', 'changeSince', 'change', 'combinedMargin', 'significant', 'changeReason', 'everyoneAnswered']);
     const cell = (v: string) => (v === '' ? null : v === 'true' ? true : v === 'false' ? false : /^-?[\d.]+(e-?\d+)?$/.test(v) ? Number(v) : v);
     const fromCsv = rows.map((r) => {
-      const [, responses, promoters, passives, detractors, nps, marginOfError, invited, responseRate, since, change, combinedMargin, significant] = r.map(cell);
-      return { period: r[0], responses, promoters, passives, detractors, nps, marginOfError, invited, responseRate, change: since === null ? null : { since: r[9], change, combinedMargin, significant } };
+      const [, responses, promoters, passives, detractors, nps, marginOfError, invited, responseRate, since, change, combinedMargin, significant, reason, everyoneAnswered] = r.map(cell);
+      return { period: r[0], responses, promoters, passives, detractors, nps, marginOfError, invited, responseRate, everyoneAnswered, change: since === null ? null : { since: r[9], change, combinedMargin, significant, reason } };
     });
-    expect(fromCsv).toEqual([...json.periods, { period: 'total', ...json.total }]);
+    // The CSV leaves out `asked` and the compared period's answer count (both follow from other rows).
+    const shown = (p: any) => ({ ...p, asked: undefined, change: p.change && { ...p.change, sinceResponses: undefined } });
+    expect(fromCsv.map(shown)).toEqual([...json.periods, { period: 'total', ...json.total }].map(shown));
   });
 });
 

@@ -81,6 +81,12 @@ beforeAll(async () => {
   await survey(lowNps.accountId, lowNps.emails, nps(9, 7, 5));
   const split = await account('Split', 4);
   await survey(split.accountId, split.emails, nps(10, 10, 10, 3));
+  // Half of the six contacts answered: a margin with the finite-population correction, not everyone.
+  const half = await account('Half heard', 6);
+  await survey(half.accountId, half.emails, [...nps(10, 9, 8), null, null, null]);
+  // One contact, one answer, a detractor: −100 from one person is no NPS reason (fewer than 3 answers).
+  const one = await account('One voice', [{ level: 'instigator' }, { level: 'influencer' }, { level: 'implementer' }]);
+  await survey(one.accountId, one.emails, [...nps(2), null, null]);
 
   const late = await account('Late follow-up');
   await manager.post('/api/tasks', { accountId: late.accountId, title: 'Send the revised quote', dueAt: '2026-02-20' });
@@ -102,8 +108,8 @@ beforeAll(async () => {
 
   // Other customers: thin relationships do not count against them, low NPS does.
   await account('Small customer', [{ level: 'implementer' }], { stage: 'customer' });
-  const unhappy = await account('Unhappy customer', 2, { stage: 'customer' });
-  await survey(unhappy.accountId, unhappy.emails, nps(6, 8));
+  const unhappy = await account('Unhappy customer', 3, { stage: 'customer' });
+  await survey(unhappy.accountId, unhappy.emails, nps(6, 6, 8));
   // Not reported: prospects and archived accounts.
   await account('Prospect', 3, { stage: 'prospect' });
   const archived = await account('Archived');
@@ -119,7 +125,8 @@ describe('the risk report: one crafted account per reason', () => {
       Healthy: ['green', []],
       'Just asked': ['green', []],
       'Low NPS': ['amber', ['Low NPS: 0 from only 3 answers, 1 detractor']],
-      Falling: ['red', ['NPS fell from 100 to 0 (significant)', 'Low NPS: 0 from 10 answers, 3 detractors']],
+      // Without the finite-population correction: +100 from 10 (±29.4) against 0 from 10 (±41.3): combined ±50.7.
+      Falling: ['red', ['NPS fell from +100 (10 answers) to 0 (10 answers), more than the ±50.7 margin', 'Low NPS: 0 from 10 answers, 3 detractors']],
       Split: ['amber', ['1 of 4 respondents are detractors (25%)']],
       'Late follow-up': ['amber', ['1 follow-up overdue (1 open)']],
       'Late urgent follow-up': ['red', ['1 high-priority follow-up overdue']],
@@ -132,7 +139,9 @@ describe('the risk report: one crafted account per reason', () => {
       'Low marks': ['amber', ['Audit marks of 6/10 or less from 1 of 3 (lowest 5/10)']],
       Supplier: ['amber', ['1 of 3 in the audit see us as a supplier, not a partner']],
       'Small customer': ['green', []],
-      'Unhappy customer': ['amber', ['Low NPS: -50 from only 2 answers, 1 detractor']],
+      'Unhappy customer': ['amber', ['Low NPS: −67 from only 3 answers, 2 detractors']],
+      'Half heard': ['green', []],
+      'One voice': ['green', []],
     };
     const seen = Object.fromEntries(report.accounts.map((a) => [a.name, [a.level, a.reasons.map((r: any) => r.text)]]));
     expect(seen).toEqual(expected);
@@ -140,14 +149,19 @@ describe('the risk report: one crafted account per reason', () => {
 
   it('shows the latest quarter\'s NPS with its margin, the renewal date, the owner and a link to the account', async () => {
     const report = await riskOf(executive, `?owner=${manager.user.id}`);
-    // Q1 2026 at Falling: 3 promoters, 4 passives, 3 detractors of 10. Adjusted-Wald: p' = d' = 3.75 / 13,
-    // variance .57692 − 0 → sqrt(.57692 / 13) × 1.96 = ±41.3 points.
+    // Q1 2026 at Falling: 3 promoters, 4 passives, 3 detractors of 10 — and all 10 contacts asked answered, so the
+    // quarter's score is exact: margin 0 with the finite-population correction, as the account's NPS trend has it,
+    // and the API says why (npsEveryoneAnswered). (Without the correction it would be ±41.3: p' = d' = 3.75 / 13,
+    // variance .57692 → sqrt(.57692 / 13) × 1.96.)
     expect(byName(report, 'Falling')).toMatchObject({
       accountId: crafted.get('Falling'),
       owner: { id: manager.user.id, name: manager.user.name },
       stage: 'key_account',
       nps: 0,
-      npsMargin: 41.3,
+      npsMargin: 0,
+      npsResponses: 10,
+      npsAsked: 10,
+      npsEveryoneAnswered: true,
       npsPeriod: '2026-Q1',
       score: 50,
       renewalDate: null,
@@ -175,12 +189,38 @@ describe('the risk report: one crafted account per reason', () => {
       'Late follow-up', // amber, 10
       'Split',
       'Supplier',
-      'Healthy', // green
+      'Half heard', // green
+      'Healthy',
       'Just asked',
+      'One voice',
       'Unhappy customer', // other customers: amber, then green
       'Small customer',
     ]);
-    expect(accounts.map((a) => a.score)).toEqual([50, 30, 25, 25, 20, 15, 15, 15, 15, 15, 10, 10, 10, 0, 0, 15, 0]);
+    expect(accounts.map((a) => a.score)).toEqual([50, 30, 25, 25, 20, 15, 15, 15, 15, 15, 10, 10, 10, 0, 0, 0, 0, 15, 0]);
+  });
+
+  it('the same margin for the same quarter as the account\'s NPS trend and the accounts list (one population rule)', async () => {
+    const report = await riskOf(executive, `?owner=${manager.user.id}`);
+    // Half heard: 10, 9, 8 from 3 of the 6 asked → NPS (2 − 0) / 3 = +66.67. Adjusted: p' = 2.75 / 6 = .45833,
+    //   d' = .75 / 6 = .125; variance .58333 − .33333² = .47222; sqrt(.47222 / 6) = .28054; × 1.96 = ±54.99;
+    //   finite-population factor sqrt((6 − 3) / (6 − 1)) = .77460 → ±42.59.
+    const half = byName(report, 'Half heard');
+    expect(half).toMatchObject({ npsResponses: 3, npsAsked: 6, npsEveryoneAnswered: false, npsPeriod: '2026-Q1' });
+    expect(half.nps).toBeCloseTo(66.67, 2);
+    expect(half.npsMargin).toBeCloseTo(42.59, 1);
+    for (const name of ['Half heard', 'Falling', 'One voice']) {
+      const row = byName(report, name);
+      const trend = (await executive.get(`/api/reports/nps?scope=account:${row.accountId}&groupBy=quarter`)).body;
+      const quarter = trend.periods.find((p: any) => p.period === row.npsPeriod);
+      expect({ nps: quarter.nps, margin: quarter.marginOfError, n: quarter.responses, everyone: quarter.everyoneAnswered }).toEqual({
+        nps: row.nps,
+        margin: row.npsMargin,
+        n: row.npsResponses,
+        everyone: row.npsEveryoneAnswered,
+      });
+      const list = (await executive.get(`/api/accounts?q=${encodeURIComponent(name)}&include=health`)).body.data.find((a: any) => a.id === row.accountId);
+      expect(list.health).toMatchObject({ nps: row.nps, npsMargin: row.npsMargin, npsResponses: row.npsResponses, npsEveryoneAnswered: row.npsEveryoneAnswered });
+    }
   });
 
   it('filters by level', async () => {
@@ -200,7 +240,7 @@ describe('who sees what', () => {
     expect((await other.get(`/api/reports/risk?owner=${manager.user.id}`)).status).toBe(404);
 
     const mine = await riskOf(manager, '?owner=me');
-    expect(mine.accounts).toHaveLength(17);
+    expect(mine.accounts).toHaveLength(19);
     expect(mine.accounts.map((a) => a.name)).not.toContain('Theirs');
   });
 
@@ -221,7 +261,7 @@ describe('as CSV', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const [header, ...rows] = parseCsv(res.text).map((r) => r.fields);
-    expect(header).toEqual(['accountId', 'name', 'ownerId', 'ownerName', 'stage', 'level', 'score', 'nps', 'npsMargin', 'npsPeriod', 'renewalDate', 'reasons', 'link']);
+    expect(header).toEqual(['accountId', 'name', 'ownerId', 'ownerName', 'stage', 'level', 'score', 'nps', 'npsMargin', 'npsPeriod', 'renewalDate', 'reasons', 'link', 'npsResponses', 'npsEveryoneAnswered']);
     const json = await riskOf(executive, `?owner=${manager.user.id}`);
     expect(rows).toHaveLength(json.accounts.length);
     expect(rows.map((r) => r[1])).toEqual(json.accounts.map((a) => a.name));
@@ -232,10 +272,12 @@ describe('as CSV', () => {
       level: 'red',
       score: '50',
       nps: '0',
-      npsMargin: '41.3',
+      npsMargin: '0',
       npsPeriod: '2026-Q1',
       renewalDate: '',
-      reasons: 'NPS fell from 100 to 0 (significant); Low NPS: 0 from 10 answers, 3 detractors',
+      reasons: 'NPS fell from +100 (10 answers) to 0 (10 answers), more than the ±50.7 margin; Low NPS: 0 from 10 answers, 3 detractors',
+      npsResponses: '10',
+      npsEveryoneAnswered: 'true',
     });
   });
 });

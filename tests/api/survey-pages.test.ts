@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invitations, responses } from '../../src/server/db/schema/index.js';
 import { createTestContext, TestClient, type TestContext } from '../helpers/test-app.js';
 import { createAccountWithContacts, emailTo, sendCampaign, type FixtureContact, type SentEmail } from '../helpers/survey-fixtures.js';
+import { supportedLanguages, t } from '../../src/shared/i18n.js';
 
 let ctx: TestContext;
 let manager: Awaited<ReturnType<TestContext['signIn']>>;
@@ -116,17 +117,85 @@ describe('the survey page (server-rendered, works without JavaScript)', () => {
     expect(text).not.toContain('How likely');
   });
 
-  it('shows every question of the audit, with its intro and section headings', async () => {
+  it('shows the audit one section at a time, with its intro, the section heading and where the respondent is', async () => {
     const { path } = await invite({ language: 'en' }, 'audit');
     const res = await ctx.anonymous().get(path);
     const text = visibleText(res.text);
     expect(text).toContain('Our yearly review of how we work together.');
+    expect(text).toContain('Section 1 of 3');
     expect(res.text).toContain('<h2>Past and present</h2>');
-    expect(res.text).toContain('<h2>The future</h2>');
+    expect(res.text).not.toContain('<h2>The future</h2>');
     expect(res.text.match(/name="q\.marks"/g)).toHaveLength(10);
     expect(res.text).toMatch(/<input type="radio" id="q-supplier_or_partner-1" name="q\.supplier_or_partner" value="partner"/);
     expect(res.text).toMatch(/<input type="text"[^>]*name="q\.one_sentence"/);
     expect(text).toContain('Questions marked * are required.');
+    expect(res.text).toContain('<button class="btn" type="submit" name="action" value="next">Next</button>');
+    expect(res.text).not.toContain('value="back"');
+
+    const second = await ctx.anonymous().get(`${path}?section=2`);
+    expect(visibleText(second.text)).toContain('Section 2 of 3');
+    expect(second.text).toContain('<h2>The future</h2>');
+    expect(second.text).not.toContain('<h2>Past and present</h2>');
+    expect(visibleText(second.text)).not.toContain('Our yearly review');
+    expect(second.text).toContain('value="back">Back</button>');
+    // A section number out of range shows the nearest section.
+    expect(visibleText((await ctx.anonymous().get(`${path}?section=99`)).text)).toContain('Section 3 of 3');
+    expect(visibleText((await ctx.anonymous().get(`${path}?section=abc`)).text)).toContain('Section 1 of 3');
+  });
+
+  it('without JavaScript, each section is stored when the respondent moves on, and a missing required answer stops them', async () => {
+    const { path, contactId } = await invite({ language: 'en' }, 'audit');
+    const anon = ctx.anonymous();
+    // Section 1 without its required questions: stays, says what is missing, keeps what was typed.
+    const stopped = await postForm(anon, path, [
+      ['section', '1'],
+      ['action', 'next'],
+      ['q.falls_short', 'Slow invoices'],
+    ]);
+    expect(stopped.status).toBe(422);
+    expect(visibleText(stopped.text)).toContain('Section 1 of 3');
+    expect(stopped.text).toContain('id="q-marks-error"');
+    expect((await responsesOf(contactId))[0]?.answers).toEqual({ falls_short: 'Slow invoices' });
+
+    const next = await postForm(anon, path, [
+      ['section', '1'],
+      ['action', 'next'],
+      ['q.falls_short', 'Slow invoices'],
+      ['q.marks', '7'],
+      ['q.supplier_or_partner', 'partner'],
+    ]);
+    expect(next.status).toBe(303);
+    expect(next.headers.get('location')).toBe(`${path}?section=2`);
+    expect((await responsesOf(contactId))[0]).toMatchObject({
+      answers: { falls_short: 'Slow invoices', marks: 7, supplier_or_partner: { selected: ['partner'] } },
+      completedAt: null,
+    });
+
+    // Back from section 2 stores what was typed there too, and shows section 1 with its answers.
+    const back = await postForm(anon, path, [
+      ['section', '2'],
+      ['action', 'back'],
+      ['q.how_we_help', 'Earlier forecasts'],
+    ]);
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe(`${path}?section=1`);
+    expect((await responsesOf(contactId))[0]?.answers).toMatchObject({ how_we_help: 'Earlier forecasts' });
+    const first = await anon.get(`${path}?section=1`);
+    expect(first.text).toMatch(/<input type="radio" id="q-marks-6" name="q\.marks" value="7" checked/);
+
+    // Sending from the last section without the required score: the page shows that section and its error.
+    const send = await postForm(anon, path, [['section', '3']]);
+    expect(send.status).toBe(422);
+    expect(visibleText(send.text)).toContain('Section 3 of 3');
+    expect(send.text).toContain('id="q-nps-error"');
+    const done = await postForm(anon, path, [
+      ['section', '3'],
+      ['q.nps', '9'],
+    ]);
+    expect(done.status).toBe(200);
+    expect(visibleText(done.text)).toContain('Thank you for your time.');
+    expect((await responsesOf(contactId))[0]).toMatchObject({ npsScore: 9, answers: { marks: 7, how_we_help: 'Earlier forecasts', nps: 9 } });
+    expect((await responsesOf(contactId))[0]!.completedAt).not.toBeNull();
   });
 
   it('a bare GET with ?score=N (what mail scanners prefetch) records nothing, for any N', async () => {
@@ -198,8 +267,9 @@ describe('the survey page (server-rendered, works without JavaScript)', () => {
     const first = await postForm(anon, path, fields);
     expect(first.status).toBe(200);
     const text = visibleText(first.text);
-    expect(text).toContain('Thank you!');
-    expect(text).toContain('Thank you. Your account team reads every answer.');
+    // The survey's closing text starts with its own "Thank you.": it is said once, not twice.
+    expect(text).toContain('Thank you! Your account team reads every answer.');
+    expect(text).not.toContain('Thank you. Your account team');
     expect(first.text).toContain(`<a href="${path}?edit=1">Change my answers</a>`);
     const [stored] = await responsesOf(contactId);
     expect(stored).toMatchObject({ answers: { nps: 8, reason: 'Quick answers' }, npsScore: 8 });
@@ -489,4 +559,38 @@ describe('the survey page assets', () => {
 
     expect((await ctx.anonymous().get('/assets/survey-000000000000.js')).status).toBe(404);
   });
+});
+
+describe('the thank-you page in every language', () => {
+  const closing = {
+    nps: { en: 'Your account team reads every answer.', es: 'Su equipo de cuenta lee todas las respuestas.' },
+    audit: { en: 'Your account manager will follow up on what you told us.', es: 'Su gestor de cuenta hará seguimiento de lo que nos ha contado.' },
+  } as Record<string, Record<string, string>>;
+  const heading = {
+    nps: { en: 'Thank you!', es: '¡Gracias!' },
+    audit: { en: 'Thank you for your time.', es: 'Gracias por su tiempo.' },
+  } as Record<string, Record<string, string>>;
+
+  it.each(supportedLanguages.flatMap((lang) => (['nps', 'audit'] as const).map((survey) => [lang, survey] as const)))(
+    '%s, %s survey: thanks once, in the respondent\'s own words, and says how to change the answers',
+    async (lang, survey) => {
+      expect(closing[survey]![lang], `a closing text for ${lang}`).toBeDefined();
+      const { path } = await invite({ language: lang }, survey);
+      const anon = ctx.anonymous();
+      const fields: [string, string][] = survey === 'nps' ? [['q.nps', '9']] : [['q.marks', '8'], ['q.supplier_or_partner', 'partner'], ['q.nps', '9']];
+      const res = await postForm(anon, path, fields);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain(`<html lang="${lang}">`);
+      expect(res.text).toContain(`<h1 tabindex="-1">${heading[survey]![lang]}</h1>`);
+      const text = visibleText(res.text);
+      expect(text).toContain(closing[survey]![lang]);
+      expect(text).toContain(t(lang, 'thanksBody'));
+      expect(text).toContain(t(lang, 'editAnswers'));
+      // Thanked once: the heading's words are not repeated in the lead.
+      const thanksWord = lang === 'es' ? /gracias/gi : /thank you/gi;
+      expect(text.match(thanksWord)).toHaveLength(1);
+      // Nothing of another language leaks in.
+      for (const other of supportedLanguages.filter((l) => l !== lang)) expect(text).not.toContain(t(other, 'thanksBody'));
+    },
+  );
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decideEligibility,
   nextWaveDate,
+  surveyedRecentlyUntil,
   reminderDue,
   type AudienceCandidate,
 } from '../../src/server/domain/eligibility.js';
@@ -174,5 +175,12 @@ describe('when a reminder is due', () => {
 
   it('an invitation without an expiry date can still be reminded', () => {
     expect(reminderDue({ ...unanswered, expiresAt: null }, rule, later(3))).toBe(true);
+  });
+});
+
+describe('"Surveyed recently" says until when', () => {
+  it('is the last time they were asked plus the frequency window', () => {
+    expect(surveyedRecentlyUntil(new Date('2026-03-02T09:00:00Z'), 30).toISOString()).toBe('2026-04-01T09:00:00.000Z');
+    expect(surveyedRecentlyUntil(new Date('2026-03-02T09:00:00Z'), 0).toISOString()).toBe('2026-03-02T09:00:00.000Z');
   });
 });

@@ -28,25 +28,43 @@ describe('the NPS invitation', () => {
     expect(email.subject).toBe('A quick question from Keypulse Demo Co');
     expect(email.html).toContain('Hello Ana Lima,');
     expect(email.html).toContain('How likely are you to recommend Keypulse Demo Co to a colleague?');
-    expect(email.html).toContain('Click a number to answer. It takes one click.');
+    expect(email.html).toContain('Click a number to answer: one click is all it takes.');
     expect(email.html).toContain('0 = Not at all likely');
     expect(email.html).toContain('10 = Extremely likely');
     expect(email.html).toContain('María Santos');
     expect(email.html).toMatch(/<html lang="en"/);
   });
 
-  it('has eleven score links, 0 to 10 in order, each opening the survey with that score, each ≥ 40px', () => {
+  it('has eleven score links, 0 to 10 in order, each opening the survey with that score, each 40px high', () => {
     expect(scoreLinks(email.html)).toEqual(Array.from({ length: 11 }, (_, n) => `${surveyUrl}?score=${n}`));
     const anchors = [...email.html.matchAll(/<a href="[^"]*\?score=(\d+)"[^>]*style="([^"]*)"[^>]*>(\d+)<\/a>/g)];
     expect(anchors.map((a) => a[3])).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
     for (const [, score, style, label] of anchors) {
       expect(label).toBe(score);
-      expect(style).toMatch(/width:40px/);
       expect(style).toMatch(/height:40px/);
       expect(style).toMatch(/display:block/);
     }
     // No button: the scale is the call to action.
     expect(email.html).not.toContain('Open the survey<');
+  });
+
+  it('keeps the 0–10 scale on one row down to a 320px screen: one table row of 11 cells that share the width', () => {
+    const table = /<table[^>]*table-layout:fixed[^>]*><tr>([\s\S]*?)<\/tr><\/table>/.exec(email.html);
+    expect(table).not.toBeNull();
+    const cells = [...table![1]!.matchAll(/<td width="(\d+)%"[^>]*style="([^"]*)">(?:(?!<\/td>)[\s\S])*\?score=(\d+)/g)];
+    expect(cells.map((c) => c[3])).toEqual(Array.from({ length: 11 }, (_, n) => String(n)));
+    expect(table![1]!.match(/<td/g)).toHaveLength(11);
+    // No fixed pixel width anywhere in the row: it cannot be wider than its screen.
+    expect(table![1]!).not.toMatch(/width:\d+px|width="\d+"(?!%)/);
+    const percent = cells.reduce((sum, c) => sum + Number(c[1]), 0);
+    expect(percent).toBeLessThanOrEqual(100);
+    // The budget at 320px: the page's side padding (8px) and the scale row's (8px) on each side.
+    const pagePadding = Number(/<td align="center" bgcolor="#f3f4f6" style="padding:24px (\d+)px/.exec(email.html)![1]);
+    const rowPadding = Number(/<tr><td align="center" bgcolor="#ffffff" style="padding:0 (\d+)px 8px \1px;[^"]*"><table[^>]*table-layout:fixed/.exec(email.html)![1]);
+    const cellPadding = Number(/padding:0 (\d+)px/.exec(cells[0]![2]!)![1]) * 2;
+    const cellWidth = ((320 - 2 * pagePadding - 2 * rowPadding) * Number(cells[0]![1])) / 100 - cellPadding;
+    // Wide enough for "10" in 15px bold (≈ 17px) and for a 24px touch target (WCAG 2.2 minimum).
+    expect(cellWidth).toBeGreaterThanOrEqual(24);
   });
 
   it('is a 600px table layout with inline styles, a preheader and a color-scheme declaration', () => {
@@ -183,5 +201,31 @@ describe('email headers', () => {
       `<${unsubscribeUrl}>, <mailto:u@example.com?subject=unsubscribe>`,
     );
     expect(() => emailHeaders(unsubscribeUrl, 'u@example.com>\r\nBcc: x')).toThrow();
+  });
+});
+
+describe('the brand in survey emails', () => {
+  const brand = { logo: { url: 'https://keypulse.example.com/brand/logo-0123456789abcdef.png', width: 144, height: 48 }, accentColor: '#ffd500' };
+
+  it('shows the logo at its drawn size, with the company name as its alternative text', () => {
+    const email = renderSurveyInvitation({ ...nps, companyName: 'Acme & Co', brand });
+    expect(email.html).toContain('<img src="https://keypulse.example.com/brand/logo-0123456789abcdef.png" width="144" height="48" alt="Acme &amp; Co"');
+  });
+
+  it('without a logo, names the company at the top in bold', () => {
+    const email = renderSurveyInvitation({ ...nps, companyName: 'Acme & Co', brand: { ...brand, logo: null } });
+    expect(email.html).not.toContain('<img');
+    expect(email.html).toMatch(/font-weight:bold;">Acme &amp; Co<\/td>/);
+  });
+
+  it('paints the button in the accent, with black or white text, whichever keeps 4.5:1', () => {
+    const light = renderSurveyInvitation({ ...audit, brand }).html;
+    expect(light).toMatch(/color:#000000;background-color:#ffd500;[^"]*">Open the survey</);
+    const dark = renderSurveyInvitation({ ...audit, brand: { logo: null, accentColor: '#5b2a86' } }).html;
+    expect(dark).toMatch(/color:#ffffff;background-color:#5b2a86;[^"]*">Open the survey</);
+  });
+
+  it('refuses a logo address that is not a web URL', () => {
+    expect(() => renderSurveyInvitation({ ...nps, brand: { ...brand, logo: { ...brand.logo, url: 'javascript:alert(1)' } } })).toThrow(/logo url/);
   });
 });

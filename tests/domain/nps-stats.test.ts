@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  askedPopulation,
   compareNps,
   estimateNps,
+  estimateNpsLevel,
+  MIN_ANSWERS_TO_COMPARE,
   npsMarginOfError,
   summarizeNps,
   zScores,
@@ -112,45 +115,128 @@ describe('margin of error', () => {
 });
 
 describe('is a change between two periods real?', () => {
-  const estimate = (counts: { promoters: number; passives: number; detractors: number }) => {
-    const e = estimateNps(counts);
-    return { nps: e.nps, margin: e.marginOfError };
-  };
-
   it('30 → 5 with 40 answers each is within the noise', () => {
     // Before: the issue's example, NPS 30 ± 23.31 (adjusted).
     // After: 14 promoters, 14 passives, 12 detractors → NPS 5. Adjusted: p' = 14.75 / 43 = .34302,
     //   d' = 12.75 / 43 = .29651; variance .63953 − .04651² = .63737; sqrt(.63737 / 43) = .12175; × 1.96 = ±23.86.
     // Combined: sqrt(23.31² + 23.86²) = sqrt(543.3 + 569.4) = 33.36 > |−25|: not significant.
-    const result = compareNps(estimate(issueExample), estimate({ promoters: 14, passives: 14, detractors: 12 }));
+    const result = compareNps(issueExample, { promoters: 14, passives: 14, detractors: 12 });
     expect(result.change).toBe(-25);
     expect(result.combinedMargin).toBeCloseTo(33.36, 2);
-    expect(result.significant).toBe(false);
+    expect(result).toMatchObject({ significant: false, reason: 'within_margin', responses: { before: 40, after: 40 } });
   });
 
   it('30 → −35 with 40 answers each is a real fall', () => {
     // After: 6 promoters, 14 passives, 20 detractors → NPS −35. Adjusted: p' = 6.75 / 43 = .15698,
     //   d' = 20.75 / 43 = .48256; variance .63953 − .32558² = .53353; sqrt(.53353 / 43) = .11139; × 1.96 = ±21.83.
     // Combined: sqrt(23.31² + 21.83²) = sqrt(543.3 + 476.6) = 31.94 < |−65|: significant.
-    const result = compareNps(estimate(issueExample), estimate({ promoters: 6, passives: 14, detractors: 20 }));
+    const result = compareNps(issueExample, { promoters: 6, passives: 14, detractors: 20 });
     expect(result.change).toBe(-65);
     expect(result.combinedMargin).toBeCloseTo(31.94, 2);
-    expect(result.significant).toBe(true);
+    expect(result).toMatchObject({ significant: true, reason: 'beyond_margin' });
+  });
+
+  it('1 answer against 1: a fall of 200 points is too few answers to tell', () => {
+    // Before: 1 promoter, NPS +100. After: 1 detractor, NPS −100. Change −200.
+    // Adjusted margin of one answer: n' = 4, p' = 1.75 / 4 = .4375, d' = .75 / 4 = .1875;
+    //   variance .625 − .25² = .5625; sqrt(.5625 / 4) = .375; × 1.96 = ±73.50 (the same for the lone detractor).
+    // Combined: 73.50 · √2 = 103.94 < 200 — but one person each side is a mood, not a trend: fewer than 5 answers
+    // in either period is never significant. (The old test, with the finite-population correction of a one-person
+    // list, had margins of 0 and called this a significant fall.)
+    const result = compareNps({ promoters: 1, passives: 0, detractors: 0 }, { promoters: 0, passives: 0, detractors: 1 });
+    expect(result.change).toBe(-200);
+    expect(result.combinedMargin).toBeCloseTo(103.94, 2);
+    expect(result).toMatchObject({ significant: false, reason: 'too_few_answers', responses: { before: 1, after: 1 } });
+    expect(MIN_ANSWERS_TO_COMPARE).toBe(5);
+  });
+
+  it('5 against 5 with a real change: +80 → −80 is beyond the margin', () => {
+    // Before: 4 promoters, 1 passive → NPS (4 − 0) / 5 = +80. After: 1 passive, 4 detractors → NPS −80. Change −160.
+    // Adjusted, before: n' = 8, p' = 4.75 / 8 = .59375, d' = .75 / 8 = .09375; variance .6875 − .5² = .4375;
+    //   sqrt(.4375 / 8) = .23385; × 1.96 = ±45.83. After: the mirror image, ±45.83.
+    // Combined: 45.83 · √2 = 64.82 < 160, and 5 answers on each side: significant.
+    const result = compareNps({ promoters: 4, passives: 1, detractors: 0 }, { promoters: 0, passives: 1, detractors: 4 });
+    expect(result.change).toBe(-160);
+    expect(result.combinedMargin).toBeCloseTo(64.82, 2);
+    expect(result).toMatchObject({ significant: true, reason: 'beyond_margin', responses: { before: 5, after: 5 } });
+  });
+
+  it('5 against 5 with a change inside the noise: +40 → 0', () => {
+    // Before: 3 promoters, 1 passive, 1 detractor → +40 ± 54.78 (see "a small sample of 5").
+    // After: 2, 1, 2 → 0. Adjusted: p' = d' = 2.75 / 8 = .34375; variance .6875 − 0 = .6875; sqrt(.6875 / 8) = .29315;
+    //   × 1.96 = ±57.46. Combined: sqrt(54.78² + 57.46²) = 79.39 > 40: within the margin.
+    const result = compareNps({ promoters: 3, passives: 1, detractors: 1 }, { promoters: 2, passives: 1, detractors: 2 });
+    expect(result.change).toBe(-40);
+    expect(result.combinedMargin).toBeCloseTo(79.39, 2);
+    expect(result).toMatchObject({ significant: false, reason: 'within_margin' });
   });
 
   it('a change must exceed the combined margin, not merely reach it', () => {
-    // sqrt(3² + 4²) = 5.
-    expect(compareNps({ nps: 0, margin: 3 }, { nps: 5, margin: 4 })).toEqual({ change: 5, combinedMargin: 5, significant: false });
-    expect(compareNps({ nps: 0, margin: 3 }, { nps: 5.01, margin: 4 }).significant).toBe(true);
-    // Rises count too; the sign says which way.
-    expect(compareNps({ nps: 10, margin: 3 }, { nps: -10, margin: 4 })).toMatchObject({ change: -20, significant: true });
+    // +80 → −80 from 5 and 5 (above): beyond 64.82. The same counts in reverse order rise by 160: beyond too.
+    expect(compareNps({ promoters: 0, passives: 1, detractors: 4 }, { promoters: 4, passives: 1, detractors: 0 })).toMatchObject({
+      change: 160,
+      significant: true,
+    });
+    // No change at all is within any margin.
+    expect(compareNps(issueExample, issueExample)).toMatchObject({ change: 0, significant: false, reason: 'within_margin' });
   });
 
   it('a period with no answers cannot be compared', () => {
-    expect(compareNps({ nps: null, margin: null }, { nps: 30, margin: 20 })).toEqual({
+    const none = { promoters: 0, passives: 0, detractors: 0 };
+    expect(compareNps(none, issueExample)).toEqual({
       change: null,
       combinedMargin: null,
       significant: false,
+      reason: 'no_previous',
+      responses: { before: 0, after: 40 },
     });
+    expect(compareNps(issueExample, none)).toMatchObject({ change: null, reason: 'no_current' });
+  });
+});
+
+describe('one period of one account: everyone asked answered', () => {
+  it('4 of 4 contacts answered: the score is exact for the quarter — margin 0, said in words, not "±0.0"', () => {
+    // 3 promoters, 1 passive → NPS (3 − 0) / 4 = +75. The finite-population factor sqrt((4 − 4) / (4 − 1)) = 0.
+    const level = estimateNpsLevel({ promoters: 3, passives: 1, detractors: 0 }, { invited: 4 });
+    expect(level).toMatchObject({ nps: 75, responses: 4, marginOfError: 0, asked: 4, everyoneAnswered: true });
+    // Without a known list (a group of accounts) the same answers get the plain adjusted margin:
+    //   n' = 7, p' = 3.75 / 7 = .53571, d' = .75 / 7 = .10714; variance .64286 − .42857² = .45918;
+    //   sqrt(.45918 / 7) = .25612; × 1.96 = ±50.20.
+    expect(estimateNpsLevel({ promoters: 3, passives: 1, detractors: 0 })).toMatchObject({
+      marginOfError: expect.closeTo(50.2, 2),
+      asked: null,
+      everyoneAnswered: false,
+    });
+  });
+
+  it('answers outnumbering invitations (asked on 31 March, answered on 2 April): no list known, no correction', () => {
+    expect(askedPopulation(5, 3)).toBeUndefined();
+    expect(askedPopulation(3, 5)).toBe(5);
+    expect(askedPopulation(0, 5)).toBeUndefined();
+    expect(estimateNpsLevel({ promoters: 3, passives: 1, detractors: 1 }, { invited: 3 })).toMatchObject({
+      marginOfError: expect.closeTo(54.78, 2),
+      asked: null,
+      everyoneAnswered: false,
+    });
+  });
+
+  it('a quarter where everyone answered against one where half did: each level keeps its correction, the change does not', () => {
+    // Q1: 6 of 6 contacts answered, 3 promoters, 2 passives, 1 detractor → NPS (3 − 1) / 6 = +33.33, margin 0 (exact).
+    // Q2: 6 of 12 answered, 1 promoter, 3 passives, 2 detractors → NPS (1 − 2) / 6 = −16.67.
+    //   Adjusted: n' = 9, p' = 1.75 / 9 = .19444, d' = 2.75 / 9 = .30556; variance .5 − .11111² = .48765;
+    //   sqrt(.48765 / 9) = .23277; × 1.96 = ±45.62; finite-population factor sqrt((12 − 6) / (12 − 1)) = .73855
+    //   → ±33.69 shown for Q2.
+    const q1 = { promoters: 3, passives: 2, detractors: 1 };
+    const q2 = { promoters: 1, passives: 3, detractors: 2 };
+    expect(estimateNpsLevel(q1, { invited: 6 })).toMatchObject({ marginOfError: 0, everyoneAnswered: true, asked: 6 });
+    expect(estimateNpsLevel(q2, { invited: 12 })).toMatchObject({ marginOfError: expect.closeTo(33.69, 2), everyoneAnswered: false, asked: 12 });
+    // The change, −50, is tested without the correction: Q1's adjusted margin is
+    //   n' = 9, p' = 3.75 / 9 = .41667, d' = 1.75 / 9 = .19444; variance .61111 − .22222² = .56173;
+    //   sqrt(.56173 / 9) = .24983; × 1.96 = ±48.97. Combined: sqrt(48.97² + 45.62²) = 66.93 > 50: within the margin.
+    // With the corrected margins (0 and 33.69) it would have been called a significant fall.
+    const result = compareNps(q1, q2);
+    expect(result.change).toBeCloseTo(-50, 10);
+    expect(result.combinedMargin).toBeCloseTo(66.93, 2);
+    expect(result).toMatchObject({ significant: false, reason: 'within_margin' });
   });
 });

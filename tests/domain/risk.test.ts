@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateNps, type NpsCounts } from '../../src/server/domain/nps-stats.js';
-import { compareRisk, scoreAccountRisk, type AccountRiskInput } from '../../src/server/domain/risk.js';
+import { compareRisk, MIN_ANSWERS_FOR_NPS_REASON, scoreAccountRisk, type AccountRiskInput } from '../../src/server/domain/risk.js';
 
 // Monday 2 March 2026, 08:00 in Madrid (CET, UTC+1): when the Monday Morning Report goes out.
 const now = new Date('2026-03-02T07:00:00Z');
@@ -8,7 +8,7 @@ const now = new Date('2026-03-02T07:00:00Z');
 /** The NPS facts the report has for a period, from its counts (margin: adjusted-Wald, 95%). */
 function nps(counts: NpsCounts) {
   const e = estimateNps(counts);
-  return { nps: e.nps!, margin: e.marginOfError, responses: e.responses, detractors: e.detractors };
+  return { ...counts, nps: e.nps!, margin: e.marginOfError, responses: e.responses };
 }
 
 /**
@@ -54,7 +54,7 @@ describe('the Monday Morning Report: risk of one account', () => {
       expect(result).toEqual({
         level: 'red',
         score: 35,
-        reasons: [{ code: 'nps_significant_drop', text: 'NPS fell from 70 to 30 (significant)' }],
+        reasons: [{ code: 'nps_significant_drop', text: 'NPS fell from +70 (40 answers) to +30 (40 answers), more than the ±29.3 margin' }],
       });
     });
 
@@ -67,7 +67,7 @@ describe('the Monday Morning Report: risk of one account', () => {
         }),
       );
       expect(result.level).toBe('amber');
-      expect(result.reasons).toEqual([{ code: 'low_nps', text: 'Low NPS: 5 from 40 answers, 12 detractors' }]);
+      expect(result.reasons).toEqual([{ code: 'low_nps', text: 'Low NPS: +5 from 40 answers, 12 detractors' }]);
     });
 
     it('a negative NPS from 5 or more answers', () => {
@@ -75,7 +75,7 @@ describe('the Monday Morning Report: risk of one account', () => {
       const result = scoreAccountRisk(healthy({ latestNps: nps({ promoters: 1, passives: 1, detractors: 4 }), previousNps: null }));
       expect(result.level).toBe('red');
       expect(result.reasons).toEqual([
-        { code: 'nps_negative', text: 'NPS -50: more detractors than promoters (6 answers, 4 detractors)' },
+        { code: 'nps_negative', text: 'NPS −50: more detractors than promoters (6 answers, 4 detractors)' },
       ]);
     });
 
@@ -91,7 +91,42 @@ describe('the Monday Morning Report: risk of one account', () => {
       // 1 promoter, 2 detractors: (1 − 2) / 3 = −33 — but from 3 people.
       const result = scoreAccountRisk(healthy({ latestNps: nps({ promoters: 1, passives: 0, detractors: 2 }), previousNps: null }));
       expect(result.level).toBe('amber');
-      expect(result.reasons).toEqual([{ code: 'low_nps', text: 'Low NPS: -33 from only 3 answers, 2 detractors' }]);
+      expect(result.reasons).toEqual([{ code: 'low_nps', text: 'Low NPS: −33 from only 3 answers, 2 detractors' }]);
+    });
+
+    it('fewer than 3 answers say nothing about the account: no NPS reason at all', () => {
+      // 1 detractor alone: NPS −100 from one person (MIN_ANSWERS_FOR_NPS_REASON = 3). Their own follow-up task deals
+      // with them; the account stays green.
+      const one = scoreAccountRisk(healthy({ latestNps: nps({ promoters: 0, passives: 0, detractors: 1 }), previousNps: null }));
+      expect(one).toEqual({ level: 'green', score: 0, reasons: [] });
+      // 2 answers, both detractors: still no NPS reason; a third answer makes it a (low NPS) warning.
+      expect(codes(healthy({ latestNps: nps({ promoters: 0, passives: 0, detractors: 2 }), previousNps: null }))).toEqual([]);
+      expect(codes(healthy({ latestNps: nps({ promoters: 0, passives: 1, detractors: 2 }), previousNps: null }))).toEqual(['low_nps']);
+      expect(MIN_ANSWERS_FOR_NPS_REASON).toBe(3);
+    });
+
+    it('1 answer against 1 — +100 to −100 — is neither a significant fall nor at risk', () => {
+      // compareNps: fewer than 5 answers on a side is "too few answers to tell", whatever the margins.
+      const result = scoreAccountRisk(
+        healthy({ previousNps: nps({ promoters: 1, passives: 0, detractors: 0 }), latestNps: nps({ promoters: 0, passives: 0, detractors: 1 }) }),
+      );
+      expect(result).toEqual({ level: 'green', score: 0, reasons: [] });
+    });
+
+    it('a significant fall needs 5 answers in both quarters: 4 against 4 is not one, 5 against 5 is', () => {
+      // 4 promoters → 4 detractors (+100 → −100): too few answers to tell; the low NPS alone is a warning.
+      const four = scoreAccountRisk(
+        healthy({ previousNps: nps({ promoters: 4, passives: 0, detractors: 0 }), latestNps: nps({ promoters: 0, passives: 0, detractors: 4 }) }),
+      );
+      expect(four.reasons.map((r) => r.code)).toEqual(['low_nps']);
+      expect(four.level).toBe('amber');
+      // 4 promoters and a passive → a passive and 4 detractors (+80 → −80, combined margin 64.82, see nps-stats tests).
+      const five = scoreAccountRisk(
+        healthy({ previousNps: nps({ promoters: 4, passives: 1, detractors: 0 }), latestNps: nps({ promoters: 0, passives: 1, detractors: 4 }) }),
+      );
+      expect(five.reasons.map((r) => r.code)).toEqual(['nps_significant_drop', 'nps_negative']);
+      expect(five.reasons[0]!.text).toBe('NPS fell from +80 (5 answers) to −80 (5 answers), more than the ±64.8 margin');
+      expect(five.level).toBe('red');
     });
 
     it('a split account: a fair NPS but many detractors', () => {

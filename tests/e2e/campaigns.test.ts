@@ -114,7 +114,8 @@ describe('campaigns in Chromium', () => {
     const outboxRows = await env.ctx.database.db.select({ to: messages.toAddress }).from(messages).where(eq(messages.campaignId, campaignId));
     expect(outboxRows.map((m) => m.to).sort()).toEqual(sent.map((s) => s.email).sort());
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /email log|outbox/i }).click();
-    await page.waitForURL(`${env.baseUrl}/outbox`);
+    await page.waitForURL(`${env.baseUrl}/emails`);
+    await page.locator('table.email-log tbody tr').first().waitFor();
     const log = (await page.locator('main').textContent()) ?? '';
     for (const { email } of sent) expect(log).toContain(email);
 

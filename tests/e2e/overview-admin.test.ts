@@ -85,7 +85,7 @@ describe('executive overview', () => {
     expect(download.suggestedFilename()).toBe('keypulse-account-risk.csv');
     const csv = readFileSync((await download.path())!, 'utf8');
     const lines = parseCsv(csv).map((r) => r.fields);
-    expect(lines[0]!.join(',')).toBe('accountId,name,ownerId,ownerName,stage,level,score,nps,npsMargin,npsPeriod,renewalDate,reasons,link');
+    expect(lines[0]!.join(',')).toBe('accountId,name,ownerId,ownerName,stage,level,score,nps,npsMargin,npsPeriod,renewalDate,reasons,link,npsResponses,npsEveryoneAnswered');
     expect(lines.length - 1).toBe(total);
     for (const name of names) expect(csv).toContain(name);
 
@@ -158,7 +158,7 @@ describe('admin', () => {
     await page.getByLabel('Name', { exact: true }).fill('Nina Newman');
     await page.getByLabel('Email', { exact: true }).fill('nina@');
     await page.getByRole('button', { name: 'Create user' }).click();
-    await expect(page.locator('#new-user-email-error').textContent()).resolves.toBe('must be a valid email address');
+    await expect(page.locator('#new-user-email-error').textContent()).resolves.toBe('Email must be a valid email address');
     await page.getByLabel('Email', { exact: true }).fill('nina.newman@keypulse.demo');
     await page.getByLabel('Role', { exact: true }).selectOption('account_manager');
     await page.getByRole('button', { name: 'Create user' }).click();
@@ -169,6 +169,7 @@ describe('admin', () => {
     await page.getByText('We emailed Nina Newman a link to choose a new password').waitFor();
     // The API refuses to lose the last admin, and says so.
     await page.getByRole('button', { name: 'Disable Alex Admin' }).click();
+    await page.getByRole('dialog', { name: 'Disable Alex Admin?' }).getByRole('button', { name: 'Disable Alex Admin' }).click();
     await page.getByText(/last active admin/).waitFor();
     // Chromium logs the refused request (409) itself; that one is expected, anything else is a problem.
     const refused = problems.findIndex((p) => /status of 409/.test(p));
@@ -230,7 +231,7 @@ describe('admin', () => {
     await expect(days.inputValue()).resolves.toBe('30');
     await days.fill('400');
     await page.getByRole('button', { name: 'Save settings' }).click();
-    await expect(page.locator('#minDaysBetweenSurveys-error').textContent()).resolves.toBe('must be between 0 and 365');
+    await expect(page.locator('#minDaysBetweenSurveys-error').textContent()).resolves.toBe('Frequency window must be between 0 and 365');
     await days.fill('14');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText(/^Saved\./).waitFor();
@@ -274,7 +275,7 @@ describe('admin', () => {
     await items.first().waitFor();
     // Empty name: the shared schema answers in the browser, next to the field.
     await page.getByRole('button', { name: 'Add signal' }).click();
-    await expect(page.locator('#signal-new-name-error').textContent()).resolves.toBe('is required');
+    await expect(page.locator('#signal-new-name-error').textContent()).resolves.toBe('Name is required');
     await page.getByLabel('Name').last().fill('They invite us to their strategy offsite');
     await page.getByRole('button', { name: 'Add signal' }).click();
     await page.getByText('Added “They invite us to their strategy offsite” at the end of the list.').waitFor();

@@ -26,6 +26,8 @@ const ProgramEvaluation = lazy(() => import('./pages/program-evaluation.js'));
 const AccountPlan = lazy(() => import('./pages/account-plan.js'));
 const AccountPartnership = lazy(() => import('./pages/account-partnership.js'));
 const Profile = lazy(() => import('./pages/profile.js'));
+const Emails = lazy(() => import('./pages/emails.js'));
+const Email = lazy(() => import('./pages/email.js'));
 const NotFound = lazy(() => import('./pages/not-found.js'));
 
 /** `/` is where each role starts: managers on their day, executives and admins on the portfolio. */
@@ -68,6 +70,8 @@ export function App() {
             <Route path="/admin/indicators" component={AdminIndicators} />
             <Route path="/admin/audit-log" component={AdminAuditLog} />
             <Route path="/profile" component={Profile} />
+            <Route path="/emails" component={Emails} />
+            <Route path="/emails/:id" component={Email} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

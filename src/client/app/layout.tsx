@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { currentUser } from './session.js';
+import { LogoMark } from './components/logo.js';
+import { keepTablesLabelled } from './components/table-labels.js';
 import type { Role } from '../../shared/schemas/user.js';
 
 interface NavItem {
@@ -18,7 +20,7 @@ const nav: NavItem[] = [
   { href: '/program/selection', label: 'Program', roles: ['account_manager', 'executive', 'admin'] },
   { href: '/campaigns', label: 'Campaigns', roles: ['account_manager', 'executive', 'admin'] },
   { href: '/surveys', label: 'Surveys', roles: ['account_manager', 'executive', 'admin'] },
-  { href: '/outbox', label: 'Email log', roles: ['account_manager', 'executive', 'admin'] },
+  { href: '/emails', label: 'Email log', roles: ['account_manager', 'executive', 'admin'] },
   { href: '/admin/users', label: 'Admin', roles: ['admin'] },
 ];
 
@@ -111,23 +113,45 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const user = currentUser.value!;
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  // On a phone the navigation folds behind a "Menu" button (CSS hides the button on wider screens).
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
+    setMenuOpen(false);
     if (first.current) {
       first.current = false;
       return;
     }
     return focusHeadingWhenReady(main.current!);
   }, [path]);
+  useEffect(() => keepTablesLabelled(main.current!), []);
+  const closeOnEscape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !menuOpen) return;
+    setMenuOpen(false);
+    menuButton.current?.focus();
+  };
   return (
     <>
       <a class="skip-link" href="#main">
         Skip to content
       </a>
-      <header class="app-header no-print">
+      <header class="app-header no-print" onKeyDown={closeOnEscape}>
         <a class="brand" href="/">
-          Keypulse
+          <LogoMark />
+          <span class="wordmark">Keypulse</span>
         </a>
-        <nav aria-label="Main">
+        <button
+          type="button"
+          class="nav-toggle secondary"
+          ref={menuButton}
+          aria-expanded={menuOpen ? 'true' : 'false'}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          <span class="bars" aria-hidden="true" />
+          Menu
+        </button>
+        <nav aria-label="Main" id="main-nav" class={menuOpen ? 'open' : undefined}>
           <ul>
             {nav
               .filter((item) => item.roles.includes(user.role))

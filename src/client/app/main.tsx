@@ -1,8 +1,12 @@
 import { render } from 'preact';
+import '../../shared/validation-messages.js'; // every form's messages in plain words
 import { App } from './app.js';
-import { currentUser, readEmbeddedUser } from './session.js';
+import { currentUser, readEmbeddedInstallation, readEmbeddedUser } from './session.js';
+import { setCurrency } from './format.js';
 
 currentUser.value = readEmbeddedUser();
+const installation = readEmbeddedInstallation();
+if (installation) setCurrency(installation.currency);
 const root = document.getElementById('app')!;
 if (currentUser.value) {
   root.textContent = '';

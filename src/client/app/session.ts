@@ -20,6 +20,23 @@ export function readEmbeddedUser(): SessionUser | null {
   }
 }
 
+/** The id of the element holding facts about the installation (its currency, company name). */
+export const INSTALLATION_ELEMENT_ID = 'kp-installation';
+export interface Installation {
+  currency: string;
+  companyName: string;
+}
+
+export function readEmbeddedInstallation(): Installation | null {
+  const text = document.getElementById(INSTALLATION_ELEMENT_ID)?.textContent;
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as Installation;
+  } catch {
+    return null;
+  }
+}
+
 export const isAdmin = () => currentUser.value?.role === 'admin';
 export const isExecutive = () => currentUser.value?.role === 'executive';
 export const isManager = () => currentUser.value?.role === 'account_manager';

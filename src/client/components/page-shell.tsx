@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { shellAssets } from './shell-assets.js';
 
 interface PageShellProps {
   title: string;
@@ -15,8 +16,8 @@ export function PageShell({ title, lang = 'en', children }: PageShellProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>{title}</title>
-        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/assets/base.css" />
+        <link rel="icon" href={shellAssets.icon} type="image/svg+xml" />
+        <link rel="stylesheet" href={shellAssets.style} />
       </head>
       <body>
         <a class="skip-link" href="#main">

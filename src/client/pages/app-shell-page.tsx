@@ -1,7 +1,10 @@
-import { ME_ELEMENT_ID, type SessionUser } from '../app/session.js';
+import { INSTALLATION_ELEMENT_ID, ME_ELEMENT_ID, type Installation, type SessionUser } from '../app/session.js';
+import { shellAssets } from '../components/shell-assets.js';
 
 interface AppShellPageProps {
   user: SessionUser;
+  /** Facts about the installation every page may need (the currency money is shown in). */
+  installation?: Installation;
   assets: { script: string; style: string };
   /** Development: the server-sent events address that tells the page to reload. */
   liveReload?: string;
@@ -13,7 +16,7 @@ const serialize = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u00
  * The workspace app's HTML: the signed-in user (so the app starts without asking), the stylesheet and the
  * entry module; pages load as chunks. The script is a file (the CSP allows no inline code).
  */
-export function AppShellPage({ user, assets, liveReload }: AppShellPageProps) {
+export function AppShellPage({ user, installation, assets, liveReload }: AppShellPageProps) {
   return (
     <html lang="en">
       <head>
@@ -21,7 +24,7 @@ export function AppShellPage({ user, assets, liveReload }: AppShellPageProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>Keypulse</title>
-        <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+        <link rel="icon" href={shellAssets.icon} type="image/svg+xml" />
         <link rel="stylesheet" href={assets.style} />
         <link rel="modulepreload" href={assets.script} />
         {liveReload && <meta name="kp-live-reload" content={liveReload} />}
@@ -36,6 +39,7 @@ export function AppShellPage({ user, assets, liveReload }: AppShellPageProps) {
           </noscript>
         </div>
         <script type="application/json" id={ME_ELEMENT_ID} dangerouslySetInnerHTML={{ __html: serialize(user) }} />
+        {installation && <script type="application/json" id={INSTALLATION_ELEMENT_ID} dangerouslySetInnerHTML={{ __html: serialize(installation) }} />}
         <script type="module" src={assets.script} />
       </body>
     </html>

@@ -1,6 +1,6 @@
 import { supportedLanguages, t, uiLanguage, type MessageKey } from '../../shared/i18n.js';
 import { SurveyShell } from './survey-shell.js';
-import type { PageAssets } from './types.js';
+import type { PageAssets, SurveyBrand } from './types.js';
 
 /** A notice for someone whose language is not known: the other interface languages follow the first. */
 function NoticeInEveryLanguage({ lang, assets, title, body }: Readonly<{ lang: string; assets: PageAssets; title: MessageKey; body: MessageKey }>) {
@@ -36,13 +36,14 @@ export interface UnsubscribePageProps {
   companyName: string;
   done: boolean;
   assets: PageAssets;
+  brand?: SurveyBrand;
 }
 
 /** Opening the link changes nothing (mail scanners open links); the button posts, as does RFC 8058 one-click. */
 export function UnsubscribePage(props: Readonly<UnsubscribePageProps>) {
   const { lang } = props;
   return (
-    <SurveyShell title={t(lang, props.done ? 'unsubscribedTitle' : 'unsubscribeTitle')} lang={lang} assets={{ style: props.assets.style }}>
+    <SurveyShell title={t(lang, props.done ? 'unsubscribedTitle' : 'unsubscribeTitle')} lang={lang} assets={{ style: props.assets.style }} brand={props.brand}>
       {props.done ? (
         <>
           <h1>{t(lang, 'unsubscribedTitle')}</h1>

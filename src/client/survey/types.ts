@@ -21,6 +21,8 @@ export interface SurveyPageProps {
   view: 'form' | 'thanks';
   /** Set after a no-JS "confirm my score": show the rest of the form with a "score saved" note. */
   scoreJustSaved: boolean;
+  /** The section shown first (1-based) in a survey of several sections (`?section=`, or after a no-JS post). */
+  section?: number;
   /** Staff previewing the survey (`/survey-preview/:id`): the real form, but nothing is ever saved or posted. */
   preview?: boolean;
 }
@@ -29,6 +31,16 @@ export const SURVEY_PROPS_ELEMENT_ID = 'survey-props';
 
 /** The element the survey form is rendered into on the server and hydrated in the browser. */
 export const SURVEY_ROOT_ID = 'survey-root';
+
+/**
+ * Who is asking: shown at the top of the respondent's pages (server-rendered only; not part of the hydrated props).
+ * `accentStylesheet` is null for the default accent (survey.css has it).
+ */
+export interface SurveyBrand {
+  companyName: string;
+  logo: { url: string; width: number; height: number } | null;
+  accentStylesheet: string | null;
+}
 
 /** The built browser files a page links to (content-hashed names, served by the server). */
 export interface PageAssets {

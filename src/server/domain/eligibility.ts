@@ -56,6 +56,11 @@ export function decideEligibility(
   });
 }
 
+/** Until when someone asked at `askedAt` counts as "surveyed recently" (they can be asked again from then on). */
+export function surveyedRecentlyUntil(askedAt: Date, minDaysBetweenSurveys: number): Date {
+  return new Date(askedAt.getTime() + minDaysBetweenSurveys * DAY);
+}
+
 export const repeatMonths = { none: 0, quarterly: 3, semiannual: 6, annual: 12 } as const;
 
 /**

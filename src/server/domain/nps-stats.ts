@@ -128,30 +128,88 @@ export function estimateNps(
   return { ...summary, marginOfError: npsMarginOfError(summary, options)?.adjustedMargin ?? null };
 }
 
-export interface NpsEstimate {
-  nps: number | null;
-  /** Margin of error in points at the confidence wanted; null when there were no answers. */
-  margin: number | null;
-}
+/** Fewer answers than this in either period and a change between them cannot be told from chance. */
+export const MIN_ANSWERS_TO_COMPARE = 5;
+
+/**
+ * Why a change is (not) called significant, for the API's `change.reason` and the pages' words:
+ * - `no_previous`: the earlier period has no answers, so there is nothing to compare with;
+ * - `no_current`: the later period has no answers;
+ * - `too_few_answers`: either period has fewer than MIN_ANSWERS_TO_COMPARE answers ("too few answers to tell");
+ * - `within_margin`: the change is not larger than the combined margin (it may be noise);
+ * - `beyond_margin`: the change is larger than the combined margin (significant).
+ */
+export type NpsChangeReason = 'no_previous' | 'no_current' | 'too_few_answers' | 'within_margin' | 'beyond_margin';
 
 export interface NpsComparison {
   /** after − before, in points; null when either period has no score. */
   change: number | null;
+  /** sqrt(m₁² + m₂²) of the two adjusted-Wald margins without the finite-population correction; null without a change. */
   combinedMargin: number | null;
+  /** True only for `beyond_margin`. */
   significant: boolean;
+  reason: NpsChangeReason;
+  /** Answers in each period. */
+  responses: { before: number; after: number };
 }
 
 /**
- * Did the NPS really move between two periods? The change counts as significant only when it is larger than
- * the combined margin sqrt(m₁² + m₂²). With both margins taken at the same confidence, that is z times the
- * standard error of a difference between two independent scores — the two-sample Wald test Rocks's NPS package
- * (`nps_test`) uses. Adding the margins (m₁ + m₂, "the intervals do not overlap") would be needlessly strict:
- * with 5–40 answers per period it would almost never flag a real fall.
+ * Did the NPS really move between two periods? The change counts as significant only when both periods have at
+ * least MIN_ANSWERS_TO_COMPARE answers and it is larger than the combined margin sqrt(m₁² + m₂²). With both margins
+ * taken at the same confidence, that is z times the standard error of a difference between two independent scores —
+ * the two-sample Wald test Rocks's NPS package (`nps_test`) uses. Adding the margins (m₁ + m₂, "the intervals do not
+ * overlap") would be needlessly strict: with 5–40 answers per period it would almost never flag a real fall.
+ *
+ * The margins here never get the finite-population correction, even when everyone on the list answered: that
+ * correction describes the people asked at one time, while a change between periods compares a process over time —
+ * next quarter's opinions are a new draw, so four contacts who all answered twice still differ partly by chance.
+ * (With the correction, 1 detractor after 1 promoter from a one-person list was a "significant" fall of 200 points.)
  */
-export function compareNps(before: NpsEstimate, after: NpsEstimate): NpsComparison {
-  if (before.nps === null || after.nps === null) return { change: null, combinedMargin: null, significant: false };
-  const change = after.nps - before.nps;
-  if (before.margin === null || after.margin === null) return { change, combinedMargin: null, significant: false };
-  const combinedMargin = Math.hypot(before.margin, after.margin);
-  return { change, combinedMargin, significant: Math.abs(change) > combinedMargin };
+export function compareNps(before: NpsCounts, after: NpsCounts, options: { confidence?: Confidence } = {}): NpsComparison {
+  const b = summarizeNps(before);
+  const a = summarizeNps(after);
+  const responses = { before: b.responses, after: a.responses };
+  if (b.nps === null) return { change: null, combinedMargin: null, significant: false, reason: 'no_previous', responses };
+  if (a.nps === null) return { change: null, combinedMargin: null, significant: false, reason: 'no_current', responses };
+  const change = a.nps - b.nps;
+  const m1 = npsMarginOfError(b, options)!.adjustedMargin;
+  const m2 = npsMarginOfError(a, options)!.adjustedMargin;
+  const combinedMargin = Math.hypot(m1, m2);
+  if (b.responses < MIN_ANSWERS_TO_COMPARE || a.responses < MIN_ANSWERS_TO_COMPARE) {
+    return { change, combinedMargin, significant: false, reason: 'too_few_answers', responses };
+  }
+  const significant = Math.abs(change) > combinedMargin;
+  return { change, combinedMargin, significant, reason: significant ? 'beyond_margin' : 'within_margin', responses };
+}
+
+/**
+ * The one population rule for an account's period, used by every page (NPS trend, accounts list, risk report,
+ * program evaluation): the invitations sent in the period are the contact list that was asked, so the level's
+ * margin gets the finite-population correction with N = invitations — unless answers outnumber invitations (an
+ * invitation sent on 31 March and answered on 2 April), when the list is unknown and no correction applies.
+ */
+export function askedPopulation(responses: number, invited: number): number | undefined {
+  return responses > 0 && invited >= responses ? invited : undefined;
+}
+
+/** One period of one account (or any sample): score, margin for that period alone, and whether everyone answered. */
+export interface NpsLevel extends NpsSummary {
+  /** Adjusted-Wald margin in points, finite-population corrected when `asked` is known; null without answers. */
+  marginOfError: number | null;
+  /** How many were asked, when that is the sampling frame (one account's contact list); null otherwise. */
+  asked: number | null;
+  /** Everyone asked answered: the score is exact for this period and the page says so instead of "±0.0". */
+  everyoneAnswered: boolean;
+}
+
+export function estimateNpsLevel(counts: NpsCounts, options: { confidence?: Confidence; invited?: number } = {}): NpsLevel {
+  const summary = summarizeNps(counts);
+  const population = options.invited === undefined ? undefined : askedPopulation(summary.responses, options.invited);
+  const margin = npsMarginOfError(summary, { confidence: options.confidence, population })?.adjustedMargin ?? null;
+  return {
+    ...summary,
+    marginOfError: margin,
+    asked: population ?? null,
+    everyoneAnswered: population !== undefined && population === summary.responses,
+  };
 }

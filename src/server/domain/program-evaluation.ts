@@ -1,10 +1,12 @@
+import type { NpsChangeReason } from './nps-stats.js';
+
 /**
  * Program evaluation (issue 6, section 5), pure: the half-year periods, the audit marks' margin, and the rule
  * that says which key accounts need a decision — each reason in words, so the report can say why.
  *
  * An account needs a decision when any of these holds:
- * 1. its NPS fell significantly since the previous period (the fall is larger than the combined margin
- *    sqrt(m₁² + m₂²), the same test as the NPS report);
+ * 1. its NPS fell significantly since the previous period (at least 5 answers in each and the fall larger than
+ *    the combined margin sqrt(m₁² + m₂²): the same test as the NPS report, domain/nps-stats.ts compareNps);
  * 2. its contribution (gross profit − cost to serve) in the period is negative;
  * 3. it has no current plan (no plan, or a plan not updated within the period);
  * 4. its partnership score fell by `partnershipFallPoints` or more between its last two assessments;
@@ -34,7 +36,16 @@ export interface AccountEvaluationInput {
   period: string;
   revenue: Compared;
   contribution: Compared;
-  nps: { current: number | null; previous: number | null; change: number | null; combinedMargin: number | null; significant: boolean };
+  /** As compareNps gives it (no finite-population correction, at least 5 answers a side), with the answers behind each score. */
+  nps: {
+    current: number | null;
+    previous: number | null;
+    change: number | null;
+    combinedMargin: number | null;
+    significant: boolean;
+    reason: NpsChangeReason;
+    responses: { current: number; previous: number };
+  };
   /** Audit marks out of ten, the latest wave against the one before. */
   audit: { change: number | null; significant: boolean };
   plan: { exists: boolean; current: boolean; updatedAt: string | null; doneShare: number | null };
@@ -54,6 +65,13 @@ export interface AccountEvaluation {
 }
 
 const points = (n: number) => `${Math.abs(Math.round(n * 10) / 10)} points`;
+/** An NPS as the pages show it: whole points, signed, a real minus (U+2212). */
+const signedNps = (n: number | null) => {
+  if (n === null) return '—';
+  const r = Math.round(n);
+  return r > 0 ? `+${r}` : r < 0 ? `−${-r}` : '0';
+};
+const answers = (n: number) => `${n} ${n === 1 ? 'answer' : 'answers'}`;
 /** Minor units as a plain amount with two decimals and a real minus sign (the currency is the company's own). */
 export const formatMoney = (minor: number) => `${minor < 0 ? '−' : ''}${(Math.abs(minor) / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const percent = (share: number) => `${Math.round(share * 100)} %`;
@@ -65,11 +83,17 @@ export function evaluateAccount(input: AccountEvaluationInput, thresholds: Evalu
   const { nps, revenue, contribution, plan, partnership, renewal, audit } = input;
 
   if (nps.change !== null && nps.change < 0) {
-    const line = `NPS fell ${points(nps.change)} (${nps.previous} → ${nps.current})`;
-    if (nps.significant) reasons.push(`${line}, more than the ±${points(nps.combinedMargin ?? 0).replace(' points', '')} margin`);
+    const line =
+      `NPS fell ${Math.abs(Math.round(nps.change))} points (${signedNps(nps.previous)} from ${answers(nps.responses.previous)} → ` +
+      `${signedNps(nps.current)} from ${answers(nps.responses.current)})`;
+    if (nps.significant) reasons.push(`${line}, more than the ±${(nps.combinedMargin ?? 0).toFixed(1)} margin`);
+    else if (nps.reason === 'too_few_answers') attention.push(`${line}, too few answers to tell`);
     else attention.push(`${line}, within the margin of error`);
   } else if (nps.change !== null && nps.change > 0 && nps.significant) {
-    improvements.push(`NPS rose ${points(nps.change)} (${nps.previous} → ${nps.current})`);
+    improvements.push(
+      `NPS rose ${Math.round(nps.change)} points (${signedNps(nps.previous)} from ${answers(nps.responses.previous)} → ` +
+        `${signedNps(nps.current)} from ${answers(nps.responses.current)})`,
+    );
   }
 
   if (contribution.current !== null && contribution.current < 0) reasons.push(`Negative contribution in ${input.period}: ${formatMoney(contribution.current)}`);
@@ -130,6 +154,23 @@ export function quartersOfHalf(period: string): [string, string] {
   const match = /^(\d{4})-H([12])$/.exec(period);
   if (!match) throw new RangeError(`not a half year: ${period}`);
   return match[2] === '1' ? [`${match[1]}-Q1`, `${match[1]}-Q2`] : [`${match[1]}-Q3`, `${match[1]}-Q4`];
+}
+
+/**
+ * Which quarters a half-year evaluation compares, like with like. A half that is over compares its two quarters
+ * with the two of the half before. A half still running compares only its complete quarters with the same quarters
+ * of the half before (2026-H2 in November: Q3 against Q1), so a missing quarter never reads as "sales down 49 %";
+ * before its first quarter is complete it compares that first quarter so far with the first quarter before.
+ * `currentQuarter` is today's quarter ('2026-Q4') in the company's time zone.
+ */
+export function comparedQuarters(period: string, currentQuarter: string): { running: boolean; quarters: string[]; previousQuarters: string[] } {
+  const own = quartersOfHalf(period);
+  const before = quartersOfHalf(previousHalf(period));
+  // 'YYYY-Qn' keys sort as strings in time order.
+  const complete = own.filter((q) => q < currentQuarter);
+  const running = own[1] >= currentQuarter;
+  const count = !running ? 2 : Math.max(1, complete.length);
+  return { running, quarters: own.slice(0, count), previousQuarters: before.slice(0, count) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Stage } from '../../shared/schemas/account.js';
 import type { Level } from '../../shared/schemas/contact.js';
 import { wallClockIn } from './business-days.js';
-import { compareNps } from './nps-stats.js';
+import { compareNps, type NpsCounts } from './nps-stats.js';
 
 /**
  * The Monday Morning Report's risk level for one account, with reasons an executive can read and act on.
@@ -9,8 +9,9 @@ import { compareNps } from './nps-stats.js';
  * The colour comes from rules, not from a score threshold, so the reasons always explain it:
  *
  *   RED when any of
- *     - a severe reason: the NPS fell significantly since the previous period (beyond the combined margin of
- *       error, so not noise); the NPS is below 0 with at least 5 answers; a high-priority follow-up is overdue;
+ *     - a severe reason: the NPS fell significantly since the previous period (at least 5 answers in both
+ *       quarters and a fall beyond the combined margin of error, so not noise); the NPS is below 0 with at least
+ *       5 answers; a high-priority follow-up is overdue;
  *     - the renewal is within 120 days and there is any other reason (a problem with a renewal near is urgent);
  *     - three or more warnings at once (several small problems together are one big one).
  *   AMBER when there is any reason at all.
@@ -18,10 +19,11 @@ import { compareNps } from './nps-stats.js';
  *
  * Warnings: renewal within 120 days (or a renewal date already passed), low NPS (below 20, or below 0 from
  * fewer than 5 answers), a quarter or more of respondents detractors while the NPS itself looks fine (a split
- * account), follow-ups overdue (or 3+ open), no answers at all in the last wave (silence), low audit marks
- * (any mark ≤ 6 out of ten), contacts who see us as a "supplier" rather than a partner, and — for key
- * accounts, where we manage contacts at three levels — no contacts, only one contact, or none at the
- * instigator level.
+ * account) — these NPS warnings only from MIN_ANSWERS_FOR_NPS_REASON (3) answers in the quarter: one or two
+ * unhappy people are followed up by their own tasks, not by the account's colour —, follow-ups overdue (or 3+
+ * open), no answers at all in the last wave (silence), low audit marks (any mark ≤ 6 out of ten), contacts who
+ * see us as a "supplier" rather than a partner, and — for key accounts, where we manage contacts at three
+ * levels — no contacts, only one contact, or none at the instigator level.
  *
  * Related facts are reported once, not twice: detractor share is its own warning only when the NPS is not
  * already flagged (its count then appears in the NPS reason), and "3+ follow-ups open" only when none is late.
@@ -67,10 +69,10 @@ export interface AccountRiskInput {
   timeZone: string;
   /** YYYY-MM-DD, as stored on the account. */
   renewalDate: string | null;
-  /** NPS of the latest period with answers; margin in points (adjusted-Wald) at the report's confidence. */
-  latestNps: { nps: number; margin: number | null; responses: number; detractors: number } | null;
-  /** The period before it, to tell a real fall from noise. */
-  previousNps: { nps: number; margin: number | null; responses: number } | null;
+  /** NPS of the latest period with answers, with its counts; margin in points (adjusted-Wald) as shown. */
+  latestNps: (NpsCounts & { nps: number; margin: number | null; responses: number }) | null;
+  /** The period before it, to tell a real fall from noise (compared on the counts: domain compareNps). */
+  previousNps: (NpsCounts & { nps: number; responses: number }) | null;
   /** Follow-up tasks not done or dismissed; overdue ones are included in `open`. */
   tasks: { open: number; overdue: number; overdueHighPriority: number };
   /** The most recent survey wave sent to this account; null when it was never surveyed. */
@@ -85,6 +87,11 @@ export interface AccountRiskInput {
 export const LOW_NPS = 20;
 /** With fewer answers a negative NPS is one or two unhappy people: a warning, not yet a red flag. */
 export const MIN_ANSWERS_FOR_NEGATIVE_NPS = 5;
+/**
+ * Below this many answers in the quarter the NPS says nothing about the account as a whole (1 answer is one
+ * person's mood: −100 or +100): no NPS warning at all. Those answers still get their own follow-up tasks.
+ */
+export const MIN_ANSWERS_FOR_NPS_REASON = 3;
 export const RENEWAL_WINDOW_DAYS = 120;
 /** A quarter of respondents unhappy is a split account even when promoters outweigh them. */
 export const DETRACTOR_SHARE_WARNING = 0.25;
@@ -120,7 +127,12 @@ const severeCodes = new Set<RiskCode>(['nps_significant_drop', 'nps_negative', '
 
 const DAY = 86_400_000;
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-const points = (nps: number) => String(Math.round(nps));
+/** Whole points with their sign and a real minus (U+2212): "+32", "−5", "0" — as the pages show an NPS. */
+const points = (nps: number) => {
+  const rounded = Math.round(nps);
+  return rounded > 0 ? `+${rounded}` : rounded < 0 ? `−${-rounded}` : '0';
+};
+const oneDecimal = (n: number) => (Math.round(n * 10) / 10).toFixed(1);
 
 export function scoreAccountRisk(input: AccountRiskInput): RiskAssessment {
   const reasons: RiskReason[] = [];
@@ -129,12 +141,18 @@ export function scoreAccountRisk(input: AccountRiskInput): RiskAssessment {
   // What they think of us.
   const latest = input.latestNps && input.latestNps.responses > 0 ? input.latestNps : null;
   if (latest && input.previousNps && input.previousNps.responses > 0) {
-    const { change, significant } = compareNps(input.previousNps, latest);
+    // Significant only with enough answers on both sides (compareNps: at least 5 each) and beyond the margin.
+    const { change, significant, combinedMargin } = compareNps(input.previousNps, latest);
     if (significant && change !== null && change < 0) {
-      add('nps_significant_drop', `NPS fell from ${points(input.previousNps.nps)} to ${points(latest.nps)} (significant)`);
+      const before = input.previousNps;
+      add(
+        'nps_significant_drop',
+        `NPS fell from ${points(before.nps)} (${plural(before.responses, 'answer')}) to ${points(latest.nps)} (${plural(latest.responses, 'answer')}), ` +
+          `more than the ±${oneDecimal(combinedMargin!)} margin`,
+      );
     }
   }
-  if (latest) {
+  if (latest && latest.responses >= MIN_ANSWERS_FOR_NPS_REASON) {
     const answers = plural(latest.responses, 'answer');
     const detractors = latest.detractors ? `, ${plural(latest.detractors, 'detractor')}` : '';
     if (latest.nps < 0 && latest.responses >= MIN_ANSWERS_FOR_NEGATIVE_NPS) {

@@ -35,8 +35,24 @@ const longDate = (ymd: string) => {
   const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
   return `${d} ${months[m - 1]} ${y}`;
 };
-const npsText = (a: ReportAccount) =>
-  a.nps === null ? 'no answers' : `${Math.round(a.nps)}${a.npsMargin !== null ? ` ±${Math.round(a.npsMargin)}` : ''}`;
+/** Whole points, signed, with a real minus sign (U+2212), as the pages show an NPS. */
+const signedPoints = (nps: number) => {
+  const rounded = Math.round(nps);
+  return rounded > 0 ? `+${rounded}` : rounded < 0 ? `−${-rounded}` : '0';
+};
+const answers = (n: number) => `${n} ${n === 1 ? 'answer' : 'answers'}`;
+/**
+ * "+30 ±12.3, 8 answers"; "+75, all 4 contacts answered" (the margin is then 0: never "±0.0"); the margin to one
+ * decimal, the same figure the pages show for the quarter.
+ */
+export const npsText = (a: Pick<ReportAccount, 'nps' | 'npsMargin' | 'npsResponses' | 'npsAsked' | 'npsEveryoneAnswered'>) => {
+  if (a.nps === null) return 'no answers';
+  if (a.npsEveryoneAnswered && a.npsAsked !== null) {
+    return `${signedPoints(a.nps)}, ${a.npsAsked === 1 ? 'the 1 contact asked answered' : `all ${a.npsAsked} contacts answered`}`;
+  }
+  const margin = a.npsMargin !== null && Number(a.npsMargin.toFixed(1)) > 0 ? ` ±${a.npsMargin.toFixed(1)}` : '';
+  return `${signedPoints(a.nps)}${margin}, ${answers(a.npsResponses)}`;
+};
 
 function countLevels(accounts: ReportAccount[]) {
   const n = { red: 0, amber: 0, green: 0 };
@@ -92,7 +108,7 @@ export function renderRiskReport(input: RiskReportEmailInput): EmailContent {
         paragraph(escapeHtml(`${g.title} (${g.rows.length})`), { bold: true, padding: '16px 32px 8px 32px' }) +
         `<tr><td bgcolor="${colors.card}" style="padding:0 24px 8px 24px;background-color:${colors.card};">` +
         `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">` +
-        `<tr>${headCell('Risk', 110)}${headCell('Account and reasons')}${headCell('NPS', 80)}${headCell('Renewal', 90)}</tr>` +
+        `<tr>${headCell('Risk', 110)}${headCell('Account and reasons')}${headCell('NPS', 120)}${headCell('Renewal', 90)}</tr>` +
         g.rows.map(accountRow).join('') +
         '</table></td></tr>',
     )
@@ -105,7 +121,7 @@ export function renderRiskReport(input: RiskReportEmailInput): EmailContent {
     ...(omittedNote ? [paragraph(escapeHtml(omittedNote), { size: 14, color: colors.muted })] : []),
     paragraph(
       `The full report: ${link(input.reportUrl, escapeHtml(input.reportUrl))} (add <code>?format=csv</code> for a spreadsheet). ` +
-        'NPS is the latest quarter with answers, ± its margin of error.',
+        'NPS is the latest quarter with answers, ± its margin of error (95 %), with the number of answers behind it.',
       { size: 13, color: colors.muted, padding: '16px 32px 32px 32px' },
     ),
   ].join('\n');

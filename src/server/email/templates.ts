@@ -1,5 +1,6 @@
 import { t, uiLanguage, type MessageKey } from '../../shared/i18n.js';
 import type { SurveyKind } from '../../shared/schemas/survey.js';
+import { textOnAccent } from '../../shared/schemas/settings.js';
 
 /**
  * Email templates: pure functions from data to `{ subject, html, text }`.
@@ -34,6 +35,13 @@ export interface SurveyInvitationInput {
   surveyUrl: string;
   unsubscribeUrl: string;
   reminder: boolean;
+  /** The admin's logo (an absolute http(s) URL, drawn at width × height) and accent colour (#rrggbb). */
+  brand?: EmailBrand | undefined;
+}
+
+export interface EmailBrand {
+  logo: { url: string; width: number; height: number } | null;
+  accentColor: string;
 }
 
 /** Email texts i18n.ts does not have (it is shared with the survey pages and owned elsewhere). */
@@ -117,46 +125,48 @@ export function link(url: string, label: string, color: string = colors.link): s
 }
 
 /**
- * The 0–10 scale: each score is its own ≥ 40px link. The scores are inline blocks, so a phone wraps them
- * into two rows instead of shrinking them; Outlook, which ignores inline-block, gets a one-row table
- * through conditional comments.
+ * The 0–10 scale: one table row of 11 cells, each a link filling its cell, 40px high. It never wraps — a scale split
+ * over two rows biases answers — so the cells share the width (9% each, fixed layout): 296px on a 320px phone
+ * (8px page margin and 4px card padding on each side) leaves each score 24.6px besides a 1px gap, wider than "10"
+ * in 15px bold and the 24px minimum touch target (WCAG 2.2).
+ * A table, not inline blocks, so Outlook's Word engine lays it out the same.
  */
-function npsScale(lang: string, surveyUrl: string): string {
+export const SCALE_ROW_PADDING_PX = 4;
+function npsScale(lang: string, surveyUrl: string, accent: string): string {
   const low = t(lang, 'notLikely');
   const high = t(lang, 'veryLikely');
   const cells = Array.from({ length: 11 }, (_, n) => {
     const title = n === 0 ? `0 – ${low}` : n === 10 ? `10 – ${high}` : String(n);
     const style = [
       'display:block',
-      'width:40px',
       'height:40px',
       'line-height:40px',
       'text-align:center',
       `font-family:${font}`,
-      'font-size:16px',
+      'font-size:15px',
       'font-weight:bold',
       `color:${colors.scoreText}`,
       `background-color:${colors.scoreBg}`,
-      `border:1px solid ${colors.scoreBorder}`,
+      `border:1px solid ${accent}`,
       'border-radius:6px',
       'text-decoration:none',
     ].join(';');
     return (
-      `<!--[if mso]><td width="46" align="center" bgcolor="${colors.scoreBg}" style="padding:3px;"><![endif]-->` +
-      `<div style="display:inline-block;vertical-align:top;padding:3px;">` +
+      `<td width="9%" align="center" bgcolor="${colors.card}" style="width:9%;padding:0 1px;background-color:${colors.card};">` +
       `<a href="${escapeHtml(scoreUrl(surveyUrl, n))}" title="${escapeHtml(title)}" style="${style};">${n}</a>` +
-      `</div>` +
-      `<!--[if mso]></td><![endif]-->`
+      `</td>`
     );
   }).join('');
   const labelStyle = `font-family:${font};font-size:13px;line-height:18px;color:${colors.muted};background-color:${colors.card}`;
+  const side = `${SCALE_ROW_PADDING_PX}px`;
   return (
-    `<tr><td align="center" bgcolor="${colors.card}" style="padding:0 26px 8px 26px;font-size:0;line-height:0;background-color:${colors.card};">` +
-    `<!--[if mso]><table role="presentation" cellpadding="0" cellspacing="0" border="0" align="center"><tr><![endif]-->` +
+    `<tr><td align="center" bgcolor="${colors.card}" style="padding:0 ${side} 8px ${side};background-color:${colors.card};">` +
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" align="center" ` +
+    `style="width:100%;max-width:528px;table-layout:fixed;"><tr>` +
     cells +
-    `<!--[if mso]></tr></table><![endif]-->` +
+    `</tr></table>` +
     `</td></tr>` +
-    `<tr><td bgcolor="${colors.card}" style="padding:0 32px 24px 32px;background-color:${colors.card};">` +
+    `<tr><td bgcolor="${colors.card}" style="padding:0 ${side} 24px ${side};background-color:${colors.card};">` +
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>` +
     `<td align="left" valign="top" bgcolor="${colors.card}" style="${labelStyle};">0 = ${escapeHtml(low)}</td>` +
     `<td align="right" valign="top" bgcolor="${colors.card}" style="${labelStyle};">10 = ${escapeHtml(high)}</td>` +
@@ -164,13 +174,15 @@ function npsScale(lang: string, surveyUrl: string): string {
   );
 }
 
-export function button(url: string, label: string): string {
+/** A button in the accent colour (the brand's, or the default blue), its label white or black, whichever contrasts more. */
+export function button(url: string, label: string, accent: string = colors.button): string {
+  const on = textOnAccent(accent);
   return (
     `<tr><td align="center" bgcolor="${colors.card}" style="padding:8px 32px 24px 32px;background-color:${colors.card};">` +
     `<table role="presentation" cellpadding="0" cellspacing="0" border="0" align="center"><tr>` +
-    `<td align="center" bgcolor="${colors.button}" style="border-radius:6px;mso-padding-alt:14px 28px;background-color:${colors.button};">` +
+    `<td align="center" bgcolor="${accent}" style="border-radius:6px;mso-padding-alt:14px 28px;background-color:${accent};">` +
     `<a href="${escapeHtml(url)}" style="display:inline-block;padding:14px 28px;font-family:${font};font-size:16px;` +
-    `line-height:20px;font-weight:bold;color:#ffffff;background-color:${colors.button};text-decoration:none;border-radius:6px;">` +
+    `line-height:20px;font-weight:bold;color:${on};background-color:${accent};text-decoration:none;border-radius:6px;">` +
     `${escapeHtml(label)}</a></td></tr></table></td></tr>`
   );
 }
@@ -218,6 +230,21 @@ export function layout(opts: { lang: string; title: string; preheader: string; r
   ].join('\n');
 }
 
+/**
+ * Who is asking, at the top of the card: the logo (with the company name as its alt text, for clients that block
+ * images) or, without a logo, the company name in bold.
+ */
+function brandHeader(company: string, logo: EmailBrand['logo']): string {
+  if (logo) {
+    assertWebUrl(logo.url, 'logo url');
+    const img =
+      `<img src="${escapeHtml(logo.url)}" width="${logo.width}" height="${logo.height}" alt="${escapeHtml(company)}" ` +
+      `style="display:block;border:0;outline:none;width:${logo.width}px;height:${logo.height}px;font-family:${font};font-size:16px;font-weight:bold;color:${colors.text};">`;
+    return `<tr><td bgcolor="${colors.card}" style="padding:0 32px 16px 32px;background-color:${colors.card};">${img}</td></tr>`;
+  }
+  return paragraph(escapeHtml(company), { bold: true, size: 18 });
+}
+
 export function renderSurveyInvitation(input: SurveyInvitationInput): EmailContent {
   const { lang, surveyUrl, unsubscribeUrl } = input;
   assertWebUrl(surveyUrl, 'surveyUrl');
@@ -243,16 +270,17 @@ export function renderSurveyInvitation(input: SurveyInvitationInput): EmailConte
   const why = ui('emailWhy', { company });
   const unsubscribe = ui('emailUnsubscribe');
 
-  const rows: string[] = [paragraph(escapeHtml(greeting))];
+  const accent = input.brand?.accentColor ?? colors.button;
+  const rows: string[] = [brandHeader(company, input.brand?.logo ?? null), paragraph(escapeHtml(greeting))];
   if (reminderLead) rows.push(paragraph(escapeHtml(reminderLead)));
   rows.push(paragraph(escapeHtml(body)));
   if (question) {
     rows.push(paragraph(escapeHtml(question), { size: 18, bold: true, padding: '8px 32px 8px 32px' }));
     rows.push(paragraph(escapeHtml(ui('emailNpsLead')), { size: 14, color: colors.muted, padding: '0 32px 12px 32px' }));
-    rows.push(npsScale(lang, surveyUrl));
+    rows.push(npsScale(lang, surveyUrl, accent));
     rows.push(paragraph(`${escapeHtml(tl(lang, 'alsoOpen'))} ${link(surveyUrl, escapeHtml(surveyUrl))}`, { size: 14, color: colors.muted }));
   } else {
-    rows.push(button(surveyUrl, ui('emailOpenSurvey')));
+    rows.push(button(surveyUrl, ui('emailOpenSurvey'), accent));
     rows.push(paragraph(`${escapeHtml(tl(lang, 'buttonFallback'))} ${link(surveyUrl, escapeHtml(surveyUrl))}`, { size: 14, color: colors.muted }));
   }
   rows.push(paragraph(signoff.map(escapeHtml).join('<br>'), { padding: '8px 32px 32px 32px' }));

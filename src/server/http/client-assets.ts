@@ -4,7 +4,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
 import type { PageAssets } from '../../client/survey/types.js';
 import type { BuiltClient } from './client-build.js';
-import { chooseEncoding, type ContentEncoding } from './compression.js';
+import { setShellAssets, type ShellAssets } from '../../client/components/shell-assets.js';
+import { chooseEncoding, MIN_COMPRESS_BYTES, type ContentEncoding } from './compression.js';
 import { distDir, runsFromBuild } from '../build-info.js';
 
 /** One built browser file, kept in memory with its compressed forms. */
@@ -24,12 +25,15 @@ export interface ClientAssets {
   urls: PageAssets;
   /** What the workspace app's shell links to: its entry module and stylesheet (pages load as chunks). */
   app: { script: string; style: string };
+  /** The server-rendered pages' stylesheet and every page's icon. */
+  shell: ShellAssets;
 }
 
 /** dist/client/manifest.json, written by scripts/build.ts: each file and its precompressed forms, by file name. */
 export interface ClientManifest {
   urls: PageAssets;
   app: { script: string; style: string };
+  shell: ShellAssets;
   files: { path: string; contentType: string; file: string; br: string; gzip: string }[];
 }
 
@@ -60,7 +64,7 @@ async function readBuiltClient(dir: string): Promise<ClientAssets> {
       return { path: f.path, contentType: f.contentType, body: new Uint8Array(body!), encoded: { br: new Uint8Array(br!), gzip: new Uint8Array(gzip!) } };
     }),
   );
-  return { files: new Map(files.map((f) => [f.path, f])), urls: manifest.urls, app: manifest.app };
+  return { files: new Map(files.map((f) => [f.path, f])), urls: manifest.urls, app: manifest.app, shell: manifest.shell };
 }
 
 async function buildInMemory(): Promise<ClientAssets> {
@@ -70,11 +74,18 @@ async function buildInMemory(): Promise<ClientAssets> {
     files: new Map(built.files.map((f) => [f.path, { ...f, encoded: {} }])),
     urls: built.urls,
     app: built.app,
+    shell: built.shell,
   };
 }
 
 /** The build's files when the server runs from it and they are there; otherwise built now, in memory. */
 async function loadClientAssets(): Promise<ClientAssets> {
+  const assets = await readOrBuildClientAssets();
+  setShellAssets(assets.shell);
+  return assets;
+}
+
+async function readOrBuildClientAssets(): Promise<ClientAssets> {
   if (runsFromBuild) {
     try {
       return await readBuiltClient(builtClientDir);
@@ -120,7 +131,8 @@ const immutable = 'public, max-age=31536000, immutable';
 export async function clientAssetResponse(c: Context): Promise<Response | null> {
   const found = (await getClientAssets()).files.get(c.req.path);
   if (!found) return null;
-  const encoding = chooseEncoding(c.req.header('accept-encoding'));
+  // A tiny file (the icon) goes as it is: compressing it would save less than the encoding's framing costs.
+  const encoding = found.body.byteLength < MIN_COMPRESS_BYTES ? null : chooseEncoding(c.req.header('accept-encoding'));
   const body = encoding ? (found.encoded[encoding] ??= compressAsset(encoding, found.body)) : found.body;
   return c.body(body as Uint8Array<ArrayBuffer>, 200, {
     'content-type': found.contentType,

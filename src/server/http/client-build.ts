@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import type { PageAssets } from '../../client/survey/types.js';
+import type { ShellAssets } from '../../client/components/shell-assets.js';
 
 /**
  * Bundles the browser code with esbuild: the survey page's script and stylesheet, and the workspace app (an entry
@@ -25,15 +26,17 @@ export interface BuiltClient {
   urls: PageAssets;
   /** What the workspace app's shell links to: its entry module and stylesheet (pages load as chunks). */
   app: { script: string; style: string };
+  /** What the server-rendered pages (sign-in, errors, API reference) and every page's icon link to. */
+  shell: ShellAssets;
 }
 
 const clientFile = (path: string) => fileURLToPath(new URL(`../../client/${path}`, import.meta.url));
 /** Loaded when a build is made, not when the server starts from a finished one. */
 const esbuild = () => import('esbuild');
 
-const contentTypes = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' } as const;
+const contentTypes = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', svg: 'image/svg+xml' } as const;
 
-function hashedFile(name: string, ext: 'js' | 'css', text: string): BuiltClientFile {
+function hashedFile(name: string, ext: keyof typeof contentTypes, text: string): BuiltClientFile {
   const body = new TextEncoder().encode(text);
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   return { path: `/assets/${name}-${hash}.${ext}`, contentType: contentTypes[ext], body };
@@ -94,11 +97,18 @@ async function buildApp() {
   return { files, entry, style: hashedFile('app', 'css', css) };
 }
 
+/** The server-rendered pages' stylesheet and the icon: hashed like the rest, so they too can be cached for a year. */
+async function buildShell() {
+  const [css, icon] = await Promise.all([minifyCss('styles/base.css'), readFile(clientFile('styles/favicon.svg'), 'utf8')]);
+  return { style: hashedFile('base', 'css', css), icon: hashedFile('favicon', 'svg', icon) };
+}
+
 export async function buildClient(): Promise<BuiltClient> {
-  const [survey, app] = await Promise.all([buildSurvey(), buildApp()]);
+  const [survey, app, shell] = await Promise.all([buildSurvey(), buildApp(), buildShell()]);
   return {
-    files: [survey.script, survey.style, app.style, ...app.files],
+    files: [survey.script, survey.style, app.style, shell.style, shell.icon, ...app.files],
     urls: { script: survey.script.path, style: survey.style.path },
     app: { script: app.entry.path, style: app.style.path },
+    shell: { style: shell.style.path, icon: shell.icon.path },
   };
 }

@@ -2,6 +2,7 @@ import type { MiddlewareHandler, ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
 import { AppError } from './errors.js';
+import '../../shared/validation-messages.js'; // the error envelope's messages in plain words
 import type { ErrorIssue } from '../../shared/schemas/common.js';
 
 /** Metadata hung on middleware so the OpenAPI document can be built from the routes themselves. */
@@ -36,7 +37,8 @@ export function toIssues(error: z.ZodError): ErrorIssue[] {
 function describeIssues(where: string, issues: ErrorIssue[]): string {
   const first = issues[0];
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return first ? `invalid ${where}: ${first.path} ${first.message}${more}` : `invalid ${where}`;
+  // "invalid request body: name is required": the field's name starts the plain-words message (validation-messages.ts).
+  return first ? `invalid ${where}: ${first.path === '(body)' ? '' : `${first.path} `}${first.message}${more}` : `invalid ${where}`;
 }
 
 /**

@@ -7,6 +7,7 @@ import { emailHeaders, renderSurveyInvitation } from '../email/templates.js';
 import { PASSWORD_RESET_PURPOSE } from '../db/queries/password-resets.js';
 import type { OutgoingEmail } from '../email/transport.js';
 import { localize } from '../../shared/i18n.js';
+import { brandOf } from '../services/settings.js';
 
 export const SEND_EMAILS = 'send-emails';
 export interface SendEmailsData {
@@ -46,6 +47,7 @@ export function renderSurveyEmail(deps: AppDeps, row: BatchRow): OutgoingEmail &
     surveyUrl,
     unsubscribeUrl,
     reminder: row.message.kind === 'reminder',
+    brand: brandOf(config, config.publicUrl),
   });
   return {
     messageId: row.message.id,

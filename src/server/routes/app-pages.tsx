@@ -25,5 +25,5 @@ export const appPageRoutes = new Hono<AppEnv>()
   const { id, email, name, role } = auth.user;
   const assets = (await getClientAssets()).app;
   const liveReload = c.var.deps.config.dev ? LIVE_RELOAD_PATH : undefined;
-  return renderPage(c, <AppShellPage user={{ id, email, name, role }} assets={assets} liveReload={liveReload} />, 200, { 'cache-control': 'no-store' });
+  return renderPage(c, <AppShellPage user={{ id, email, name, role }} installation={{ currency: c.var.deps.config.currency, companyName: c.var.deps.config.companyName }} assets={assets} liveReload={liveReload} />, 200, { 'cache-control': 'no-store' });
 });

@@ -8,7 +8,7 @@ import { loadAccountFor } from '../http/access.js';
 import { audit } from '../http/audit.js';
 import { accountOwnerScope, canViewAccount } from '../domain/permissions.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
-import { nextWaveDate } from '../domain/eligibility.js';
+import { nextWaveDate, surveyedRecentlyUntil } from '../domain/eligibility.js';
 import { accounts, campaigns, contacts, invitations, messages } from '../db/schema/index.js';
 import {
   campaignAccountOwners,
@@ -36,14 +36,21 @@ import {
 } from '../../shared/schemas/campaign.js';
 
 /** A manager may see a campaign only when every account it reaches is theirs. */
-async function loadCampaignFor(c: Context<AppEnv>, id: string): Promise<CampaignRow> {
+/**
+ * A campaign the caller may see (404 otherwise). A manager sees every campaign that reached one of their accounts
+ * (only their part of it: counts and people are scoped by `accountOwnerScope`); to 'manage' it (cancel), every
+ * account it reached must be theirs. One that reached nobody is its creator's.
+ */
+async function loadCampaignFor(c: Context<AppEnv>, id: string, mode: 'view' | 'manage' = 'view'): Promise<CampaignRow> {
   const { user } = requireAuth(c);
   const campaign = await getCampaign(c.var.deps.db, id);
   if (!campaign) throw notFound('campaign');
   if (user.role === 'account_manager') {
     const owners = await campaignAccountOwners(c.var.deps.db, id);
-    const mine = owners.length > 0 ? owners.every((ownerId) => canViewAccount(user, { ownerId })) : campaign.createdBy === user.id;
-    if (!mine) throw notFound('campaign');
+    const mine = (ownerId: string) => canViewAccount(user, { ownerId });
+    const visible = owners.length > 0 ? owners.some(mine) : campaign.createdBy === user.id;
+    if (!visible) throw notFound('campaign');
+    if (mode === 'manage' && !owners.every(mine)) throw new AppError('forbidden', 'this campaign also reached other managers’ accounts: ask an admin to cancel it');
   }
   return campaign;
 }
@@ -80,8 +87,33 @@ function sendTime(requested: string | undefined, now: Date): Date {
 }
 
 async function campaignJson(c: Context<AppEnv>, row: CampaignRow) {
-  const counts = await campaignCounts(c.var.deps.db, [row.id]);
-  return toCampaign(row, counts.get(row.id)!);
+  const scope = accountOwnerScope(requireAuth(c).user);
+  const counts = await campaignCounts(c.var.deps.db, [row.id], scope);
+  return toCampaign(await scopeAudience(c, row, scope), counts.get(row.id)!);
+}
+
+/** The audience as a manager may see it: only the accounts and contacts that are theirs. */
+async function scopeAudience(c: Context<AppEnv>, row: CampaignRow, scope: string | null): Promise<CampaignRow> {
+  if (!scope || (!row.audience.accountIds.length && !row.audience.contactIds.length)) return row;
+  const { db } = c.var.deps;
+  const mine = row.audience.accountIds.length
+    ? new Set((await db.select({ id: accounts.id }).from(accounts).where(and(inArray(accounts.id, row.audience.accountIds), eq(accounts.ownerId, scope)))).map((r) => r.id))
+    : new Set<string>();
+  const myContacts = row.audience.contactIds.length
+    ? new Set(
+        (
+          await db
+            .select({ id: contacts.id })
+            .from(contacts)
+            .innerJoin(accounts, eq(accounts.id, contacts.accountId))
+            .where(and(inArray(contacts.id, row.audience.contactIds), eq(accounts.ownerId, scope)))
+        ).map((r) => r.id),
+      )
+    : new Set<string>();
+  return {
+    ...row,
+    audience: { ...row.audience, accountIds: row.audience.accountIds.filter((id) => mine.has(id)), contactIds: row.audience.contactIds.filter((id) => myContacts.has(id)) },
+  };
 }
 
 export const campaignRoutes = new Hono<AppEnv>()
@@ -100,8 +132,10 @@ export const campaignRoutes = new Hono<AppEnv>()
       // Asking about another manager's account is "not found", as opening it is.
       if (query.accountId) await loadAccountFor(c, query.accountId, 'view');
       const page = await listCampaigns(c.var.deps.db, query, accountOwnerScope(user));
-      const counts = await campaignCounts(c.var.deps.db, page.data.map((r) => r.id));
-      return c.json({ ...page, data: page.data.map((r) => toCampaign(r, counts.get(r.id)!)) });
+      const scope = accountOwnerScope(user);
+      const counts = await campaignCounts(c.var.deps.db, page.data.map((r) => r.id), scope);
+      const rows = await Promise.all(page.data.map((r) => scopeAudience(c, r, scope)));
+      return c.json({ ...page, data: rows.map((r) => toCampaign(r, counts.get(r.id)!)) });
     },
   )
   .post(
@@ -135,7 +169,18 @@ export const campaignRoutes = new Hono<AppEnv>()
       const preview: CampaignPreview = { eligible: [], skipped: [] };
       for (const { member, decision } of decided) {
         if (decision.eligible) preview.eligible.push(person(member));
-        else preview.skipped.push({ contact: person(member), reason: decision.reason });
+        else {
+          const recent =
+            decision.reason === 'recently_surveyed' && member.lastCampaign && member.lastInvitedAt
+              ? {
+                  campaignId: member.lastCampaign.id,
+                  campaignName: member.lastCampaign.name,
+                  askedAt: member.lastInvitedAt.toISOString(),
+                  until: surveyedRecentlyUntil(member.lastInvitedAt, config.minDaysBetweenSurveys).toISOString(),
+                }
+              : null;
+          preview.skipped.push({ contact: person(member), reason: decision.reason, recentSurvey: recent });
+        }
       }
       return c.json(preview);
     },
@@ -219,7 +264,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     valid('query', InvitationListQuery),
     async (c) => {
       const campaign = await loadCampaignFor(c, c.req.valid('param').id);
-      const page = await listInvitations(c.var.deps.db, campaign.id, c.req.valid('query'));
+      const page = await listInvitations(c.var.deps.db, campaign.id, c.req.valid('query'), accountOwnerScope(requireAuth(c).user));
       return c.json({
         ...page,
         data: page.data.map((i) => ({
@@ -232,6 +277,14 @@ export const campaignRoutes = new Hono<AppEnv>()
           email: i.email,
           status: i.status,
           skipReason: i.skipReason,
+          recentSurvey: i.recentSurvey
+            ? {
+                campaignId: i.recentSurvey.id,
+                campaignName: i.recentSurvey.name,
+                askedAt: new Date(i.recentSurvey.at).toISOString(),
+                until: surveyedRecentlyUntil(new Date(i.recentSurvey.at), c.var.deps.config.minDaysBetweenSurveys).toISOString(),
+              }
+            : null,
           sentAt: i.sentAt?.toISOString() ?? null,
           respondedAt: i.respondedAt?.toISOString() ?? null,
           remindersSent: i.remindersSent,
@@ -249,7 +302,7 @@ export const campaignRoutes = new Hono<AppEnv>()
     valid('param', IdParams),
     async (c) => {
       requireRole(c, 'admin', 'account_manager');
-      const campaign = await loadCampaignFor(c, c.req.valid('param').id);
+      const campaign = await loadCampaignFor(c, c.req.valid('param').id, 'manage');
       const { db, clock } = c.var.deps;
       const now = clock.now();
       if (campaign.status !== 'cancelled') {

@@ -7,7 +7,7 @@ import { canOwnAccounts } from '../domain/permissions.js';
 import { answerText } from '../domain/follow-up-rules.js';
 import { getResponsesSeenAt, listNewResponses, markResponsesSeen, tasksOfResponses, type NewResponseRow } from '../db/queries/my-day.js';
 import { npsCategory } from '../../shared/answers.js';
-import { MarkResponsesSeen, MyDay, MyDayQuery, ResponsesSeen, type NewResponse } from '../../shared/schemas/my-day.js';
+import { FIRST_VISIT_DAYS, MarkResponsesSeen, MyDay, MyDayQuery, ResponsesSeen, type NewResponse } from '../../shared/schemas/my-day.js';
 
 /** Every text the customer wrote, in the survey's order: "their words". */
 function wordsOf(row: NewResponseRow): string[] {
@@ -18,7 +18,8 @@ function wordsOf(row: NewResponseRow): string[] {
 }
 
 /**
- * The account manager's day: the answers on their accounts since they last marked them seen. Looking never
+ * The account manager's day: the answers on their accounts since they last marked them seen (on a first visit,
+ * the last 30 days). Looking never
  * marks anything: only `POST /responses-seen` does, so a reload (or a second tab) loses nothing.
  * Mounted under /api/me.
  */
@@ -34,10 +35,12 @@ export const myDayRoutes = new Hono<AppEnv>()
     async (c) => {
       const { user } = requireAuth(c);
       const { db, clock } = c.var.deps;
-      const { page, pageSize } = c.req.valid('query');
+      const { page, pageSize, days } = c.req.valid('query');
       const now = clock.now();
       const seenAt = await getResponsesSeenAt(db, user.id);
-      const { rows, total, detractors } = await listNewResponses(db, { ownerId: user.id, since: seenAt, upTo: now, page, pageSize });
+      // Never marked anything: the last 30 days, not every answer since the program began.
+      const since = seenAt ?? new Date(now.getTime() - (days ?? FIRST_VISIT_DAYS) * 86_400_000);
+      const { rows, total, detractors } = await listNewResponses(db, { ownerId: user.id, since, upTo: now, page, pageSize });
       const taskRows = await tasksOfResponses(
         db,
         rows.map((r) => r.id),
@@ -46,6 +49,7 @@ export const myDayRoutes = new Hono<AppEnv>()
       for (const t of taskRows) if (t.responseId && !taskOf.has(t.responseId)) taskOf.set(t.responseId, { id: t.id, title: t.title, status: t.status });
       const body: MyDay = {
         seenAt: seenAt?.toISOString() ?? null,
+        since: since.toISOString(),
         generatedAt: now.toISOString(),
         responses: rows.map((r) => ({
           id: r.id,

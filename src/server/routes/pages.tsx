@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
 import { pageSecurityHeaders, renderPage } from '../http/html.js';
-import { clientAssetResponse, warmClientAssets } from '../http/client-assets.js';
+import { clientAssetResponse, getClientAssets, warmClientAssets } from '../http/client-assets.js';
 import { ApiReferencePage, type ReferenceOperation } from '../../client/pages/api-reference-page.js';
 import { NotFoundPage } from '../../client/pages/not-found-page.js';
 
-const asset = (name: string) => readFileSync(new URL(`../../client/styles/${name}`, import.meta.url), 'utf8');
-const baseCss = asset('base.css');
-const favicon = asset('favicon.svg');
-const cached = 'public, max-age=3600';
+/** The stable names stay for what cannot know the hash (a bookmark, an old page, the browser asking for /favicon.ico). */
+const stableName = { '/assets/base.css': 'style', '/assets/favicon.svg': 'icon' } as const;
 
 type Doc = { info: { version: string }; paths: Record<string, Record<string, any>> };
 
@@ -45,13 +42,14 @@ export function pageRoutes(getOpenApi: () => Doc) {
   let reference: ReferenceOperation[] | undefined;
   warmClientAssets(); // bundle the survey page's script now, not when the first respondent arrives
   return new Hono<AppEnv>()
-    // The survey page's bundle and stylesheet: content-hashed names, cached for a year.
-    .get('/assets/:file{(?:survey|app)-[0-9a-f]+\\.(?:js|css)}', async (c, next) => (await clientAssetResponse(c)) ?? next())
+    // The browser files: content-hashed names, cached for a year.
+    .get('/assets/:file{(?:survey|app|base|favicon)-[0-9a-f]+\\.(?:js|css|svg)}', async (c, next) => (await clientAssetResponse(c)) ?? next())
     .get('/assets/app/:file{[\\w-]+\\.js}', async (c, next) => (await clientAssetResponse(c)) ?? next())
-    .get('/assets/base.css', (c) =>
-      c.body(baseCss, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': cached }),
-    )
-    .get('/assets/favicon.svg', (c) => c.body(favicon, 200, { 'content-type': 'image/svg+xml', 'cache-control': cached }))
+    .get('/assets/:file{(?:base\\.css|favicon\\.svg)}', async (c) => {
+      const { shell } = await getClientAssets();
+      c.header('cache-control', 'no-cache');
+      return c.redirect(shell[stableName[c.req.path as keyof typeof stableName]], 302);
+    })
     .get('/favicon.ico', (c) => c.redirect('/assets/favicon.svg', 301))
     .use(pageSecurityHeaders)
     .get('/api/docs', (c) => renderPage(c, <ApiReferencePage operations={(reference ??= toReference(getOpenApi()))} version={getOpenApi().info.version} />))

@@ -9,11 +9,13 @@ import { clientIp } from '../http/client-ip.js';
 import { describe, valid } from '../http/validate.js';
 import { openSurveyLink, saveSurveyAnswers, submitSurveyAnswers, type SurveyLink } from '../services/survey-answers.js';
 import { unsubscribeByToken, findUnsubscribeTarget } from '../services/unsubscribe.js';
-import { answersFromForm } from '../../shared/answers.js';
+import { answersFromForm, mergeAnswers } from '../../shared/answers.js';
 import { Answers, SaveAnswers } from '../../shared/schemas/survey.js';
 import { SurveyPage } from '../../client/survey/survey-page.js';
 import { SurveyUnavailablePage, TooManyLinksPage, UnsubscribePage } from '../../client/survey/public-pages.js';
 import type { SurveyPageProps } from '../../client/survey/types.js';
+import { brandOf } from '../services/settings.js';
+import { clampSection, firstSectionWith, sectionErrors, sectionsOf } from '../../shared/survey-sections.js';
 
 const ScoreQuery = z.coerce.number().int().min(0).max(10);
 const TokenParams = z.object({ token: z.string().max(200) });
@@ -33,6 +35,12 @@ function pageProps(c: Context<AppEnv>, token: string, link: SurveyLink, extra: P
     ...extra,
   };
 }
+
+/** The brand for the respondent's pages (company name, logo, accent stylesheet). */
+const brand = (c: Context<AppEnv>) => {
+  const { companyName, logo, accentStylesheet } = brandOf(c.var.deps.config);
+  return { companyName, logo, accentStylesheet };
+};
 
 /** Every page here is personal: never cached by a shared cache, never sent as a Referer. */
 const noStore = { 'cache-control': 'no-store' };
@@ -94,8 +102,15 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     if (!link) return unavailable(c);
     const score = ScoreQuery.safeParse(c.req.query('score'));
     const preselectedScore = score.success && c.req.query('score') !== undefined ? score.data : null;
-    const view = c.req.query('edit') === '1' || preselectedScore !== null ? 'form' : undefined;
-    return renderPage(c, <SurveyPage assets={await assetUrls()} {...pageProps(c, token, link, { preselectedScore, ...(view ? { view } : {}) })} />, 200, noStore);
+    const sectionQuery = c.req.query('section');
+    const view = c.req.query('edit') === '1' || preselectedScore !== null || sectionQuery !== undefined ? 'form' : undefined;
+    const section = clampSection(link.definition, sectionQuery);
+    return renderPage(
+      c,
+      <SurveyPage assets={await assetUrls()} brand={brand(c)} {...pageProps(c, token, link, { preselectedScore, section, ...(view ? { view } : {}) })} />,
+      200,
+      noStore,
+    );
   })
   // JavaScript off: the plain HTML form posts here; "confirm my score" posts only the score.
   .post('/s/:token', async (c) => {
@@ -104,17 +119,36 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     const link = await openSurveyLink(c.var.deps, token);
     if (!link) return unavailable(c);
     const form = await readForm(c);
-    const complete = form['action'] !== 'save-score';
+    const action = form['action'];
     const answers = answersFromForm(link.definition, form);
+    const merged = { ...(link.response?.answers ?? {}), ...answers };
+    const section = clampSection(link.definition, form['section']);
+    const page = async (extra: Partial<SurveyPageProps>, status: 200 | 422) =>
+      renderPage(c, <SurveyPage assets={await assetUrls()} brand={brand(c)} {...pageProps(c, token, link, extra)} />, status, noStore);
+
+    // A survey in sections: "Next" and "Back" store this section's answers, then show the other section at its own
+    // address (post, redirect, get), so the browser's back button and a reload work as on any website.
+    if ((action === 'next' || action === 'back') && sectionsOf(link.definition).length > 1) {
+      const result = await saveSurveyAnswers(c.var.deps, link, { answers, complete: false });
+      if (!result.ok) return page({ answers: merged, errors: result.errors, view: 'form', section }, 422);
+      if (action === 'next') {
+        const missing = sectionErrors(link.definition, section, mergeAnswers(link.response?.answers ?? {}, answers), link.language);
+        if (Object.keys(missing).length) return page({ answers: merged, errors: missing, view: 'form', section }, 422);
+      }
+      const target = clampSection(link.definition, action === 'next' ? section + 1 : section - 1);
+      return c.redirect(`/s/${encodeURIComponent(token)}?section=${target}`, 303);
+    }
+
+    const complete = action !== 'save-score';
     const result = await saveSurveyAnswers(c.var.deps, link, { answers, complete });
     if (!result.ok) {
-      const merged = { ...(link.response?.answers ?? {}), ...answers };
-      return renderPage(c, <SurveyPage assets={await assetUrls()} {...pageProps(c, token, link, { answers: merged, errors: result.errors, view: 'form' })} />, 422, noStore);
+      const first = firstSectionWith(link.definition, Object.keys(result.errors)) ?? section;
+      return page({ answers: merged, errors: result.errors, view: 'form', section: first }, 422);
     }
     const updated = { ...link, response: result.response };
     return renderPage(
       c,
-      <SurveyPage assets={await assetUrls()} {...pageProps(c, token, updated, complete ? { view: 'thanks' } : { view: 'form', scoreJustSaved: true })} />,
+      <SurveyPage assets={await assetUrls()} brand={brand(c)} {...pageProps(c, token, updated, complete ? { view: 'thanks' } : { view: 'form', scoreJustSaved: true })} />,
       200,
       noStore,
     );
@@ -153,11 +187,11 @@ export const surveyPageRoutes = new Hono<AppEnv>()
   .get('/u/:token', async (c) => {
     const target = await findUnsubscribeTarget(c.var.deps, c.req.param('token'));
     if (!target) return unavailable(c);
-    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done={target.unsubscribed} assets={await assetUrls()} />, 200, noStore);
+    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done={target.unsubscribed} assets={await assetUrls()} brand={brand(c)} />, 200, noStore);
   })
   // RFC 8058 one-click (mail providers POST "List-Unsubscribe=One-Click" from their servers) and the page's button.
   .post('/u/:token', async (c) => {
     const target = await unsubscribeByToken(c.var.deps, c.req.param('token'));
     if (!target) return unavailable(c);
-    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done assets={await assetUrls()} />, 200, noStore);
+    return renderPage(c, <UnsubscribePage lang={target.language} token={c.req.param('token')} email={target.email} companyName={c.var.deps.config.companyName} done assets={await assetUrls()} brand={brand(c)} />, 200, noStore);
   });

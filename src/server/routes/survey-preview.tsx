@@ -9,6 +9,7 @@ import { getSurveyWithVersion } from '../db/queries/surveys.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { SurveyPage } from '../../client/survey/survey-page.js';
 import { SurveyUnavailablePage } from '../../client/survey/public-pages.js';
+import { brandOf } from '../services/settings.js';
 
 const PreviewParams = z.object({ id: z.uuid() });
 
@@ -53,6 +54,7 @@ export const surveyPreviewRoutes = new Hono<AppEnv>()
       c,
       <SurveyPage
         assets={assets}
+        brand={brandOf(c.var.deps.config)}
         token="preview"
         preview
         lang={lang}

@@ -19,6 +19,7 @@ import {
   CreateTask,
   CustomerNotice,
   LoopEmailPreview,
+  ResponseInContext,
   Task,
   TaskComment,
   TaskContext,
@@ -96,6 +97,7 @@ export const taskRoutes = new Hono<AppEnv>()
           overdueAt: q.overdue ? now : undefined,
           accountId: q.accountId,
           priority: q.priority,
+          sort: q.sort,
         },
         accountOwnerScope(user),
       );
@@ -199,10 +201,34 @@ export const taskRoutes = new Hono<AppEnv>()
       const comments = await listComments(db, task.id);
       const mayWork = canWorkOnTask(user, { ownerId: around.owner!.id, assigneeId: task.assigneeId });
       const people = await listTaskPeople(db, [task.assigneeId, ...comments.map((m) => m.authorId)]);
-      const response = around.response;
-      const questions = response?.definition.questions ?? [];
-      const answered = response ? Object.keys(response.response.answers) : [];
-      const order = [...questions.map((q) => q.key), ...answered.filter((k) => !questions.some((q) => q.key === k))];
+      const inContext = (found: (typeof around.answered)[number]): ResponseInContext => {
+        const questions = found.definition.questions;
+        const answers = found.response.answers;
+        const answered = Object.keys(answers);
+        const order = [...questions.map((q) => q.key), ...answered.filter((k) => !questions.some((q) => q.key === k))];
+        return {
+          id: found.response.id,
+          surveyName: found.surveyName,
+          language: found.response.language,
+          npsScore: found.response.npsScore,
+          category: found.response.npsScore === null ? null : npsCategory(found.response.npsScore),
+          startedAt: found.response.startedAt.toISOString(),
+          completedAt: found.response.completedAt?.toISOString() ?? null,
+          answers: order
+            .filter((key) => answers[key] !== undefined && answers[key] !== null)
+            .map((key) => {
+              const question = questions.find((q) => q.key === key);
+              const value = answers[key];
+              return {
+                key,
+                kind: question?.kind ?? 'unknown',
+                question: question ? question.text.en!.replaceAll('{company}', config.companyName) : key,
+                answer: answerInWords(question, value),
+                value,
+              };
+            }),
+        };
+      };
       const body: TaskContext = {
         account: { id: task.accountId, name: task.accountName, owner: around.owner! },
         contact: around.contact
@@ -217,30 +243,8 @@ export const taskRoutes = new Hono<AppEnv>()
               deleted: around.contact.deletedAt !== null,
             }
           : null,
-        response: response
-          ? {
-              id: response.response.id,
-              surveyName: response.surveyName,
-              language: response.response.language,
-              npsScore: response.response.npsScore,
-              category: response.response.npsScore === null ? null : npsCategory(response.response.npsScore),
-              startedAt: response.response.startedAt.toISOString(),
-              completedAt: response.response.completedAt?.toISOString() ?? null,
-              answers: order
-                .filter((key) => response.response.answers[key] !== undefined && response.response.answers[key] !== null)
-                .map((key) => {
-                  const question = questions.find((q) => q.key === key);
-                  const value = response.response.answers[key];
-                  return {
-                    key,
-                    kind: question?.kind ?? 'unknown',
-                    question: question ? question.text.en!.replaceAll('{company}', config.companyName) : key,
-                    answer: answerInWords(question, value),
-                    value,
-                  };
-                }),
-            }
-          : null,
+        response: around.response ? inContext(around.response) : null,
+        responses: around.answered.map(inContext),
         rule: around.rule ? { id: around.rule.id, name: around.rule.name, priority: around.rule.priority, dueInBusinessDays: around.rule.dueInBusinessDays } : null,
         people: Object.fromEntries([...people.named, ...people.assignable].map((p) => [p.id, p.name])),
         assignees: mayWork ? people.assignable.map((p) => ({ id: p.id, name: p.name, role: p.role as 'admin' | 'account_manager' })) : [],

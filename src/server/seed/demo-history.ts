@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import type { Clock } from '../http/context.js';
 import type { LinkTokens } from '../auth/link-tokens.js';
 import { findUserByEmail } from '../db/queries/users.js';
-import { accounts, campaigns, contacts, invitations, responses, surveys, surveyVersions, taskComments, tasks } from '../db/schema/index.js';
+import { accounts, campaigns, contacts, invitations, responses, surveys, surveyVersions, taskComments, taskResponses, tasks } from '../db/schema/index.js';
 import { createWave } from '../services/campaign-waves.js';
 import { surveyLanguages } from '../domain/survey-templates.js';
 import { demoUsers } from './demo-data.js';
@@ -167,6 +167,7 @@ async function seedAnsweredWave(
     const taskRows = handled.flatMap((h) => h.tasks);
     if (taskRows.length) {
       await tx.insert(tasks).values(taskRows);
+      await tx.insert(taskResponses).values(taskRows.map((t) => ({ taskId: t.id!, responseId: t.responseId!, addedAt: t.createdAt })));
       await tx.insert(taskComments).values(handled.flatMap((h) => h.comments));
     }
     created = answered.length;
@@ -220,8 +221,9 @@ export async function seedDemoHistory(
 }
 
 /**
- * Two yearly key-account audits of the key accounts, a year apart (the latest six weeks ago, outside the
- * contact-frequency window), answered, so the audit report, the risk report's audit signals and the program
+ * Two yearly key-account audits of the key accounts, a year apart (the latest sent five weeks ago, just outside
+ * the 30-day contact-frequency window, so part of its answers fall in My day's first 30 days), answered, so the
+ * audit report, the risk report's audit signals and the program
  * evaluation's audit marks have something real to show. Their answers count as handled by the follow-up rules.
  */
 async function seedDemoAudits(
@@ -238,7 +240,7 @@ async function seedDemoAudits(
   const random = seeded(20261201);
   let created = 0;
   // The audits fall near the second and the last NPS waves, and read like them.
-  for (const [n, monthsAgo, moodWave] of [[1, 13, 1], [2, 1.5, 4]] as const) {
+  for (const [n, monthsAgo, moodWave] of [[1, 13, 1], [2, 1.2, 4]] as const) {
     const sendAt = monthsBefore(now, monthsAgo);
     const heard = new Set<string>();
     const wave = { name: `Demo history: key-account audit ${n}`, ...audit, createdBy: adminId, audience: keyAccounts, sendAt };

@@ -58,20 +58,23 @@ export async function listAccountsWithHealth(
   };
 }
 
-const oneDecimal = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+/** As the NPS trend rounds its figures (services/nps-report.ts), so every page shows the same margin. */
+const round = (n: number | null) => (n === null ? null : Number(n.toFixed(2)));
 
 /** Health per account id; accounts the risk report does not score (suspects, prospects, archived) get none. */
 function healthOf(ids: string[], assessed: AssessedAccount[]): Map<string, AccountHealth> {
   const out = new Map<string, AccountHealth>();
   for (const id of ids) {
-    out.set(id, { nps: null, npsMargin: null, npsPeriod: null, npsResponses: 0, risk: null, riskScore: null, riskReasons: [] });
+    out.set(id, { nps: null, npsMargin: null, npsPeriod: null, npsResponses: 0, npsAsked: null, npsEveryoneAnswered: false, risk: null, riskScore: null, riskReasons: [] });
   }
   for (const { account, latest, risk } of assessed) {
     out.set(account.id, {
-      nps: oneDecimal(latest?.nps ?? null),
-      npsMargin: oneDecimal(latest?.margin ?? null),
+      nps: round(latest?.nps ?? null),
+      npsMargin: round(latest?.margin ?? null),
       npsPeriod: latest?.period ?? null,
       npsResponses: latest?.responses ?? 0,
+      npsAsked: latest?.asked ?? null,
+      npsEveryoneAnswered: latest?.everyoneAnswered ?? false,
       risk: risk.level,
       riskScore: risk.score,
       riskReasons: risk.reasons,

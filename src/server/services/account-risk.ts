@@ -1,6 +1,6 @@
 import type { AppDeps } from '../http/context.js';
 import { listRiskAccounts, loadRiskFacts, type RiskAccountRow, type RiskScope } from '../db/queries/account-risk.js';
-import { estimateNps } from '../domain/nps-stats.js';
+import { estimateNpsLevel, summarizeNps } from '../domain/nps-stats.js';
 import { periodBounds, periodRange } from '../domain/periods.js';
 import { compareRisk, scoreAccountRisk, type AccountRiskInput } from '../domain/risk.js';
 import type { Stage } from '../../shared/schemas/account.js';
@@ -29,7 +29,8 @@ export interface RiskReport {
   accounts: RiskReportAccount[];
 }
 
-const oneDecimal = (n: number | null) => (n === null ? null : Math.round(n * 10) / 10);
+/** As the NPS trend rounds its figures (services/nps-report.ts), so every page shows the same margin. */
+const round = (n: number | null) => (n === null ? null : Number(n.toFixed(2)));
 
 /** The quarters the report reads, oldest first: this quarter and the seven before, in the company's time zone. */
 export function reportQuarters(now: Date, timeZone: string): string[] {
@@ -40,7 +41,11 @@ export function reportQuarters(now: Date, timeZone: string): string[] {
 /** One account of the scope with its latest NPS (quarter, answers) and its risk assessment. */
 export interface AssessedAccount {
   account: RiskAccountRow;
-  latest: { nps: number; margin: number | null; period: string; responses: number } | null;
+  /**
+   * The latest quarter's NPS with its margin computed exactly as the account's NPS trend computes it for that
+   * quarter (finite-population corrected with N = the quarter's invitations: domain askedPopulation).
+   */
+  latest: { nps: number; margin: number | null; period: string; responses: number; asked: number | null; everyoneAnswered: boolean } | null;
   risk: ReturnType<typeof scoreAccountRisk>;
 }
 
@@ -88,9 +93,12 @@ export async function buildRiskReport(deps: Pick<AppDeps, 'db' | 'clock' | 'conf
       level: risk.level,
       score: risk.score,
       reasons: risk.reasons,
-      nps: oneDecimal(latest?.nps ?? null),
-      npsMargin: oneDecimal(latest?.margin ?? null),
+      nps: round(latest?.nps ?? null),
+      npsMargin: round(latest?.margin ?? null),
       npsPeriod: latest?.period ?? null,
+      npsResponses: latest?.responses ?? 0,
+      npsAsked: latest?.asked ?? null,
+      npsEveryoneAnswered: latest?.everyoneAnswered ?? false,
       renewalDate: account.renewalDate,
       link: `${config.publicUrl}/api/accounts/${account.id}`,
     })),
@@ -101,8 +109,8 @@ type Facts = Awaited<ReturnType<typeof loadRiskFacts>>;
 
 function riskInput(account: RiskAccountRow, facts: Facts, quarters: string[], now: Date, timeZone: string) {
   const nps = facts.nps.get(account.id);
-  const latest = nps ? estimateNps(nps.latest.counts) : null;
-  const previous = nps?.previous ? estimateNps(nps.previous.counts) : null;
+  const latest = nps ? estimateNpsLevel(nps.latest.counts, { invited: nps.latest.invited }) : null;
+  const previous = nps?.previous ? summarizeNps(nps.previous.counts) : null;
 
   const wave = facts.lastWave.get(account.id);
   const tooEarly = wave && wave.responses === 0 && now.getTime() - wave.sentAt.getTime() < SILENCE_GRACE_DAYS * DAY;
@@ -112,8 +120,8 @@ function riskInput(account: RiskAccountRow, facts: Facts, quarters: string[], no
     now,
     timeZone,
     renewalDate: account.renewalDate,
-    latestNps: latest ? { nps: latest.nps!, margin: latest.marginOfError, responses: latest.responses, detractors: latest.detractors } : null,
-    previousNps: previous ? { nps: previous.nps!, margin: previous.marginOfError, responses: previous.responses } : null,
+    latestNps: latest ? { ...latest, nps: latest.nps!, margin: latest.marginOfError } : null,
+    previousNps: previous ? { ...previous, nps: previous.nps! } : null,
     tasks: facts.tasks.get(account.id) ?? { open: 0, overdue: 0, overdueHighPriority: 0 },
     lastWave: wave && !tooEarly ? { invited: wave.invited, responses: wave.responses } : null,
     contacts: facts.contacts.get(account.id) ?? { instigator: 0, influencer: 0, implementer: 0 },
@@ -122,7 +130,14 @@ function riskInput(account: RiskAccountRow, facts: Facts, quarters: string[], no
   return {
     input,
     latest: latest
-      ? { nps: latest.nps!, margin: latest.marginOfError, period: quarters[nps!.latest.quarter]!, responses: latest.responses }
+      ? {
+          nps: latest.nps!,
+          margin: latest.marginOfError,
+          period: quarters[nps!.latest.quarter]!,
+          responses: latest.responses,
+          asked: latest.asked,
+          everyoneAnswered: latest.everyoneAnswered,
+        }
       : null,
   };
 }

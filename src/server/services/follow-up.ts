@@ -1,7 +1,7 @@
-import { and, eq, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { AppDeps } from '../http/context.js';
 import type { Db } from '../db/client.js';
-import { accounts, contacts, followUpRules, responses, surveyVersions, tasks, users } from '../db/schema/index.js';
+import { accounts, contacts, followUpRules, responses, surveyVersions, taskResponses, tasks, users } from '../db/schema/index.js';
 import { matchRules } from '../domain/follow-up-rules.js';
 import { addBusinessDays } from '../domain/business-days.js';
 import { dispatch, queueTaskAssignedEmail } from './task-notifications.js';
@@ -11,7 +11,9 @@ const REVISED = 'The customer changed their answer; this follow-up no longer app
 /**
  * Turns one response into follow-up tasks. Idempotent: a task is keyed by (response, rule), so running it
  * again — after a revision, or from the scheduler's sweep — updates the task instead of adding one; a task
- * whose rule no longer matches the revised answer is dismissed while nobody has worked on it.
+ * whose rule no longer matches the revised answer is dismissed while nobody has worked on it. A contact's
+ * answer that triggers a rule for which they already have an open task joins that task (task_responses)
+ * instead of opening a second one.
  */
 export async function evaluateFollowUps(deps: AppDeps, responseId: string): Promise<number> {
   const { db, clock, config } = deps;
@@ -35,16 +37,44 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
   const rules = await db.select().from(followUpRules).where(eq(followUpRules.enabled, true));
   const matches = matchRules(rules, found.response.answers, found.definition, { contactName: found.contactName, companyName: config.companyName });
 
-  const created: string[] = [];
+  const contactId = found.response.contactId;
   const batchKeys = await db.transaction(async (tx) => {
+    // One contact's answers are turned into tasks one at a time, across every process (a transaction-scoped
+    // advisory lock, released at commit): two answers arriving at once cannot both open a task for one rule.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'follow-up:' + contactId}, 0))`);
     const keys: (string | null)[] = [];
+    const linked = await tx
+      .select({ taskId: tasks.id, ruleId: tasks.ruleId, primary: sql<boolean>`${tasks.responseId} = ${responseId}` })
+      .from(taskResponses)
+      .innerJoin(tasks, eq(tasks.id, taskResponses.taskId))
+      .where(eq(taskResponses.responseId, responseId));
     for (const { rule, title, description } of matches) {
+      // This answer joined another answer's task earlier: keep it there, with the latest words.
+      const joined = linked.find((l) => l.ruleId === rule.id && !l.primary);
+      if (joined) {
+        await tx.update(tasks).set({ title, description, updatedAt: now }).where(eq(tasks.id, joined.taskId));
+        continue;
+      }
+      // The contact already has an open task for this rule (from an earlier answer): this answer joins it.
+      const [open] = linked.some((l) => l.ruleId === rule.id)
+        ? []
+        : await tx
+            .select({ id: tasks.id })
+            .from(tasks)
+            .where(and(eq(tasks.contactId, contactId), eq(tasks.ruleId, rule.id), inArray(tasks.status, ['open', 'in_progress'])))
+            .orderBy(asc(tasks.createdAt), asc(tasks.id))
+            .limit(1);
+      if (open) {
+        await tx.update(tasks).set({ title, description, updatedAt: now }).where(eq(tasks.id, open.id));
+        await tx.insert(taskResponses).values({ taskId: open.id, responseId, addedAt: now }).onConflictDoNothing();
+        continue;
+      }
       const assigneeId = rule.assignee === 'counterpart' && found.counterpartId && found.counterpartActive ? found.counterpartId : found.ownerId;
       const [saved] = await tx
         .insert(tasks)
         .values({
           accountId: found.response.accountId,
-          contactId: found.response.contactId,
+          contactId,
           responseId,
           ruleId: rule.id,
           title,
@@ -68,12 +98,16 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
           },
         })
         .returning({ id: tasks.id, inserted: sql<boolean>`(xmax = 0)` });
-      if (saved && saved.inserted) {
-        created.push(saved.id);
-        if (config.taskEmails === 'immediate') keys.push(await queueTaskAssignedEmail(deps, tx, saved.id));
-      }
+      if (!saved) continue;
+      await tx.insert(taskResponses).values({ taskId: saved.id, responseId, addedAt: now }).onConflictDoNothing();
+      if (saved.inserted && config.taskEmails === 'immediate') keys.push(await queueTaskAssignedEmail(deps, tx, saved.id));
     }
     const matched = matches.map((m) => m.rule.id);
+    const unmatched = (ruleId: string | null) => ruleId !== null && !matched.includes(ruleId);
+    // A revised answer that no longer triggers the rule of a task it joined leaves that task (which stays, for its own answer).
+    const leaving = linked.filter((l) => !l.primary && unmatched(l.ruleId)).map((l) => l.taskId);
+    if (leaving.length) await tx.delete(taskResponses).where(and(eq(taskResponses.responseId, responseId), inArray(taskResponses.taskId, leaving)));
+    // The task this answer opened is dismissed while nobody has worked on it and no other answer of the contact keeps it.
     await tx
       .update(tasks)
       .set({ status: 'dismissed', resolution: REVISED, closedAt: now, updatedAt: now })
@@ -83,6 +117,7 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
           eq(tasks.status, 'open'),
           isNull(tasks.firstActionAt),
           matched.length ? notInArray(tasks.ruleId, matched) : sql`true`,
+          sql`not exists (select 1 from ${taskResponses} where ${taskResponses.taskId} = ${tasks.id} and ${taskResponses.responseId} <> ${responseId})`,
         ),
       );
     await tx.update(responses).set({ rulesEvaluatedAt: now }).where(eq(responses.id, responseId));

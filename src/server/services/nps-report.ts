@@ -1,5 +1,5 @@
 import { invalid } from '../http/errors.js';
-import { compareNps, estimateNps, type Confidence, type NpsCounts } from '../domain/nps-stats.js';
+import { compareNps, estimateNpsLevel, type Confidence, type NpsCounts } from '../domain/nps-stats.js';
 import { periodBounds, periodRange, periodStart } from '../domain/periods.js';
 import { instantAt, wallClockIn } from '../domain/business-days.js';
 import type { PeriodStarts } from '../db/queries/nps-report.js';
@@ -19,7 +19,11 @@ import { formatNpsScope, type NpsChange, type NpsReport, type NpsReportPeriod, t
  * - The response rate divides the period's scored answers by the period's invitations; an invitation sent on
  *   31 March and answered on 2 April is a Q1 invitation and a Q2 answer, so a single period can exceed 100 %.
  * - For one account the invitations are the contact list that was asked, so the margin gets the finite-population
- *   correction with N = invitations (skipped when answers outnumber invitations, as in that boundary case).
+ *   correction with N = invitations (skipped when answers outnumber invitations, as in that boundary case; the
+ *   rule is the domain's askedPopulation, shared with the accounts list and the risk report). When everyone asked
+ *   answered, `everyoneAnswered` says so: the margin is then 0 and no page prints it.
+ * - A change between periods is tested on the counts without that correction and needs 5 answers on each side
+ *   (domain compareNps); `reason` says why it is or is not significant.
  */
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -70,27 +74,33 @@ type Figures = Omit<NpsReport['total'], 'change'>;
 const round = (value: number | null, places = 2) => (value === null ? null : Number(value.toFixed(places)));
 
 /** One row's figures from its counts, with the margin the domain computes. */
-function figuresOf(counts: NpsCounts, invited: number, options: { confidence: Confidence; finitePopulation: boolean }) {
-  const n = counts.promoters + counts.passives + counts.detractors;
-  const population = options.finitePopulation && invited >= n ? invited : undefined;
-  const estimate = estimateNps(counts, { confidence: options.confidence, population });
-  const figures: Figures = {
+function figuresOf(counts: NpsCounts, invited: number, options: { confidence: Confidence; finitePopulation: boolean }): Figures {
+  const estimate = estimateNpsLevel(counts, { confidence: options.confidence, invited: options.finitePopulation ? invited : undefined });
+  return {
     responses: estimate.responses,
     promoters: estimate.promoters,
     passives: estimate.passives,
     detractors: estimate.detractors,
     nps: round(estimate.nps),
     marginOfError: round(estimate.marginOfError),
+    asked: estimate.asked,
+    everyoneAnswered: estimate.everyoneAnswered,
     invited,
-    responseRate: invited === 0 ? null : round(n / invited, 4),
+    responseRate: invited === 0 ? null : round(estimate.responses / invited, 4),
   };
-  return { figures, estimate: { nps: estimate.nps, margin: estimate.marginOfError } };
 }
 
-function changeOf(since: string, before: { nps: number | null; margin: number | null }, after: { nps: number | null; margin: number | null }): NpsChange | null {
-  const compared = compareNps(before, after);
+function changeOf(since: string, before: NpsCounts, after: NpsCounts, confidence: Confidence): NpsChange | null {
+  const compared = compareNps(before, after, { confidence });
   if (compared.change === null) return null;
-  return { since, change: round(compared.change)!, combinedMargin: round(compared.combinedMargin), significant: compared.significant };
+  return {
+    since,
+    change: round(compared.change)!,
+    combinedMargin: round(compared.combinedMargin),
+    significant: compared.significant,
+    reason: compared.reason,
+    sinceResponses: compared.responses.before,
+  };
 }
 
 /**
@@ -125,24 +135,25 @@ export function buildNpsReport(input: {
   }
   const options = { confidence: input.confidence, finitePopulation: input.scope.kind === 'account' };
 
-  type Scored = { period: string; nps: number | null; margin: number | null };
+  type Scored = { period: string; counts: NpsCounts };
   let previous: Scored | null = null as Scored | null;
   let first: Scored | null = null as Scored | null;
   let invitedTotal = 0;
   const periods = input.range.keys.map((period) => {
     const invited = input.invited.get(period) ?? 0;
     invitedTotal += invited;
-    const { figures, estimate } = figuresOf(counts.get(period) ?? { promoters: 0, passives: 0, detractors: 0 }, invited, options);
+    const periodCounts = counts.get(period) ?? { promoters: 0, passives: 0, detractors: 0 };
+    const figures = figuresOf(periodCounts, invited, options);
     let change: NpsChange | null = null;
-    if (estimate.nps !== null) {
-      if (previous) change = changeOf(previous.period, previous, estimate);
-      previous = { period, ...estimate };
+    if (figures.nps !== null) {
+      if (previous) change = changeOf(previous.period, previous.counts, periodCounts, input.confidence);
+      previous = { period, counts: periodCounts };
       first ??= previous;
     }
     return { period, ...figures, change };
   });
-  const whole = figuresOf(total, invitedTotal, options).figures;
-  const totalChange = first && previous && first.period !== previous.period ? changeOf(first.period, first, previous) : null;
+  const whole = figuresOf(total, invitedTotal, options);
+  const totalChange = first && previous && first.period !== previous.period ? changeOf(first.period, first.counts, previous.counts, input.confidence) : null;
   return {
     scope: formatNpsScope(input.scope),
     groupBy: input.groupBy,

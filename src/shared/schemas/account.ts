@@ -104,6 +104,10 @@ export const AccountHealth = z.object({
   npsPeriod: z.string().nullable(),
   /** Answers with a score behind `nps` (0 without one). */
   npsResponses: z.number().int(),
+  /** Invitations sent to the account in that quarter (the contact list asked); null when not known. */
+  npsAsked: z.number().int().nullable(),
+  /** Everyone asked answered: the NPS is exact for the quarter (show "all N contacts answered", not "±0.0"). */
+  npsEveryoneAnswered: z.boolean(),
   risk: RiskLevel.nullable(),
   riskScore: z.number().nullable(),
   /** Most serious first. */

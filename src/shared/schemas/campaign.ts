@@ -56,10 +56,14 @@ export const AudiencePerson = z.object({
 });
 export type AudiencePerson = z.infer<typeof AudiencePerson>;
 
+/** "Surveyed recently": by which campaign, when it asked them, and until when they are not asked again. */
+export const RecentSurvey = z.object({ campaignId: z.uuid(), campaignName: z.string(), askedAt: z.string(), until: z.string() });
+export type RecentSurvey = z.infer<typeof RecentSurvey>;
+
 /** Who a campaign with this audience would ask, and who it would skip and why. Nothing is written. */
 export const CampaignPreview = z.object({
   eligible: z.array(AudiencePerson),
-  skipped: z.array(z.object({ contact: AudiencePerson, reason: SkipReason })),
+  skipped: z.array(z.object({ contact: AudiencePerson, reason: SkipReason, recentSurvey: RecentSurvey.nullable() })),
 });
 export type CampaignPreview = z.infer<typeof CampaignPreview>;
 
@@ -114,6 +118,8 @@ export const CampaignInvitation = z.object({
   email: z.string(),
   status: z.enum(['skipped', 'pending', 'sent', 'cancelled']),
   skipReason: SkipReason.nullable(),
+  /** For `recently_surveyed`: the campaign that had asked them, and until when (with today's frequency window). */
+  recentSurvey: RecentSurvey.nullable(),
   sentAt: z.string().nullable(),
   respondedAt: z.string().nullable(),
   remindersSent: z.number().int(),

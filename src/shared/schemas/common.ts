@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import '../validation-messages.js'; // plain-words validation messages, wherever the shared schemas are used
 
 /** Path parameter `:id` — every resource is addressed by a UUID. */
 export const IdParams = z.object({ id: z.uuid({ message: 'must be a UUID' }) });

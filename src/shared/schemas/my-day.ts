@@ -22,13 +22,20 @@ export const NewResponse = z.object({
 });
 export type NewResponse = z.infer<typeof NewResponse>;
 
+/** A first visit (nothing ever marked as seen) shows this many days of answers, not everything since the beginning. */
+export const FIRST_VISIT_DAYS = 30;
+
 export const MyDayQuery = PageQuery.extend({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  /** Until answers were first marked as seen: how many days back to show (default `FIRST_VISIT_DAYS`). Ignored afterwards. */
+  days: z.coerce.number().int().min(1).max(366).optional(),
 });
 
 export const MyDay = z.object({
-  /** When the caller last marked answers as seen; null: never (every answer counts as new). */
+  /** When the caller last marked answers as seen; null: never. */
   seenAt: z.string().nullable(),
+  /** The list starts here: `seenAt`, or on a first visit (never marked) the last 30 days (`FIRST_VISIT_DAYS`). */
+  since: z.string(),
   /** The moment this list was read: send it back as `upTo` to mark exactly these answers as seen. */
   generatedAt: z.string(),
   /** Detractors first, then passives, promoters and score-less answers; newest first within each. */

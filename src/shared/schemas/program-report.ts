@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Level } from './contact.js';
 import { LoopMetrics } from './loop-report.js';
+import { NpsChangeReason } from './report.js';
 
 /** Program evaluation (issue 6, section 5): every key account over a half year, against the half before. */
 
@@ -21,6 +22,16 @@ const Compared = z.object({
   changeShare: z.number().nullable(),
 });
 
+/** One period's NPS of one account; `everyoneAnswered`: all `asked` contacts answered (the margin is then 0: say so). */
+const ProgramNps = z.object({
+  nps: z.number().nullable(),
+  marginOfError: z.number().nullable(),
+  responses: z.number(),
+  invited: z.number(),
+  asked: z.number().nullable(),
+  everyoneAnswered: z.boolean(),
+});
+
 const Evaluation = z.object({
   needsDecision: z.boolean(),
   reasons: z.array(z.string()),
@@ -33,16 +44,19 @@ export const ProgramAccount = z.object({
   accountName: z.string(),
   owner: z.object({ id: z.uuid(), name: z.string() }),
   renewalDate: z.string().nullable(),
-  /** Sums over the period's two quarters (minor units); null when no quarter has figures. */
+  /** Sums over the compared quarters (both, once the half is over; minor units); null when no quarter has figures. */
   sales: Compared,
   grossProfit: Compared,
   contribution: Compared,
+  /** NPS over the compared quarters (`quarters` / `previousQuarters` of the report). */
   nps: z.object({
-    current: z.object({ nps: z.number().nullable(), marginOfError: z.number().nullable(), responses: z.number(), invited: z.number() }),
-    previous: z.object({ nps: z.number().nullable(), marginOfError: z.number().nullable(), responses: z.number(), invited: z.number() }),
+    current: ProgramNps,
+    previous: ProgramNps,
     change: z.number().nullable(),
     combinedMargin: z.number().nullable(),
+    /** At least 5 answers in each period and a change beyond the combined margin. */
     significant: z.boolean(),
+    reason: NpsChangeReason,
   }),
   /** Marks out of ten in the latest audit wave sent before the period ended, against the wave before it. */
   audit: z.object({
@@ -76,6 +90,11 @@ export type ProgramAccount = z.infer<typeof ProgramAccount>;
 export const ProgramReport = z.object({
   period: z.string(),
   previousPeriod: z.string(),
+  /** The half is still running: only its complete quarters are compared, with the same quarters of the half before. */
+  running: z.boolean(),
+  /** The quarters of `period` compared (both when the half is over), and the same quarters of `previousPeriod`. */
+  quarters: z.array(z.string()),
+  previousQuarters: z.array(z.string()),
   from: z.string(),
   to: z.string(),
   program: z.object({

@@ -88,7 +88,19 @@ export const NpsReportQuery = z
   });
 export type NpsReportQuery = z.infer<typeof NpsReportQuery>;
 
-/** A change against the latest earlier period that has answers; significant only beyond the combined margin. */
+/**
+ * Why a change is or is not significant: `too_few_answers` (either period has fewer than 5 answers: too few to
+ * tell), `within_margin` (may be noise), `beyond_margin` (significant); `no_previous` / `no_current` when a period
+ * has no answers (the trend then gives no change at all).
+ */
+export const NpsChangeReason = z.enum(['no_previous', 'no_current', 'too_few_answers', 'within_margin', 'beyond_margin']);
+export type NpsChangeReason = z.infer<typeof NpsChangeReason>;
+
+/**
+ * A change against the latest earlier period that has answers; significant only with at least 5 answers in both
+ * periods and beyond the combined margin (taken without the finite-population correction: opinions next period
+ * are a new draw, even from the same contacts).
+ */
 export const NpsChange = z.object({
   /** The period compared with. */
   since: z.string(),
@@ -96,6 +108,9 @@ export const NpsChange = z.object({
   change: z.number(),
   combinedMargin: z.number().nullable(),
   significant: z.boolean(),
+  reason: NpsChangeReason,
+  /** Answers in the period compared with (this period's are the row's `responses`). */
+  sinceResponses: z.number().int(),
 });
 export type NpsChange = z.infer<typeof NpsChange>;
 
@@ -107,8 +122,16 @@ const NpsEstimateFields = {
   detractors: z.number().int(),
   /** Points, −100…100; null when nobody answered. */
   nps: z.number().nullable(),
-  /** Adjusted-Wald margin of error in points at the chosen confidence; null when nobody answered. */
+  /**
+   * Adjusted-Wald margin of error in points at the chosen confidence; null when nobody answered. For one account
+   * it is finite-population corrected (N = invitations), so it is 0 when everyone asked answered: show
+   * `everyoneAnswered` then, never "±0.0".
+   */
   marginOfError: z.number().nullable(),
+  /** The contact list that was asked (one account's invitations in the period); null when not the sampling frame. */
+  asked: z.number().int().nullable(),
+  /** Everyone asked answered: the score is exact for the period. */
+  everyoneAnswered: z.boolean(),
 };
 
 const NpsFigures = {

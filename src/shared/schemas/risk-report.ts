@@ -23,9 +23,16 @@ export const RiskReportAccount = z.object({
   reasons: z.array(z.object({ code: z.string(), text: z.string() })),
   /** NPS of the latest quarter with answers, in points; null without answers in the last year. */
   nps: z.number().nullable(),
+  /** Its margin of error in points, computed as the account's NPS trend computes it for that quarter. */
   npsMargin: z.number().nullable(),
   /** The quarter of that NPS, e.g. '2026-Q1'. */
   npsPeriod: z.string().nullable(),
+  /** Answers with a score behind `nps` (0 without one). */
+  npsResponses: z.number().int(),
+  /** Invitations sent to the account in that quarter (the contact list asked); null when not known. */
+  npsAsked: z.number().int().nullable(),
+  /** Everyone asked answered: the NPS is exact for the quarter (show "all N contacts answered", not "±0.0"). */
+  npsEveryoneAnswered: z.boolean(),
   renewalDate: z.string().nullable(),
   link: z.string(),
 });

@@ -64,6 +64,8 @@ export const TaskListQuery = PageQuery.extend({
   overdue: QueryBoolean.optional(),
   accountId: z.uuid().optional(),
   priority: Priority.optional(),
+  /** `due` (default): soonest due first; `-closed`: the most recently closed first, as the board's Done column shows them. */
+  sort: z.enum(['due', '-closed']).optional(),
 });
 
 export const CreateTask = z.strictObject({
@@ -113,24 +115,29 @@ export type LoopEmailPreview = z.infer<typeof LoopEmailPreview>;
 /** One answer shown in context: the question as the survey asked it (in English) and the answer in words. */
 export const AnswerInContext = z.object({ key: z.string(), kind: z.string(), question: z.string(), answer: z.string(), value: z.unknown() });
 
+/** One of the customer's answers a task is about, with the survey's questions. */
+export const ResponseInContext = z.object({
+  id: z.uuid(),
+  surveyName: z.string(),
+  language: z.string(),
+  npsScore: z.number().int().nullable(),
+  category: z.enum(['promoter', 'passive', 'detractor']).nullable(),
+  startedAt: z.string(),
+  completedAt: z.string().nullable(),
+  answers: z.array(AnswerInContext),
+});
+export type ResponseInContext = z.infer<typeof ResponseInContext>;
+
 /** Everything the task page shows around a task: the customer's answer, who they are, the rule, the people. */
 export const TaskContext = z.object({
   account: z.object({ id: z.uuid(), name: z.string(), owner: z.object({ id: z.uuid(), name: z.string() }) }),
   contact: z
     .object({ id: z.uuid(), name: z.string(), email: z.string(), title: z.string().nullable(), language: z.string(), unsubscribed: z.boolean(), bounced: z.boolean(), deleted: z.boolean() })
     .nullable(),
-  response: z
-    .object({
-      id: z.uuid(),
-      surveyName: z.string(),
-      language: z.string(),
-      npsScore: z.number().int().nullable(),
-      category: z.enum(['promoter', 'passive', 'detractor']).nullable(),
-      startedAt: z.string(),
-      completedAt: z.string().nullable(),
-      answers: z.array(AnswerInContext),
-    })
-    .nullable(),
+  /** The answer that opened the task. */
+  response: ResponseInContext.nullable(),
+  /** Every answer the task is about, oldest first: the one that opened it, then the contact's later answers that triggered the same rule. */
+  responses: z.array(ResponseInContext),
   rule: z.object({ id: z.uuid(), name: z.string(), priority: Priority, dueInBusinessDays: z.number().int() }).nullable(),
   /** Names of the people the page mentions (assignee, comment authors), by id. */
   people: z.record(z.string(), z.string()),

@@ -25,11 +25,22 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
       {children}
       {error && (
         <p class="field-error" id={`${id}-error`} role="alert">
-          {error}
+          {withFieldName(label, error)}
         </p>
       )}
     </div>
   );
+}
+
+/**
+ * The shared schemas' messages are the end of a sentence ("is required", "must be at most 200 characters"; see
+ * shared/validation-messages.ts): under a field they start with its name — "Name is required". Any other
+ * message (a sentence of its own, "Write a comment first.") is shown as it is.
+ */
+export function withFieldName(label: string, message: string): string {
+  if (!/^(is|are|must|has|needs|can|cannot)\b/.test(message)) return message;
+  const name = label.replace(/\s*\(.*?\)\s*$/, '').replace(/[:*]\s*$/, '').trim();
+  return name ? `${name} ${message}` : message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** The ids an input's aria-describedby should name (hint and error, when present). */

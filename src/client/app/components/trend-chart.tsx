@@ -1,4 +1,6 @@
-import { formatNps, formatNumber } from '../format.js';
+import type { RefObject } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatMargin, formatNps, formatNumber } from '../format.js';
 
 export interface TrendPoint {
   /** Period label, e.g. "2026-Q1". */
@@ -9,6 +11,8 @@ export interface TrendPoint {
   margin: number | null;
   /** Answers behind the value. */
   count: number;
+  /** Everyone asked answered (one account's NPS): the margin is 0 and the table says so in words. */
+  everyoneAnswered?: boolean;
 }
 
 interface TrendChartProps {
@@ -20,9 +24,37 @@ interface TrendChartProps {
   format?: (value: number | null) => string;
 }
 
-const W = 640;
+/** The drawing's width before the chart is measured, its narrowest and its widest. */
+const FIRST = 640;
+const NARROWEST = 260;
+const WIDEST = 1200;
 const H = 240;
-const PAD = { left: 40, right: 12, top: 12, bottom: 44 };
+/** Room on the right for half the last period's label, which is centred on its point. */
+const PAD = { left: 40, right: 30, top: 12, bottom: 44 };
+/** A period label ("2026-Q1") and its answer count need this much room to stay apart. */
+const LABEL_ROOM = 64;
+
+/**
+ * The chart's width in CSS pixels, so the drawing is made at 1:1 and its 12 px labels stay 12 px on a phone
+ * (a fixed 640-wide drawing scaled into a 330 px phone would shrink them to 6 px, and blow them up on a desktop).
+ */
+function useWidth(): [RefObject<HTMLElement>, number] {
+  const ref = useRef<HTMLElement>(null);
+  const [width, setWidth] = useState(FIRST);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const measure = () => {
+      const w = Math.round(el.clientWidth);
+      if (w > 0) setWidth(Math.max(NARROWEST, Math.min(WIDEST, w)));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
 
 /**
  * A lean SVG line chart with the margin-of-error band around each value and the answer count under each
@@ -30,6 +62,7 @@ const PAD = { left: 40, right: 12, top: 12, bottom: 44 };
  * numbers as a table.
  */
 export function TrendChart({ title, points, min = -100, max = 100, format = formatNps }: TrendChartProps) {
+  const [figure, W] = useWidth();
   const n = Math.max(points.length, 1);
   const x = (i: number) => PAD.left + (n === 1 ? (W - PAD.left - PAD.right) / 2 : (i * (W - PAD.left - PAD.right)) / (n - 1));
   const clamp = (v: number) => Math.min(max, Math.max(min, v));
@@ -50,10 +83,10 @@ export function TrendChart({ title, points, min = -100, max = 100, format = form
     const lower = [...run].reverse().map(({ i, p }) => `${x(i).toFixed(1)},${y(p.value! - (p.margin ?? 0)).toFixed(1)}`);
     return [...upper, ...lower].join(' ');
   };
-  const labelEvery = Math.ceil(n / 8);
+  const labelEvery = Math.ceil(n / Math.max(1, Math.floor((W - PAD.left - PAD.right) / LABEL_ROOM)));
 
   return (
-    <figure class="chart">
+    <figure class="chart" ref={figure}>
       <figcaption>{title}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${title}: chart; the same figures follow as a table`}>
         {ticks.map((t) => (
@@ -105,7 +138,7 @@ export function TrendChart({ title, points, min = -100, max = 100, format = form
             <tr key={p.label}>
               <th scope="row">{p.label}</th>
               <td>{format(p.value)}</td>
-              <td>{p.margin === null ? '—' : `±${p.margin.toFixed(1)}`}</td>
+              <td>{p.everyoneAnswered ? 'everyone asked answered' : formatMargin(p.margin) || '—'}</td>
               <td>{formatNumber(p.count)}</td>
             </tr>
           ))}

@@ -3,7 +3,8 @@ import { api, issuesByField, withQuery } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { canEdit, currentUser, isManager } from '../session.js';
-import { daysUntil, formatDate, formatDateTime, formatMoney, formatNps, formatNumber, formatPercent, humanize, relativeDays } from '../format.js';
+import { daysUntil, formatChangeReason, formatDate, formatDateTime, formatMoney, formatNps, formatNpsMargin, formatNumber, formatPercent, humanize, plural, relativeDays } from '../format.js';
+import { NpsFigure } from '../components/nps-figure.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { Pagination } from '../components/pagination.js';
@@ -78,14 +79,44 @@ export default function AccountPage({ id }: { id: string }) {
         <a href={`/accounts/${a.id}/plan`}>Account plan</a> · <a href={`/accounts/${a.id}/partnership`}>Partnership</a>
       </p>
       <Health id={a.id} name={a.name} />
-      <Profile account={a} names={names} onSaved={account.reload} />
-      <PeopleMap accountId={a.id} names={names} staff={staff.data?.data ?? null} />
-      <NpsTrend accountId={a.id} />
-      <Audit accountId={a.id} />
-      <Responses accountId={a.id} />
-      <Tasks accountId={a.id} />
-      <Campaigns accountId={a.id} />
+      <div class="account-layout">
+        <SectionNav />
+        <div class="account-sections">
+          <Profile account={a} names={names} onSaved={account.reload} />
+          <PeopleMap accountId={a.id} names={names} staff={staff.data?.data ?? null} />
+          <NpsTrend accountId={a.id} />
+          <Audit accountId={a.id} />
+          <Responses accountId={a.id} />
+          <Tasks accountId={a.id} />
+          <Campaigns accountId={a.id} />
+        </div>
+      </div>
     </article>
+  );
+}
+
+/** The page's sections, each a link to its heading: a menu beside the page on a wide screen, above it on a phone. */
+const sections = [
+  { id: 'profile-title', label: 'Profile' },
+  { id: 'people-title', label: 'People map' },
+  { id: 'nps-title', label: 'NPS trend' },
+  { id: 'audit-title', label: 'Audit' },
+  { id: 'responses-title', label: 'Responses' },
+  { id: 'tasks-title', label: 'Open tasks' },
+  { id: 'campaigns-title', label: 'Campaigns' },
+];
+
+function SectionNav() {
+  return (
+    <nav class="section-nav no-print" aria-label="Sections of this account">
+      <ul>
+        {sections.map((s) => (
+          <li key={s.id}>
+            <a href={`#${s.id}`}>{s.label}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
@@ -97,7 +128,17 @@ function Health({ id, name }: { id: string; name: string }) {
   return (
     <div class="account-health card">
       <p>
-        <RiskBadge level={h.risk} /> {h.nps !== null && <span>Latest NPS {formatNps(h.nps)} ({formatNumber(h.npsResponses)} answers, {h.npsPeriod})</span>}
+        <RiskBadge level={h.risk} />{' '}
+        {h.nps !== null && (
+          <span>
+            Latest NPS{' '}
+            <NpsFigure
+              figure={{ nps: h.nps, margin: h.npsMargin, responses: h.npsResponses, asked: h.npsAsked, everyoneAnswered: h.npsEveryoneAnswered }}
+              period={h.npsPeriod}
+            />{' '}
+            ({h.npsPeriod})
+          </span>
+        )}
       </p>
       {h.riskReasons.length > 0 && (
         <ul class="reasons">
@@ -668,11 +709,44 @@ function NpsTrend({ accountId }: { accountId: string }) {
           <>
             <TrendChart
               title={`NPS per quarter, with its ${Math.round(report.data.confidence * 100)}% margin of error`}
-              points={report.data.periods.map((p) => ({ label: p.period, value: p.nps, margin: p.marginOfError, count: p.responses }))}
+              points={report.data.periods.map((p) => ({ label: p.period, value: p.nps, margin: p.marginOfError, count: p.responses, everyoneAnswered: p.everyoneAnswered }))}
             />
+            <div class="table-wrap">
+              <table class="data nps-quarters">
+                <caption class="visually-hidden">NPS per quarter with answers</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Quarter</th>
+                    <th scope="col" class="num">
+                      NPS
+                    </th>
+                    <th scope="col">Change</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.data.periods
+                    .filter((p) => p.responses > 0)
+                    .reverse()
+                    .map((p) => (
+                      <tr key={p.period}>
+                        <th scope="row">{p.period}</th>
+                        <td class="num">
+                          <NpsFigure
+                            figure={{ nps: p.nps, margin: p.marginOfError, responses: p.responses, asked: p.asked, everyoneAnswered: p.everyoneAnswered }}
+                            period={p.period}
+                          />
+                        </td>
+                        <td>{p.change ? `${formatNps(p.change.change)} since ${p.change.since} — ${formatChangeReason(p.change.reason)}` : '—'}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </div>
             <p class="small">
               Over the whole range: NPS {formatNps(report.data.total.nps)}
-              {report.data.total.marginOfError !== null && ` ± ${Math.round(report.data.total.marginOfError)}`} from {formatNumber(report.data.total.responses)} answers
+              {formatNpsMargin({ nps: report.data.total.nps, margin: report.data.total.marginOfError, responses: report.data.total.responses }) &&
+                ` ${formatNpsMargin({ nps: report.data.total.nps, margin: report.data.total.marginOfError, responses: report.data.total.responses })}`}{' '}
+              from {plural(report.data.total.responses, 'answer')}
               {report.data.total.responseRate !== null && `, response rate ${formatPercent(report.data.total.responseRate)}`}.
             </p>
           </>
@@ -702,7 +776,7 @@ function Audit({ accountId }: { accountId: string }) {
           </Empty>
         ) : (
           <div class="audit">
-            {report.data.questions.map((q) => (
+            {report.data.questions.filter(hasAnswers).map((q) => (
               <div class="audit-question" key={q.key}>
                 <h3>{q.text}</h3>
                 {q.kind === 'rating' && (
@@ -766,7 +840,8 @@ function Audit({ accountId }: { accountId: string }) {
                   <ul class="plain">
                     {q.waves.map((w) => (
                       <li key={`${w.campaignId}-${w.wave}`}>
-                        {waveName(w.campaignId, w.wave)}: NPS {formatNps(w.nps)} from {formatNumber(w.responses)} answers
+                        {waveName(w.campaignId, w.wave)}: NPS{' '}
+                        <NpsFigure figure={{ nps: w.nps, margin: w.marginOfError, responses: w.responses, asked: w.asked, everyoneAnswered: w.everyoneAnswered }} />
                       </li>
                     ))}
                   </ul>
@@ -786,9 +861,39 @@ function Audit({ accountId }: { accountId: string }) {
                   ))}
               </div>
             ))}
+            <UnansweredQuestions questions={report.data.questions.filter((q) => !hasAnswers(q))} />
           </div>
         ))}
     </section>
+  );
+}
+
+/** Whether anyone has answered an audit question in any wave. */
+function hasAnswers(q: AuditReport['questions'][number]): boolean {
+  switch (q.kind) {
+    case 'text':
+      return q.latest.length > 0;
+    case 'nps':
+      return q.waves.some((w) => w.responses > 0);
+    default:
+      return q.waves.some((w) => w.n > 0);
+  }
+}
+
+/** Questions nobody has answered yet, folded away under one line instead of a page of empty tables. */
+function UnansweredQuestions({ questions }: { questions: AuditReport['questions'] }) {
+  if (questions.length === 0) return null;
+  return (
+    <details class="audit-unanswered">
+      <summary>
+        {questions.length === 1 ? '1 question' : `${questions.length} questions`} without answers yet
+      </summary>
+      <ul>
+        {questions.map((q) => (
+          <li key={q.key}>{q.text}</li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

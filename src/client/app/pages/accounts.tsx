@@ -4,7 +4,8 @@ import { withQuery } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { canEdit, isManager } from '../session.js';
-import { daysUntil, formatDate, formatMoney, formatNps, formatNumber, humanize, relativeDays } from '../format.js';
+import { daysUntil, formatDate, formatMoney, humanize, relativeDays } from '../format.js';
+import { NpsFigure } from '../components/nps-figure.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
@@ -228,11 +229,11 @@ function AccountRow({ account: a }: { account: AccountListItem }) {
       <td class="num">
         {h && h.nps !== null ? (
           <>
-            <span class="nps-value">{formatNps(h.nps)}</span>
-            <div class="muted small">
-              {formatNumber(h.npsResponses)} {h.npsResponses === 1 ? 'answer' : 'answers'}
-              {h.npsPeriod ? `, ${h.npsPeriod}` : ''}
-            </div>
+            <NpsFigure
+              figure={{ nps: h.nps, margin: h.npsMargin, responses: h.npsResponses, asked: h.npsAsked, everyoneAnswered: h.npsEveryoneAnswered }}
+              period={h.npsPeriod}
+            />
+            {h.npsPeriod && <div class="muted small">{h.npsPeriod}</div>}
           </>
         ) : (
           <span class="muted">No answers</span>

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, issuesByField, withQuery } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
@@ -29,6 +29,8 @@ function UsersPanel() {
   const users = useApi<Page<User>>(withQuery('/api/users', { page, pageSize: PAGE_SIZE }));
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  // A role change or disabling someone waits for a yes in a dialog that names the person and the change.
+  const [pending, setPending] = useState<PendingChange | null>(null);
 
   async function update(user: User, change: { role?: User['role']; disabled?: boolean }, done: string) {
     setBusy(user.id);
@@ -49,6 +51,21 @@ function UsersPanel() {
 
   return (
     <>
+      {pending && (
+        <ConfirmChange
+          pending={pending}
+          onConfirm={() => {
+            const { user, change } = pending;
+            setPending(null);
+            void update(
+              user,
+              change,
+              change.role ? `${user.name} is now ${humanize(change.role).toLowerCase()}.` : `${user.name} is disabled and signed out everywhere.`,
+            );
+          }}
+          onCancel={() => setPending(null)}
+        />
+      )}
       <CreateUserForm
         onCreated={(u) => {
           setStatus({ ok: true, text: `Created ${u.name} (${humanize(u.role)}). We emailed them a link to set their password; it works for 60 minutes.` });
@@ -102,9 +119,9 @@ function UsersPanel() {
                         disabled={busy === u.id}
                         onChange={(e) => {
                           const role = (e.target as HTMLSelectElement).value as User['role'];
-                          // Back to the saved value until the server agrees (the last admin stays an admin).
+                          // Back to the saved value until confirmed and the server agrees (the last admin stays an admin).
                           (e.target as HTMLSelectElement).value = u.role;
-                          void update(u, { role }, `${u.name} is now ${humanize(role).toLowerCase()}.`);
+                          if (role !== u.role) setPending({ user: u, change: { role } });
                         }}
                       >
                         {roles.map((r) => (
@@ -127,7 +144,9 @@ function UsersPanel() {
                         class="secondary"
                         disabled={busy === u.id}
                         aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
-                        onClick={() => update(u, { disabled: !u.disabled }, u.disabled ? `${u.name} can sign in again.` : `${u.name} is disabled and signed out everywhere.`)}
+                        onClick={() =>
+                          u.disabled ? update(u, { disabled: false }, `${u.name} can sign in again.`) : setPending({ user: u, change: { disabled: true } })
+                        }
                       >
                         {u.disabled ? 'Enable' : 'Disable'}
                       </button>
@@ -141,6 +160,45 @@ function UsersPanel() {
         </>
       )}
     </>
+  );
+}
+
+type PendingChange = { user: User; change: { role: User['role']; disabled?: undefined } | { disabled: true; role?: undefined } };
+
+/** What a role means for the person, said in the confirmation. */
+const roleMeaning: Record<User['role'], string> = {
+  admin: 'they can manage users, settings and every account',
+  executive: 'they can read every account and report but change nothing',
+  account_manager: 'they see and work on only the accounts they own',
+};
+
+/** "Change María Santos from account manager to admin?" — a modal dialog; Escape or Cancel changes nothing. */
+function ConfirmChange({ pending, onConfirm, onCancel }: { pending: PendingChange; onConfirm: () => void; onCancel: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  const { user, change } = pending;
+  const title = change.role
+    ? `Change ${user.name} from ${humanize(user.role).toLowerCase()} to ${humanize(change.role).toLowerCase()}?`
+    : `Disable ${user.name}?`;
+  const what = change.role
+    ? `As ${humanize(change.role).toLowerCase()}, ${roleMeaning[change.role]}. It applies at once.`
+    : `${user.name} (${user.email}) can no longer sign in and is signed out everywhere at once. Their accounts and tasks stay; you can enable them again later.`;
+  return (
+    <dialog ref={ref} class="stage-dialog confirm-dialog" aria-labelledby="confirm-user-title" aria-describedby="confirm-user-what" onClose={onCancel}>
+      <h2 id="confirm-user-title">{title}</h2>
+      <p id="confirm-user-what">{what}</p>
+      <div class="dialog-actions">
+        <button type="button" class={change.disabled ? 'danger' : undefined} onClick={onConfirm}>
+          {change.role ? `Make ${user.name} ${humanize(change.role).toLowerCase()}` : `Disable ${user.name}`}
+        </button>
+        <button type="button" class="secondary" onClick={() => ref.current?.close()}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
   );
 }
 

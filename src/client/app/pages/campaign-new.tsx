@@ -12,7 +12,7 @@ import { BuyingRole, Level } from '../../../shared/schemas/contact.js';
 import type { AccountListItem } from '../../../shared/schemas/account.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type { Survey } from '../../../shared/schemas/survey.js';
-import { skipReasonWords } from '../components/skip-reasons.js';
+import { skipReasonText } from '../components/skip-reasons.js';
 
 /**
  * A new campaign in four steps. Everything entered lives in one draft, so Back and Next never lose it; each
@@ -70,11 +70,17 @@ function toBody(d: Draft) {
   };
 }
 
-/** Schema messages for people: zod's "expected number, received undefined" means the box is empty. */
-function readable(message: string): string {
-  if (/received (undefined|NaN)/.test(message)) return 'Enter a number';
-  if (/^Invalid UUID/i.test(message) || /^Invalid input/i.test(message)) return 'Choose one';
-  return message.charAt(0).toUpperCase() + message.slice(1);
+/**
+ * Schema messages (plain words, shared/validation-messages.ts) for this wizard: a missing choice asks to choose;
+ * the rest stay sentence ends, which the Field starts with its label ("Campaign name is required").
+ */
+function readable(message: string, path = ''): string {
+  if (message === 'must be a number') return 'Enter a number';
+  if (message === 'must be a valid id' || message === 'is not a valid value') return 'Choose one';
+  // Shown without a Field (a group of choices): a sentence of its own.
+  if (message === 'is required' && (path === 'surveyId' || path.startsWith('audience'))) return 'Choose one';
+  if (path === 'surveyId' || path.startsWith('audience.accountIds')) return message.charAt(0).toUpperCase() + message.slice(1);
+  return message;
 }
 
 function checkDraft(d: Draft, step: number | 'all'): Record<string, string> {
@@ -84,7 +90,7 @@ function checkDraft(d: Draft, step: number | 'all'): Record<string, string> {
   if (d.sendMode === 'later' && !d.sendAt) errors.sendAt = 'Choose a date and time';
   const out: Record<string, string> = {};
   for (const [path, message] of Object.entries(errors)) {
-    if (step === 'all' || stepOfField[path.split('.')[0]!] === step) out[path] = readable(message);
+    if (step === 'all' || stepOfField[path.split('.')[0]!] === step) out[path] = readable(message, path);
   }
   return out;
 }
@@ -162,7 +168,7 @@ function AudiencePreview({ preview, chosen }: { preview: ReturnType<typeof useAu
                 {data.skipped.slice(0, PREVIEW_LIST_LIMIT).map((s) => (
                   <li key={s.contact.contactId}>
                     <span class="who">{s.contact.name}</span> <span class="where">{s.contact.accountName}</span>{' '}
-                    <span class="reason">{skipReasonWords[s.reason]}</span>
+                    <span class="reason">{skipReasonText(s.reason, s.recentSurvey)}</span>
                   </li>
                 ))}
                 {data.skipped.length > PREVIEW_LIST_LIMIT && <li>and {formatNumber(data.skipped.length - PREVIEW_LIST_LIMIT)} more</li>}
@@ -300,7 +306,7 @@ export default function CampaignNewPage() {
     }
     const byField = issuesByField(result.error);
     if (Object.keys(byField).length) {
-      setErrors(Object.fromEntries(Object.entries(byField).map(([k, v]) => [k, readable(v)])));
+      setErrors(Object.fromEntries(Object.entries(byField).map(([k, v]) => [k, readable(v, k)])));
       go(stepOfField[Object.keys(byField)[0]!.split('.')[0]!] ?? 0);
     } else setProblem(result.error);
   };

@@ -7,7 +7,7 @@ import { formatDate, formatDateTime, formatNumber, formatPercent, humanize } fro
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Pagination } from '../components/pagination.js';
 import { CampaignStatusBadge } from '../components/campaign-status.js';
-import { skipReasonWords } from '../components/skip-reasons.js';
+import { skipReasonText, skipReasonWords } from '../components/skip-reasons.js';
 import { SkipReason, type Campaign, type CampaignInvitation } from '../../../shared/schemas/campaign.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type { Survey } from '../../../shared/schemas/survey.js';
@@ -33,7 +33,7 @@ function isSending(c: Campaign, now = Date.now()): boolean {
 const repeatWords: Record<Campaign['repeat'], string> = { none: 'Once', quarterly: 'Every quarter', semiannual: 'Every six months', annual: 'Every year' };
 
 function invitationStatus(i: Invitation): string {
-  if (i.status === 'skipped') return `Skipped: ${i.skipReason ? skipReasonWords[i.skipReason] : 'unknown reason'}`;
+  if (i.status === 'skipped') return `Skipped: ${i.skipReason ? skipReasonText(i.skipReason, i.recentSurvey) : 'unknown reason'}`;
   if (i.respondedAt) return 'Answered';
   if (i.status === 'sent') return i.remindersSent ? `Sent, reminded ${formatNumber(i.remindersSent)}×` : 'Sent';
   return humanize(i.status);

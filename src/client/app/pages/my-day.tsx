@@ -1,13 +1,15 @@
 import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
 import { api, withQuery } from '../api.js';
-import { useApi } from '../use-api.js';
+import { useApi, type Resource } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { canEdit, currentUser } from '../session.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
-import { formatDate, formatDateTime, formatNps, formatNumber, humanize, relativeDays } from '../format.js';
-import type { MyDay, NewResponse } from '../../../shared/schemas/my-day.js';
+import { formatDate, formatDateTime, formatNumber, humanize, plural, relativeDays } from '../format.js';
+import { NpsFigure } from '../components/nps-figure.js';
+import { FIRST_VISIT_DAYS, type MyDay, type NewResponse } from '../../../shared/schemas/my-day.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import type { RiskReport } from '../../../shared/schemas/risk-report.js';
 import type { Page as ApiPage } from '../../../shared/schemas/common.js';
@@ -21,13 +23,17 @@ const TASKS_SHOWN = 25;
 export default function MyDayPage() {
   usePageTitle('My day');
   const name = currentUser.value?.name.split(' ')[0] ?? '';
+  // Fetched here, once, for the figures at the top and the lists below them.
+  const tasks = useApi<ApiPage<Task>>(withQuery('/api/tasks', { assignee: 'me', status: 'open,in_progress', pageSize: TASKS_SHOWN }));
+  const risk = useApi<RiskReport>('/api/reports/risk?owner=me');
   return (
     <>
       <h1>My day</h1>
       <p class="muted">Hello {name}. Here is what needs you today.</p>
+      <Glance tasks={tasks} risk={risk} />
       <div class="columns my-day">
-        <MyTasks />
-        <MyAccounts />
+        <MyTasks tasks={tasks} />
+        <MyAccounts risk={risk} />
       </div>
       <NewAnswers />
     </>
@@ -46,8 +52,32 @@ function DueDate({ task }: { task: Task }) {
   );
 }
 
-function MyTasks() {
-  const tasks = useApi<ApiPage<Task>>(withQuery('/api/tasks', { assignee: 'me', status: 'open,in_progress', pageSize: TASKS_SHOWN }));
+/** The day's figures first: open and overdue tasks, accounts at risk. Nothing until both have loaded. */
+function Glance({ tasks, risk }: { tasks: Resource<ApiPage<Task>>; risk: Resource<RiskReport> }) {
+  if (!tasks.data || !risk.data) return null;
+  const overdue = tasks.data.data.filter((t) => t.overdue).length;
+  const atRisk = risk.data.accounts.filter((a) => a.level === 'red').length;
+  const watch = risk.data.accounts.filter((a) => a.level === 'amber').length;
+  return (
+    <ul class="cards glance" aria-label="Today at a glance">
+      <li class="card">
+        <p class="card-label">Open tasks</p>
+        <p class="stat">{formatNumber(tasks.data.total)}</p>
+        <p class={overdue > 0 ? 'overdue' : 'muted'}>{overdue > 0 ? `${formatNumber(overdue)} overdue` : 'None overdue'}</p>
+      </li>
+      <li class="card">
+        <p class="card-label">Accounts at risk</p>
+        <p class="stat">{formatNumber(atRisk)}</p>
+        <p class="muted">
+          of {plural(risk.data.accounts.length, 'account')}
+          {watch > 0 && <> · {formatNumber(watch)} to watch</>}
+        </p>
+      </li>
+    </ul>
+  );
+}
+
+function MyTasks({ tasks }: { tasks: Resource<ApiPage<Task>> }) {
   const overdue = tasks.data?.data.filter((t) => t.overdue).length ?? 0;
   return (
     <section aria-labelledby="my-tasks-title">
@@ -62,7 +92,7 @@ function MyTasks() {
       {tasks.data && tasks.data.total > 0 && (
         <>
           <p>
-            {formatNumber(tasks.data.total)} open {tasks.data.total === 1 ? 'task' : 'tasks'}
+            {plural(tasks.data.total, 'open task')}
             {overdue > 0 && (
               <>
                 , <span class="overdue">{formatNumber(overdue)} overdue</span>
@@ -95,8 +125,7 @@ function MyTasks() {
   );
 }
 
-function MyAccounts() {
-  const risk = useApi<RiskReport>('/api/reports/risk?owner=me');
+function MyAccounts({ risk }: { risk: Resource<RiskReport> }) {
   return (
     <section aria-labelledby="my-accounts-title">
       <h2 id="my-accounts-title">My accounts</h2>
@@ -130,7 +159,10 @@ function MyAccounts() {
                     <span class="muted small"> {humanize(a.stage)}</span>
                   </th>
                   <td class="num">
-                    {formatNps(a.nps)}
+                    <NpsFigure
+                      figure={{ nps: a.nps, margin: a.npsMargin, responses: a.npsResponses, asked: a.npsAsked, everyoneAnswered: a.npsEveryoneAnswered }}
+                      period={a.npsPeriod}
+                    />
                     {a.npsPeriod && <span class="muted small"> {a.npsPeriod}</span>}
                   </td>
                   <td>
@@ -188,7 +220,12 @@ function ResponseCard({ response }: { response: NewResponse }) {
 
 function NewAnswers() {
   const [page, setPage] = useState(1);
-  const day = useApi<MyDay>(withQuery('/api/me/day', { page }));
+  // A first visit shows the last 30 days; the person may look further back (never "everything since the start"),
+  // kept in the address so a reload shows the same.
+  const { path, query, route } = useLocation();
+  const days = [90, 365].includes(Number(query.days)) ? Number(query.days) : FIRST_VISIT_DAYS;
+  const setDays = (n: number) => route(`${path}?days=${n}`, true);
+  const day = useApi<MyDay>(withQuery('/api/me/day', { page, days: days === FIRST_VISIT_DAYS ? undefined : days }));
   const [marking, setMarking] = useState(false);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState('');
@@ -205,7 +242,7 @@ function NewAnswers() {
       setProblem(result.error.message);
       return;
     }
-    setStatus(`Marked ${formatNumber(day.data.total)} ${day.data.total === 1 ? 'answer' : 'answers'} as seen.`);
+    setStatus(`Marked ${plural(day.data.total, 'answer')} as seen.`);
     setPage(1);
     day.reload();
   }
@@ -213,7 +250,7 @@ function NewAnswers() {
   return (
     <section aria-labelledby="new-answers-title">
       <div class="section-head">
-        <h2 id="new-answers-title">New answers {since ? <>since {since}</> : <>on my accounts</>}</h2>
+        <h2 id="new-answers-title">{since ? <>New answers since {since}</> : <>New answers from the last {days === 365 ? '12 months' : `${days} days`}</>}</h2>
         {canEdit() && day.data && day.data.total > 0 && (
           <button type="button" class="secondary" onClick={markSeen} disabled={marking}>
             {marking ? 'Marking…' : 'Mark as seen'}
@@ -233,15 +270,27 @@ function NewAnswers() {
       {day.data && day.data.total === 0 && (
         <Empty>
           <p>
-            {since ? `No new answers since ${since}.` : 'No answers yet on your accounts.'}{' '}
+            {since ? `No new answers since ${since}.` : `No answers on your accounts in the last ${days === 365 ? '12 months' : `${days} days`}.`}{' '}
             <a href="/campaigns/new">Send a campaign</a> to hear from your customers.
           </p>
+          {!since && days < 365 && (
+            <p class="actions">
+              {days < 90 && (
+                <button type="button" class="secondary" onClick={() => (setPage(1), setDays(90))}>
+                  Show the last 90 days
+                </button>
+              )}
+              <button type="button" class="secondary" onClick={() => (setPage(1), setDays(365))}>
+                Show the last 12 months
+              </button>
+            </p>
+          )}
         </Empty>
       )}
       {day.data && day.data.total > 0 && (
         <>
           <p>
-            {formatNumber(day.data.total)} new {day.data.total === 1 ? 'answer' : 'answers'}
+            {plural(day.data.total, 'new answer')}
             {day.data.detractors > 0 && (
               <>
                 , <strong>{formatNumber(day.data.detractors)} from {day.data.detractors === 1 ? 'a detractor' : 'detractors'}</strong> (shown first)

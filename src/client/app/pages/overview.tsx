@@ -5,7 +5,8 @@ import { Empty, ErrorState, Loading } from '../components/states.js';
 import { CsvLink, PrintButton } from '../components/csv-link.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { TrendChart } from '../components/trend-chart.js';
-import { formatDate, formatDateTime, formatDecimal, formatNps, formatNumber, formatPercent, humanize } from '../format.js';
+import { formatChangeReason, formatDate, formatDateTime, formatDecimal, formatNps, formatNpsMargin, formatNumber, formatPercent, humanize, plural } from '../format.js';
+import { NpsFigure } from '../components/nps-figure.js';
 import { toCsv } from '../../../shared/csv.js';
 import type { NpsReport, NpsReportPeriod } from '../../../shared/schemas/report.js';
 import type { RiskReport } from '../../../shared/schemas/risk-report.js';
@@ -23,7 +24,6 @@ function latestAnswered(report: NpsReport): NpsReportPeriod | null {
   return [...report.periods].reverse().find((p) => p.responses > 0) ?? null;
 }
 
-const margin = (m: number | null) => (m === null ? '' : ` ± ${formatDecimal(m)}`);
 
 /**
  * The executive overview: the portfolio's NPS trend with its margin band and response rate, the split by
@@ -80,9 +80,11 @@ function TrendSection({ report }: { report: NpsReport }) {
             <h3>NPS {latest.period}</h3>
             <p class="stat">
               {formatNps(latest.nps)}
-              <span class="stat-margin">{margin(latest.marginOfError)}</span>
+              <span class="stat-margin"> {formatNpsMargin({ nps: latest.nps, margin: latest.marginOfError, responses: latest.responses })}</span>
             </p>
-            <p class="muted">{formatNumber(latest.responses)} responses ({report.confidence * 100}% confidence)</p>
+            <p class="muted">
+              {plural(latest.responses, 'answer')} ({report.confidence * 100}% confidence)
+            </p>
           </div>
           <div class="card">
             <h3>Response rate {latest.period}</h3>
@@ -94,7 +96,7 @@ function TrendSection({ report }: { report: NpsReport }) {
           <div class="card">
             <h3>Change since {latest.change?.since ?? 'the period before'}</h3>
             <p class="stat">{latest.change ? formatNps(latest.change.change) : '—'}</p>
-            <p class="muted">{latest.change ? significance(latest.change.significant) : 'Nothing to compare with yet'}</p>
+            <p class="muted">{latest.change ? formatChangeReason(latest.change.reason) : 'Nothing to compare with yet'}</p>
           </div>
         </div>
       )}
@@ -117,13 +119,12 @@ function TrendSection({ report }: { report: NpsReport }) {
               <tr key={p.period}>
                 <th scope="row">{p.period}</th>
                 <td class="num">
-                  {formatNps(p.nps)}
-                  {margin(p.marginOfError)}
+                  <NpsFigure figure={{ nps: p.nps, margin: p.marginOfError, responses: p.responses }} period={p.period} compact />
                 </td>
                 <td class="num">{formatNumber(p.responses)}</td>
                 <td class="num">{formatNumber(p.invited)}</td>
                 <td class="num">{formatPercent(p.responseRate)}</td>
-                <td>{p.change ? `${formatNps(p.change.change)} — ${significance(p.change.significant)}` : '—'}</td>
+                <td>{p.change ? `${formatNps(p.change.change)} — ${formatChangeReason(p.change.reason)}` : '—'}</td>
               </tr>
             ))}
           </tbody>
@@ -133,7 +134,6 @@ function TrendSection({ report }: { report: NpsReport }) {
   );
 }
 
-const significance = (significant: boolean) => (significant ? 'significant' : 'within the margin of error');
 
 /** Promoters, passives and detractors of the latest quarter: a bar, and the same numbers in words. */
 function Distribution({ report }: { report: NpsReport }) {
@@ -179,8 +179,11 @@ function SplitSection({ splits }: { splits: OverviewReport['splits'] }) {
 
   const csvHref = useMemo(() => {
     const csv = toCsv(
-      ['group', 'period', 'nps', 'marginOfError', 'responses', 'changeSince', 'change', 'significant'],
-      rows.map((r) => [r.label, r.latest?.period, r.latest?.nps, r.latest?.marginOfError, r.latest?.responses ?? 0, r.latest?.change?.since, r.latest?.change?.change, r.latest?.change?.significant]),
+      ['group', 'period', 'nps', 'marginOfError', 'responses', 'changeSince', 'change', 'significant', 'changeReason'],
+      rows.map((r) => [
+        r.label, r.latest?.period, r.latest?.nps, r.latest?.marginOfError, r.latest?.responses ?? 0,
+        r.latest?.change?.since, r.latest?.change?.change, r.latest?.change?.significant, r.latest?.change?.reason,
+      ]),
     );
     return URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
   }, [rows]);
@@ -231,12 +234,14 @@ function SplitSection({ splits }: { splits: OverviewReport['splits'] }) {
                 {rows.map((r) => (
                   <tr key={r.scope}>
                     <th scope="row">{r.label}</th>
-                    <td class="num">{r.latest ? `${formatNps(r.latest.nps)}${margin(r.latest.marginOfError)}` : '—'}</td>
+                    <td class="num">
+                      {r.latest ? <NpsFigure figure={{ nps: r.latest.nps, margin: r.latest.marginOfError, responses: r.latest.responses }} compact /> : '—'}
+                    </td>
                     <td class="num">{formatNumber(r.latest?.responses ?? 0)}</td>
                     <td>{r.latest?.period ?? 'No answers yet'}</td>
                     <td>
                       {r.latest?.change
-                        ? `${formatNps(r.latest.change.change)} since ${r.latest.change.since} — ${significance(r.latest.change.significant)}`
+                        ? `${formatNps(r.latest.change.change)} since ${r.latest.change.since} — ${formatChangeReason(r.latest.change.reason)}`
                         : '—'}
                     </td>
                   </tr>
@@ -335,8 +340,11 @@ function RiskSection({ report }: { report: RiskReport }) {
                     </td>
                     <td>{a.owner.name}</td>
                     <td class="num">
-                      {formatNps(a.nps)}
-                      {a.nps !== null && <span class="muted small">{margin(a.npsMargin)}</span>}
+                      <NpsFigure
+                        figure={{ nps: a.nps, margin: a.npsMargin, responses: a.npsResponses, asked: a.npsAsked, everyoneAnswered: a.npsEveryoneAnswered }}
+                        period={a.npsPeriod}
+                      />
+                      {a.npsPeriod && <div class="muted small">{a.npsPeriod}</div>}
                     </td>
                     <td>
                       {a.reasons.length === 0 ? (

@@ -6,7 +6,8 @@ import { isManager } from '../session.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { CsvLink, PrintButton } from '../components/csv-link.js';
 import { ProgramTabs } from '../components/program-tabs.js';
-import { formatDate, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize } from '../format.js';
+import { formatChangeReason, formatDate, formatDecimal, formatMargin, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural } from '../format.js';
+import { NpsFigure } from '../components/nps-figure.js';
 import { HalfYear, type ProgramAccount, type ProgramReport } from '../../../shared/schemas/program-report.js';
 
 const REPORT_PATH = '/api/reports/program';
@@ -30,7 +31,10 @@ function changeWords(c: Compared, money = true): string {
   return c.changeShare === null ? signed : `${signed} (${c.changeShare > 0 ? '+' : ''}${formatPercent(c.changeShare)})`;
 }
 const arrow = (change: number | null) => (change === null ? '' : change > 0 ? '▲ ' : change < 0 ? '▼ ' : '■ ');
-const margin = (m: number | null | undefined) => (m === null || m === undefined ? '' : ` ± ${formatDecimal(m)}`);
+/** Audit marks' margin: one decimal, never "±0.0" (formatMargin leaves a zero out). */
+const margin = (m: number | null | undefined) => (formatMargin(m) ? ` ${formatMargin(m)}` : '');
+/** Today's quarter on the reader's calendar, '2026-Q4'. */
+const currentQuarter = (now = new Date()) => `${now.getFullYear()}-Q${Math.floor(now.getMonth() / 3) + 1}`;
 
 /**
  * The semi-annual program evaluation, printable for the annual review: the accounts needing a decision first with
@@ -90,18 +94,18 @@ function Report({ report }: { report: ProgramReport }) {
   const p = report.program;
   const deciding = report.accounts.filter((a) => a.evaluation.needsDecision);
   const attention = p.needsAttention.filter((n) => !n.decision);
-  const today = new Date();
-  const running = report.to >= `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
   return (
     <>
       <p class="lead">
-        {formatDate(report.from)} – {formatDate(report.to)}, compared with {report.previousPeriod}. {formatNumber(p.accounts)} key{' '}
-        {p.accounts === 1 ? 'account' : 'accounts'}, {formatNumber(p.needingDecision)} needing a decision.
+        {formatDate(report.from)} – {formatDate(report.to)}, compared with {report.previousPeriod}. {plural(p.accounts, 'key account')},{' '}
+        {formatNumber(p.needingDecision)} needing a decision.
       </p>
-      {running && (
-        <p class="notice">
-          {report.period} is still running (until {formatDate(report.to)}): sales and profit sum the quarters entered so far, so they can look low
-          against the whole of {report.previousPeriod}.
+      {report.running && (
+        <p class="notice running-half">
+          {report.period} is still running (until {formatDate(report.to)}). To compare like with like, this page compares{' '}
+          {report.quarters.length === 1 && report.quarters[0]! >= currentQuarter() ? `${report.quarters[0]} so far` : report.quarters.join(' and ')} with the
+          same {report.previousQuarters.length === 1 ? 'quarter' : 'quarters'} of {report.previousPeriod} ({report.previousQuarters.join(' and ')}) — sales,
+          profit and NPS alike — not a part of a half with a whole one.
         </p>
       )}
       <div class="cards value-stats">
@@ -169,7 +173,12 @@ function Report({ report }: { report: ProgramReport }) {
       <section aria-labelledby="accounts-heading">
         <h2 id="accounts-heading">Key accounts, {report.period} against {report.previousPeriod}</h2>
         {report.accounts.map((a) => (
-          <AccountEvaluation key={a.accountId} account={a} period={report.period} previous={report.previousPeriod} />
+          <AccountEvaluation
+            key={a.accountId}
+            account={a}
+            period={report.running ? report.quarters.join(' + ') : report.period}
+            previous={report.running ? report.previousQuarters.join(' + ') : report.previousPeriod}
+          />
         ))}
       </section>
     </>
@@ -202,7 +211,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
       </td>
     </tr>
   );
-  const npsSig = a.nps.change === null ? '' : a.nps.significant ? ' — beyond the margin' : ' — within the margin';
+  const npsSig = a.nps.change === null ? '' : ` — ${formatChangeReason(a.nps.reason)}`;
   const auditSig = a.audit.change === null ? '' : a.audit.significant ? ' — beyond the margin' : ' — within the margin';
   const loop = a.loop;
   return (
@@ -255,14 +264,16 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
             <tr>
               <th scope="row">NPS</th>
               <td class="num">
-                {formatNps(a.nps.current.nps)}
-                {margin(a.nps.current.marginOfError)}
-                <div class="small muted">{formatNumber(a.nps.current.responses)} answers</div>
+                <NpsFigure
+                  figure={{ nps: a.nps.current.nps, margin: a.nps.current.marginOfError, responses: a.nps.current.responses, asked: a.nps.current.asked, everyoneAnswered: a.nps.current.everyoneAnswered }}
+                />
+                {a.nps.current.nps === null && <div class="small muted">No answers</div>}
               </td>
               <td class="num">
-                {formatNps(a.nps.previous.nps)}
-                {margin(a.nps.previous.marginOfError)}
-                <div class="small muted">{formatNumber(a.nps.previous.responses)} answers</div>
+                <NpsFigure
+                  figure={{ nps: a.nps.previous.nps, margin: a.nps.previous.marginOfError, responses: a.nps.previous.responses, asked: a.nps.previous.asked, everyoneAnswered: a.nps.previous.everyoneAnswered }}
+                />
+                {a.nps.previous.nps === null && <div class="small muted">No answers</div>}
               </td>
               <td class="num">
                 {arrow(a.nps.change)}
@@ -304,7 +315,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
           <dd>
             {loop.tasks === 0
               ? 'No tasks created this half'
-              : `${formatNumber(loop.tasks)} tasks, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatDecimal(loop.medianHoursToFirstAction)} h (median)`}
+              : `${plural(loop.tasks, 'task')}, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatDecimal(loop.medianHoursToFirstAction)} h (median)`}
             {loop.detractorsFollowedUp > 0 && `; ${formatNumber(loop.detractorsFollowedUp)} detractors followed up, ${formatPercent(loop.detractorsImprovedShare)} improved`}
           </dd>
         </div>
@@ -315,7 +326,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
               'No plan yet'
             ) : (
               <>
-                {a.plan.current ? 'Current' : 'Not updated this half'} (updated {formatDate(a.plan.updatedAt)}); {formatNumber(a.plan.done)} of {formatNumber(a.plan.actions)} actions done
+                {a.plan.current ? 'Current' : 'Not updated this half'} (updated {formatDate(a.plan.updatedAt)}); {formatNumber(a.plan.done)} of {plural(a.plan.actions, 'action')} done
                 {a.plan.doneShare !== null && ` (${formatPercent(a.plan.doneShare)})`}
               </>
             )}{' '}

@@ -6,6 +6,7 @@ import { canEdit, currentUser, isManager } from '../session.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { formatDate, formatDateTime, humanize, relativeDays } from '../format.js';
+import { languageNames, otherLanguageThan } from '../../../shared/language-guess.js';
 import { CloseTask, CloseTaskPreview, CreateComment, type LoopEmailPreview, type Task, type TaskContext } from '../../../shared/schemas/task.js';
 
 type TaskDetail = Task & { comments: { id: string; authorId: string; body: string; createdAt: string }[] };
@@ -129,6 +130,8 @@ export default function TaskPage({ id }: { id: string }) {
 
 function CustomerAnswer({ task, context }: { task: Task; context: TaskContext }) {
   const { response, contact, rule } = context;
+  // Every answer the task is about: a later answer that triggered the same rule joined this task.
+  const answers = context.responses?.length ? context.responses : response ? [response] : [];
   return (
     <section aria-labelledby="answer-title">
       <h2 id="answer-title">What the customer told us</h2>
@@ -143,27 +146,34 @@ function CustomerAnswer({ task, context }: { task: Task; context: TaskContext })
           </span>
         </p>
       )}
-      {response ? (
-        <>
-          <p>
-            {response.category && (
-              <span class={`badge ${response.category}`}>
-                {humanize(response.category)} · NPS {response.npsScore}
+      {answers.length ? (
+        answers.map((response, i) => (
+          <div class="task-answer" key={response.id}>
+            {answers.length > 1 && (
+              <h3>
+                {i === 0 ? 'First answer' : i === answers.length - 1 ? 'Latest answer' : `Answer ${i + 1}`} of {answers.length}
+              </h3>
+            )}
+            <p>
+              {response.category && (
+                <span class={`badge ${response.category}`}>
+                  {humanize(response.category)} · NPS {response.npsScore}
+                </span>
+              )}{' '}
+              <span class="muted">
+                {response.surveyName} survey · {response.completedAt ? `answered ${formatDateTime(response.completedAt)}` : `started ${formatDateTime(response.startedAt)}, not finished`}
               </span>
-            )}{' '}
-            <span class="muted">
-              {response.surveyName} survey · {response.completedAt ? `answered ${formatDateTime(response.completedAt)}` : `started ${formatDateTime(response.startedAt)}, not finished`}
-            </span>
-          </p>
-          <dl class="answers">
-            {response.answers.map((a) => (
-              <div key={a.key}>
-                <dt>{a.question}</dt>
-                <dd>{a.kind === 'text' ? <blockquote>“{a.answer}”</blockquote> : <strong>{a.answer}</strong>}</dd>
-              </div>
-            ))}
-          </dl>
-        </>
+            </p>
+            <dl class="answers">
+              {response.answers.map((a) => (
+                <div key={a.key}>
+                  <dt>{a.question}</dt>
+                  <dd>{a.kind === 'text' ? <blockquote>“{a.answer}”</blockquote> : <strong>{a.answer}</strong>}</dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        ))
       ) : task.description ? (
         <blockquote class="task-description">{task.description}</blockquote>
       ) : (
@@ -307,6 +317,8 @@ function CloseForm({ task, context, onClosed }: { task: Task; context: TaskConte
   const [preview, setPreview] = useState<LoopEmailPreview | null>(null);
   const [busy, setBusy] = useState(false);
   const notify = tell && !blocked && !dismiss;
+  // A resolution in another language than the customer's is sent as written: say so before it goes.
+  const wrongLanguage = context.contact ? otherLanguageThan(resolution, context.contact.language) : null;
 
   async function showPreview() {
     const parsed = CloseTaskPreview.safeParse({ resolution });
@@ -403,6 +415,14 @@ function CloseForm({ task, context, onClosed }: { task: Task; context: TaskConte
               ? `${context.contact!.name} was already told about this task; they are not emailed twice.`
               : `Emails ${context.contact!.name} (${context.contact!.email}) in their language what they told us and what we did, from ${context.account.owner.name}. You see the email before it goes.`)}
         </p>
+        <div aria-live="polite">
+          {notify && wrongLanguage && (
+            <p class="notice warning" id="language-warning">
+              <strong>Check the language:</strong> your resolution reads like {languageNames[wrongLanguage] ?? wrongLanguage}, but {context.contact!.name}{' '}
+              reads {languageNames[context.contact!.language.split('-')[0]!] ?? context.contact!.language}. The email around it is in their language; your words go in as you wrote them.
+            </p>
+          )}
+        </div>
         {problem && !errors.resolution && (
           <p class="field-error" role="alert">
             {problem}
@@ -482,7 +502,7 @@ function ClosedSummary({ task, context, focus }: { task: Task; context: TaskCont
       {task.resolution ? <blockquote>{task.resolution}</blockquote> : <Empty>No resolution was recorded.</Empty>}
       {context.customerEmailed ? (
         <p class="notice">
-          {context.contact?.name ?? 'The customer'} was emailed what we did. <a href="/outbox">See it in the email log</a>.
+          {context.contact?.name ?? 'The customer'} was emailed what we did. <a href="/emails">See it in the email log</a>.
         </p>
       ) : (
         <p class="muted">The customer was not emailed about it.</p>

@@ -59,11 +59,11 @@ function toUrl(f: Filters): string {
   });
 }
 
-/** The board's columns: each is its own query, soonest due first. */
+/** The board's columns: each is its own query, soonest due first; closed ones newest first. */
 const boardColumns = [
   { status: 'open', title: 'Open' },
   { status: 'in_progress', title: 'In progress' },
-  { status: 'done,dismissed', title: 'Done or dismissed' },
+  { status: 'done,dismissed', title: 'Done or dismissed', sort: '-closed' },
 ];
 const BOARD_SIZE = 20;
 
@@ -77,13 +77,14 @@ function DueCell({ task }: { task: Task }) {
   );
 }
 
-function BoardColumn({ status, title, filters, assigneeName }: { status: string; title: string; filters: Filters; assigneeName: (id: string) => string }) {
+function BoardColumn({ status, title, sort, filters, assigneeName }: { status: string; title: string; sort?: string; filters: Filters; assigneeName: (id: string) => string }) {
   const path = withQuery('/api/tasks', {
     assignee: filters.assignee === 'anyone' ? undefined : filters.assignee,
     status,
     priority: filters.priority,
     overdue: filters.overdue ? 'true' : undefined,
     accountId: filters.accountId,
+    sort,
     pageSize: BOARD_SIZE,
   });
   const tasks = useApi<ApiPage<Task>>(path);
@@ -221,7 +222,7 @@ export default function TasksPage() {
       {filters.view === 'board' ? (
         <div class="board task-board">
           {boardColumns.map((c) => (
-            <BoardColumn key={c.status} status={c.status} title={c.title} filters={filters} assigneeName={assigneeName} />
+            <BoardColumn key={c.status} status={c.status} title={c.title} sort={c.sort} filters={filters} assigneeName={assigneeName} />
           ))}
         </div>
       ) : (

@@ -4,6 +4,7 @@ import { rowsOf } from '../rows.js';
 import { accounts, campaigns, contacts, invitations, responses, surveys, tasks, users } from '../schema/index.js';
 import type { Level } from '../../../shared/schemas/contact.js';
 import type { NpsCounts } from '../../domain/nps-stats.js';
+import { npsCampaignIds } from './nps-report.js';
 
 /**
  * The facts behind the risk report, for every account in scope at once: a fixed handful of statements whatever
@@ -27,9 +28,15 @@ export interface QuarterCounts {
   counts: NpsCounts;
 }
 
+/** The latest quarter also counts its NPS invitations: the contact list asked, for the margin's population rule. */
+export interface LatestQuarterCounts extends QuarterCounts {
+  /** Invitations sent to the account in the quarter by campaigns that ask the NPS question (as the NPS trend). */
+  invited: number;
+}
+
 export interface RiskFacts {
   /** The latest quarter with answers, and the quarter with answers before it. */
-  nps: Map<string, { latest: QuarterCounts; previous: QuarterCounts | null }>;
+  nps: Map<string, { latest: LatestQuarterCounts; previous: QuarterCounts | null }>;
   tasks: Map<string, { open: number; overdue: number; overdueHighPriority: number }>;
   lastWave: Map<string, { invited: number; responses: number; sentAt: Date }>;
   contacts: Map<string, Record<Level, number>>;
@@ -112,7 +119,7 @@ export async function loadRiskFacts(
       with q(bounds) as (select ${bounds}::timestamptz[])
       select a.id as account_id, l.bucket as latest, lc.promoters as l_promoters, lc.passives as l_passives,
         lc.detractors as l_detractors, p.bucket as previous, pc.promoters as p_promoters, pc.passives as p_passives,
-        pc.detractors as p_detractors
+        pc.detractors as p_detractors, li.invited as l_invited
       from ${inScope} as a(id) cross join q
       cross join lateral (
         select width_bucket(${answeredAt}, q.bounds)::int as bucket from ${responses} r
@@ -121,6 +128,11 @@ export async function loadRiskFacts(
         order by ${answeredAt} desc limit 1
       ) l
       cross join lateral (${countsIn(sql`l.bucket`)}) lc
+      cross join lateral (
+        select count(*)::int as invited from ${invitations} i
+        where i.account_id = a.id and i.sent_at >= q.bounds[l.bucket] and i.sent_at < q.bounds[l.bucket + 1]
+          and i.campaign_id in (${npsCampaignIds})
+      ) li
       left join lateral (
         select width_bucket(${answeredAt}, q.bounds)::int as bucket from ${responses} r
         where r.account_id = a.id and r.nps_score is not null
@@ -178,9 +190,13 @@ export async function loadRiskFacts(
 
   const facts: RiskFacts = { nps: new Map(), tasks: new Map(), lastWave: new Map(), contacts: new Map(), latestAudit: new Map() };
   type Counted = `${'l' | 'p'}_${keyof NpsCounts}`;
-  for (const r of rowsOf<{ account_id: string; latest: number; previous: number | null } & Record<Counted, number>>(npsRows)) {
+  for (const r of rowsOf<{ account_id: string; latest: number; previous: number | null; l_invited: number } & Record<Counted, number>>(npsRows)) {
     facts.nps.set(r.account_id, {
-      latest: { quarter: r.latest - 1, counts: { promoters: r.l_promoters, passives: r.l_passives, detractors: r.l_detractors } },
+      latest: {
+        quarter: r.latest - 1,
+        counts: { promoters: r.l_promoters, passives: r.l_passives, detractors: r.l_detractors },
+        invited: Number(r.l_invited),
+      },
       previous: r.previous
         ? { quarter: r.previous - 1, counts: { promoters: r.p_promoters, passives: r.p_passives, detractors: r.p_detractors } }
         : null,

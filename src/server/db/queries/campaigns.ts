@@ -17,6 +17,8 @@ export type AudienceMember = AudienceCandidate & {
   level: (typeof contacts.$inferSelect)['level'];
   buyingRole: (typeof contacts.$inferSelect)['buyingRole'];
   accountName: string;
+  /** The campaign that last asked them (pending or sent), if any. */
+  lastCampaign: { id: string; name: string } | null;
 };
 
 /** Everyone the audience names, with what eligibility needs to know about them. */
@@ -34,6 +36,9 @@ export async function findAudienceCandidates(db: Db, audience: CampaignAudience)
     .select({
       contactId: invitations.contactId,
       at: sql<Date>`max(coalesce(${invitations.sentAt}, ${campaigns.sendAt}))`.as('at'),
+      // Which campaign that was, for "Surveyed recently (by …, until …)".
+      campaignId: sql<string>`(array_agg(${campaigns.id} order by coalesce(${invitations.sentAt}, ${campaigns.sendAt}) desc))[1]`.as('last_campaign_id'),
+      campaignName: sql<string>`(array_agg(${campaigns.name} order by coalesce(${invitations.sentAt}, ${campaigns.sendAt}) desc))[1]`.as('last_campaign_name'),
     })
     .from(invitations)
     .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
@@ -57,6 +62,8 @@ export async function findAudienceCandidates(db: Db, audience: CampaignAudience)
       erased: sql<boolean>`(${contacts.erasedAt} is not null or ${isErasedAddress(contacts.email)})`,
       accountArchived: accounts.archived,
       lastInvitedAt: lastInvited.at,
+      lastCampaignId: lastInvited.campaignId,
+      lastCampaignName: lastInvited.campaignName,
     })
     .from(contacts)
     .innerJoin(accounts, eq(accounts.id, contacts.accountId))
@@ -78,6 +85,7 @@ export async function findAudienceCandidates(db: Db, audience: CampaignAudience)
     erased: Boolean(r.erased),
     accountArchived: r.accountArchived,
     lastInvitedAt: r.lastInvitedAt ? new Date(r.lastInvitedAt) : null,
+    lastCampaign: r.lastCampaignId ? { id: r.lastCampaignId, name: r.lastCampaignName } : null,
   }));
 }
 
@@ -127,6 +135,11 @@ export async function getCampaign(db: Db, id: string): Promise<CampaignRow | und
   return row;
 }
 
+/** The ids of the accounts a manager owns, as a subquery. */
+function accountsOf(db: Db, ownerId: string) {
+  return db.select({ id: accounts.id }).from(accounts).where(eq(accounts.ownerId, ownerId));
+}
+
 /** The owners of every account a campaign reaches: a manager may only see campaigns within their accounts. */
 export async function campaignAccountOwners(db: Db, campaignId: string): Promise<string[]> {
   const rows = await db
@@ -148,12 +161,12 @@ export async function listCampaigns(
     conditions.push(sql`exists (select 1 from ${invitations} i where i.campaign_id = ${campaigns.id} and i.account_id = ${query.accountId})`);
   }
   if (ownerScope) {
-    // Campaigns whose every invitation is on the manager's accounts (creation guarantees this for managers);
-    // one that reached nobody is theirs if they created it — the same rule as opening it by id.
-    conditions.push(sql`not exists (select 1 from ${invitations} i join ${accounts} a on a.id = i.account_id
-      where i.campaign_id = ${campaigns.id} and a.owner_id <> ${ownerScope})`);
-    conditions.push(sql`(exists (select 1 from ${invitations} i where i.campaign_id = ${campaigns.id})
-      or ${campaigns.createdBy} = ${ownerScope})`);
+    // Every campaign that reached one of the manager's accounts (an admin's campaign across the portfolio too:
+    // they see their part of it); one that reached nobody is theirs if they created it — the same rule as
+    // opening it by id.
+    conditions.push(sql`(exists (select 1 from ${invitations} i join ${accounts} a on a.id = i.account_id
+      where i.campaign_id = ${campaigns.id} and a.owner_id = ${ownerScope})
+      or (${campaigns.createdBy} = ${ownerScope} and not exists (select 1 from ${invitations} i where i.campaign_id = ${campaigns.id})))`);
   }
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [total]] = await Promise.all([
@@ -169,8 +182,12 @@ export async function listCampaigns(
   return { data: rows, page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
 }
 
-/** Live counts for campaigns, computed from invitations, the first email of each, and responses. */
-export async function campaignCounts(db: Db, ids: string[]): Promise<Map<string, CampaignCounts>> {
+/**
+ * Live counts for campaigns, computed from invitations, the first email of each, and responses. With
+ * `ownerScope` (a manager), only the people on that manager's accounts count: a campaign that also reached
+ * other managers' accounts shows a manager their part of it.
+ */
+export async function campaignCounts(db: Db, ids: string[], ownerScope: string | null = null): Promise<Map<string, CampaignCounts>> {
   const result = new Map<string, CampaignCounts>();
   if (!ids.length) return result;
   const empty = (): CampaignCounts => ({
@@ -183,12 +200,23 @@ export async function campaignCounts(db: Db, ids: string[]): Promise<Map<string,
     db
       .select({ campaignId: invitations.campaignId, status: invitations.status, reason: invitations.skipReason, n: count() })
       .from(invitations)
-      .where(inArray(invitations.campaignId, ids))
+      .where(and(inArray(invitations.campaignId, ids), ownerScope ? inArray(invitations.accountId, accountsOf(db, ownerScope)) : undefined))
       .groupBy(invitations.campaignId, invitations.status, invitations.skipReason),
     db
       .select({ campaignId: messages.campaignId, status: messages.status, n: count() })
       .from(messages)
-      .where(and(inArray(messages.campaignId, ids), eq(messages.sequence, 0)))
+      .where(
+        and(
+          inArray(messages.campaignId, ids),
+          eq(messages.sequence, 0),
+          ownerScope
+            ? inArray(
+                messages.invitationId,
+                db.select({ id: invitations.id }).from(invitations).where(and(inArray(invitations.campaignId, ids), inArray(invitations.accountId, accountsOf(db, ownerScope)))),
+              )
+            : undefined,
+        ),
+      )
       .groupBy(messages.campaignId, messages.status),
     db
       .select({
@@ -197,7 +225,7 @@ export async function campaignCounts(db: Db, ids: string[]): Promise<Map<string,
         completed: sql<number>`count(${responses.completedAt})::int`,
       })
       .from(responses)
-      .where(and(inArray(responses.campaignId, ids), sql`${responses.answers} <> '{}'::jsonb`))
+      .where(and(inArray(responses.campaignId, ids), sql`${responses.answers} <> '{}'::jsonb`, ownerScope ? inArray(responses.accountId, accountsOf(db, ownerScope)) : undefined))
       .groupBy(responses.campaignId),
   ]);
   for (const r of inv) {
@@ -247,15 +275,32 @@ export function toCampaign(row: CampaignRow, counts: CampaignCounts): Campaign {
   };
 }
 
+/**
+ * For an invitation skipped as "surveyed recently": the other campaign that had asked the person most recently
+ * when this one was decided (its id, name and when it asked), as JSON; null for every other invitation.
+ */
+const recentSurveyOf = sql<{ id: string; name: string; at: string } | null>`case when ${invitations.skipReason} = 'recently_surveyed' then (
+  select json_build_object('id', c2.id, 'name', c2.name, 'at', coalesce(i2.sent_at, c2.send_at))
+  from ${invitations} i2 join ${campaigns} c2 on c2.id = i2.campaign_id
+  where i2.contact_id = ${invitations.contactId} and i2.campaign_id <> ${invitations.campaignId}
+    and i2.status in ('pending', 'sent') and i2.created_at <= ${invitations.createdAt}
+  order by coalesce(i2.sent_at, c2.send_at) desc limit 1) end`;
+
 export async function listInvitations(
   db: Db,
   campaignId: string,
   query: PageQuery & { status?: InvitationRow['status'] },
-): Promise<Page<InvitationRow & { contactName: string; accountName: string }>> {
-  const where = and(eq(invitations.campaignId, campaignId), query.status ? eq(invitations.status, query.status) : undefined);
+  ownerScope: string | null = null,
+): Promise<Page<InvitationRow & { contactName: string; accountName: string; recentSurvey: { id: string; name: string; at: string } | null }>> {
+  // A manager sees only the people on their own accounts, also in a campaign that reached others'.
+  const where = and(
+    eq(invitations.campaignId, campaignId),
+    query.status ? eq(invitations.status, query.status) : undefined,
+    ownerScope ? inArray(invitations.accountId, accountsOf(db, ownerScope)) : undefined,
+  );
   const [rows, [total]] = await Promise.all([
     db
-      .select({ ...getTableColumns(invitations), contactName: contacts.name, accountName: accounts.name })
+      .select({ ...getTableColumns(invitations), contactName: contacts.name, accountName: accounts.name, recentSurvey: recentSurveyOf })
       .from(invitations)
       .innerJoin(contacts, eq(contacts.id, invitations.contactId))
       .innerJoin(accounts, eq(accounts.id, invitations.accountId))

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { accounts, contacts, responses, surveyVersions, tasks, users } from '../schema/index.js';
+import { accounts, contacts, responses, surveyVersions, taskResponses, tasks, users } from '../schema/index.js';
 import type { Answers, SurveyDefinition } from '../../../shared/schemas/survey.js';
 
 /** A response counts from its completion (or its latest save, while still partial). */
@@ -82,14 +82,15 @@ export async function listNewResponses(
   };
 }
 
-/** The tasks these responses created, the most urgent first per response. */
+/** The tasks these responses created or joined, the most urgent first per response. */
 export async function tasksOfResponses(db: Db, responseIds: string[]) {
   if (!responseIds.length) return [];
   const priorityOrder = sql`case ${tasks.priority} when 'high' then 0 when 'normal' then 1 else 2 end`;
   return db
-    .select({ id: tasks.id, responseId: tasks.responseId, title: tasks.title, status: tasks.status })
-    .from(tasks)
-    .where(inArray(tasks.responseId, responseIds))
+    .select({ id: tasks.id, responseId: taskResponses.responseId, title: tasks.title, status: tasks.status })
+    .from(taskResponses)
+    .innerJoin(tasks, eq(tasks.id, taskResponses.taskId))
+    .where(inArray(taskResponses.responseId, responseIds))
     .orderBy(asc(priorityOrder), asc(tasks.createdAt), asc(tasks.id));
 }
 

@@ -34,7 +34,7 @@ export interface PeriodScores {
  * Written exactly as in the index `responses_account_answered_idx`, so the planner uses the index and its statistics.
  */
 /** The campaigns whose survey asks the NPS question: only their invitations count as NPS invitations. */
-const npsCampaignIds = sql`select ${campaigns.id} from ${campaigns}
+export const npsCampaignIds = sql`select ${campaigns.id} from ${campaigns}
   join ${surveyVersions} on ${surveyVersions.id} = ${campaigns.surveyVersionId}
   where ${surveyVersions.definition} -> 'questions' @> '[{"kind":"nps"}]'::jsonb`;
 

@@ -1,6 +1,6 @@
-import { and, asc, count, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { accounts, contacts, followUpRules, messages, responses, surveys, surveyVersions, taskComments, tasks, users } from '../schema/index.js';
+import { accounts, contacts, followUpRules, messages, responses, surveys, surveyVersions, taskComments, taskResponses, tasks, users } from '../schema/index.js';
 import { defaultRules } from '../../domain/follow-up-rules.js';
 import type { Page, PageQuery } from '../../../shared/schemas/common.js';
 
@@ -30,6 +30,8 @@ export interface TaskFilters extends PageQuery {
   overdueAt?: Date;
   accountId?: string;
   priority?: TaskRow['priority'];
+  /** `due` (default): soonest due first; `-closed`: the most recently closed first (still-open ones last). */
+  sort?: 'due' | '-closed';
 }
 
 /**
@@ -51,7 +53,7 @@ export async function listTasks(db: Db, query: TaskFilters, viewer: string | nul
       .from(tasks)
       .innerJoin(accounts, eq(accounts.id, tasks.accountId))
       .where(where)
-      .orderBy(asc(tasks.dueAt), asc(tasks.id))
+      .orderBy(...(query.sort === '-closed' ? [sql`${tasks.closedAt} desc nulls last`, desc(tasks.updatedAt), asc(tasks.id)] : [asc(tasks.dueAt), asc(tasks.id)]))
       .limit(query.pageSize)
       .offset((query.page - 1) * query.pageSize),
     db.select({ n: count() }).from(tasks).innerJoin(accounts, eq(accounts.id, tasks.accountId)).where(where),
@@ -100,21 +102,23 @@ export async function getTaskSurroundings(db: Db, task: Pick<TaskRow, 'id' | 'ac
     .innerJoin(users, eq(users.id, accounts.ownerId))
     .where(eq(accounts.id, task.accountId));
   const [contact] = task.contactId ? await db.select().from(contacts).where(eq(contacts.id, task.contactId)) : [];
-  const [response] = task.responseId
-    ? await db
-        .select({ response: responses, definition: surveyVersions.definition, surveyName: surveys.name })
-        .from(responses)
-        .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
-        .innerJoin(surveys, eq(surveys.id, responses.surveyId))
-        .where(eq(responses.id, task.responseId))
-    : [];
+  // Every answer the task is about, in the order they came (the one that opened it first).
+  const answered = await db
+    .select({ response: responses, definition: surveyVersions.definition, surveyName: surveys.name, addedAt: taskResponses.addedAt })
+    .from(responses)
+    .leftJoin(taskResponses, and(eq(taskResponses.responseId, responses.id), eq(taskResponses.taskId, task.id)))
+    .innerJoin(surveyVersions, eq(surveyVersions.id, responses.surveyVersionId))
+    .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+    .where(or(sql`${taskResponses.taskId} is not null`, task.responseId ? eq(responses.id, task.responseId) : sql`false`))
+    .orderBy(sql`coalesce(${taskResponses.addedAt}, ${responses.startedAt})`, asc(responses.id));
+  const response = answered.find((r) => r.response.id === task.responseId) ?? answered[0];
   const [rule] = task.ruleId ? await db.select().from(followUpRules).where(eq(followUpRules.id, task.ruleId)) : [];
   const [emailed] = await db
     .select({ id: messages.id })
     .from(messages)
     .where(and(eq(messages.taskId, task.id), eq(messages.purpose, 'loop_closed')))
     .limit(1);
-  return { owner, contact, response, rule, customerEmailed: Boolean(emailed) };
+  return { owner, contact, response, answered, rule, customerEmailed: Boolean(emailed) };
 }
 
 /** People who may be given tasks (active managers and admins), and the names of the given ids whoever they are. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, contacts } from './accounts.js';
 import { responses } from './surveys.js';
 import { timestamps, users } from './users.js';
@@ -64,7 +64,29 @@ export const tasks = pgTable(
     index('tasks_assignee_status_due_idx').on(t.assigneeId, t.status, t.dueAt),
     index('tasks_account_idx').on(t.accountId),
     index('tasks_status_due_idx').on(t.status, t.dueAt),
+    // A contact's open task for a rule, which their next matching answer joins.
+    index('tasks_contact_rule_open_idx')
+      .on(t.contactId, t.ruleId)
+      .where(sql`${t.status} in ('open', 'in_progress')`),
   ],
+);
+
+/**
+ * Every answer a follow-up task is about: the one that opened it, and a contact's later answers that triggered
+ * the same rule while the task was still open (they update that task instead of opening a second one).
+ */
+export const taskResponses = pgTable(
+  'task_responses',
+  {
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id),
+    responseId: uuid('response_id')
+      .notNull()
+      .references(() => responses.id),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.taskId, t.responseId] }), index('task_responses_response_idx').on(t.responseId)],
 );
 
 export const taskComments = pgTable(

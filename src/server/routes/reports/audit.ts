@@ -3,7 +3,7 @@ import type { AppEnv } from '../../http/context.js';
 import { describe, valid } from '../../http/validate.js';
 import { audit } from '../../http/audit.js';
 import { loadAccountFor } from '../../http/access.js';
-import { estimateNps, type NpsCounts } from '../../domain/nps-stats.js';
+import { estimateNpsLevel, type NpsCounts } from '../../domain/nps-stats.js';
 import {
   auditAnswerStats,
   auditValueCounts,
@@ -142,9 +142,8 @@ export const auditReportRoutes = new Hono<AppEnv>().get(
                 else if (category === 'passive') tally.passives += count;
                 else tally.detractors += count;
               }
-              const n = tally.promoters + tally.passives + tally.detractors;
-              // The wave asked the account's whole contact list: finite-population corrected.
-              const estimate = estimateNps(tally, { confidence: q.confidence, population: wave.invited >= n ? wave.invited : undefined });
+              // The wave asked the account's whole contact list: finite-population corrected (the one rule).
+              const estimate = estimateNpsLevel(tally, { confidence: q.confidence, invited: wave.invited });
               return {
                 ...ref(wave),
                 responses: estimate.responses,
@@ -153,6 +152,8 @@ export const auditReportRoutes = new Hono<AppEnv>().get(
                 detractors: estimate.detractors,
                 nps: round(estimate.nps),
                 marginOfError: round(estimate.marginOfError),
+                asked: estimate.asked,
+                everyoneAnswered: estimate.everyoneAnswered,
               };
             }),
           };

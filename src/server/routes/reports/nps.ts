@@ -55,6 +55,8 @@ const npsCsvHeader = [
   'change',
   'combinedMargin',
   'significant',
+  'changeReason',
+  'everyoneAnswered',
 ] as const;
 
 function npsCsv(report: NpsReport): string {
@@ -72,6 +74,8 @@ function npsCsv(report: NpsReport): string {
     r.change?.change,
     r.change?.combinedMargin,
     r.change?.significant,
+    r.change?.reason,
+    r.everyoneAnswered,
   ];
   return toCsv(npsCsvHeader, [...report.periods.map((p) => row(p.period, p)), row('total', report.total)]);
 }

@@ -4,19 +4,19 @@ import { describe, valid } from '../../http/validate.js';
 import { audit } from '../../http/audit.js';
 import { requireAuth } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
-import { compareNps, estimateNps, type NpsCounts } from '../../domain/nps-stats.js';
+import { compareNps, estimateNpsLevel, type NpsCounts } from '../../domain/nps-stats.js';
 import { measureLoopBy, measureLoop, type ScoreHistory } from '../../domain/loop-metrics.js';
 import { periodBounds, periodKey } from '../../domain/periods.js';
 import { wallClockIn } from '../../domain/business-days.js';
 import { shareDone } from '../../domain/account-plan.js';
 import { partnershipTrend, scorePartnership, type PartnershipAnswer } from '../../domain/partnership.js';
 import {
+  comparedQuarters,
   daysBetween,
   evaluateAccount,
   meanMargin,
   orderForDecision,
   previousHalf,
-  quartersOfHalf,
 } from '../../domain/program-evaluation.js';
 import { countNpsInvitationsByPeriod, countNpsScoresByPeriod } from '../../db/queries/nps-report.js';
 import { auditAnswerStats, listAuditWaves } from '../../db/queries/audit-report.js';
@@ -60,13 +60,21 @@ function compared(current: number | null, previous: number | null) {
 
 const sumOrNull = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) : null);
 
-/** The NPS of one account in the previous and the current period, with margins and the significance test. */
-async function npsOf(db: Db, accountId: string, starts: Date[], end: Date) {
+type Range = { start: Date; end: Date };
+
+/**
+ * The NPS of one account in the previous and the current compared range, with margins and the significance test.
+ * The two ranges need not touch (a running half compares its complete quarters with the same quarters of the half
+ * before): the gap between them is a period of its own, counted and ignored.
+ */
+async function npsOf(db: Db, accountId: string, earlier: Range, later: Range) {
+  const starts = earlier.end < later.start ? [earlier.start, earlier.end, later.start] : [earlier.start, later.start];
+  const periods = { starts, end: later.end };
   const [scores, invited] = await Promise.all([
-    countNpsScoresByPeriod(db, { accountId }, { starts, end }),
-    countNpsInvitationsByPeriod(db, { accountId }, { starts, end }),
+    countNpsScoresByPeriod(db, { accountId }, periods),
+    countNpsInvitationsByPeriod(db, { accountId }, periods),
   ]);
-  const estimates = [0, 1].map((period) => {
+  const estimates = [0, starts.length - 1].map((period) => {
     const counts: NpsCounts = { promoters: 0, passives: 0, detractors: 0 };
     for (const [score, n] of scores.find((s) => s.period === period)?.scores ?? []) {
       const category = npsCategory(score);
@@ -74,16 +82,30 @@ async function npsOf(db: Db, accountId: string, starts: Date[], end: Date) {
       else if (category === 'passive') counts.passives += n;
       else counts.detractors += n;
     }
-    const n = counts.promoters + counts.passives + counts.detractors;
     const asked = invited.get(period) ?? 0;
     // One account's invitations are the contact list that was asked: finite-population corrected, as the NPS report.
-    const estimate = estimateNps(counts, { population: asked >= n && n > 0 ? asked : undefined });
-    return { nps: estimate.nps, marginOfError: estimate.marginOfError, responses: n, invited: asked };
+    const estimate = estimateNpsLevel(counts, { invited: asked });
+    return { counts, estimate, invited: asked };
   });
   const [previous, current] = estimates as [(typeof estimates)[number], (typeof estimates)[number]];
-  const change = compareNps({ nps: previous.nps, margin: previous.marginOfError }, { nps: current.nps, margin: current.marginOfError });
-  const shown = (e: typeof current) => ({ ...e, nps: round(e.nps), marginOfError: round(e.marginOfError) });
-  return { current: shown(current), previous: shown(previous), change: round(change.change), combinedMargin: round(change.combinedMargin), significant: change.significant };
+  // The change is tested on the counts, without the finite-population correction (domain compareNps).
+  const change = compareNps(previous.counts, current.counts);
+  const shown = (e: typeof current) => ({
+    nps: round(e.estimate.nps),
+    marginOfError: round(e.estimate.marginOfError),
+    responses: e.estimate.responses,
+    invited: e.invited,
+    asked: e.estimate.asked,
+    everyoneAnswered: e.estimate.everyoneAnswered,
+  });
+  return {
+    current: shown(current),
+    previous: shown(previous),
+    change: round(change.change),
+    combinedMargin: round(change.combinedMargin),
+    significant: change.significant,
+    reason: change.reason,
+  };
 }
 
 /** Marks out of ten in the latest two audit waves sent before `end`. */
@@ -130,12 +152,15 @@ export const programReportRoutes = new Hono<AppEnv>().get(
     const period = q.period ?? periodKey(now, 'half_year', timeZone);
     const previousPeriod = previousHalf(period);
     const current = periodBounds(period, timeZone);
-    const before = periodBounds(previousPeriod, timeZone);
     const today = localDate(now, timeZone);
 
     const keyAccounts = await listKeyAccounts(db, accountOwnerScope(user));
     const ids = keyAccounts.map((a) => a.id);
-    const [thisQuarters, lastQuarters] = [quartersOfHalf(period), quartersOfHalf(previousPeriod)];
+    // Like with like: a running half compares its complete quarters with the same quarters of the half before.
+    const span = comparedQuarters(period, periodKey(now, 'quarter', timeZone));
+    const [thisQuarters, lastQuarters] = [span.quarters, span.previousQuarters];
+    const rangeOf = (quarters: string[]) => ({ start: periodBounds(quarters[0]!, timeZone).start, end: periodBounds(quarters.at(-1)!, timeZone).end });
+    const [npsNow, npsBefore] = [rangeOf(thisQuarters), rangeOf(lastQuarters)];
     const [values, planData, levels, pairs, partnershipRows, loopTasks, scoreRows] = await Promise.all([
       listQuarterValues(db, ids, [...lastQuarters, ...thisQuarters]),
       listPlansWithActions(db, ids),
@@ -157,7 +182,7 @@ export const programReportRoutes = new Hono<AppEnv>().get(
     const rows: ProgramAccount[] = [];
     for (const account of keyAccounts) {
       // One account at a time: a key-account program has tens of accounts, and the queries are the reports' own.
-      const [nps, audit] = [await npsOf(db, account.id, [before.start, current.start], current.end), await auditOf(db, account.id, current.end)];
+      const [nps, audit] = [await npsOf(db, account.id, npsBefore, npsNow), await auditOf(db, account.id, current.end)];
       const mine = values.filter((v) => v.accountId === account.id);
       const sum = (quarters: string[], pick: (v: (typeof mine)[number]) => number) => sumOrNull(mine.filter((v) => quarters.includes(v.quarter)).map(pick));
       const revenue = compared(sum(thisQuarters, (v) => v.revenue), sum(lastQuarters, (v) => v.revenue));
@@ -186,7 +211,15 @@ export const programReportRoutes = new Hono<AppEnv>().get(
         period,
         revenue,
         contribution,
-        nps: { current: nps.current.nps, previous: nps.previous.nps, change: nps.change, combinedMargin: nps.combinedMargin, significant: nps.significant },
+        nps: {
+          current: nps.current.nps,
+          previous: nps.previous.nps,
+          change: nps.change,
+          combinedMargin: nps.combinedMargin,
+          significant: nps.significant,
+          reason: nps.reason,
+          responses: { current: nps.current.responses, previous: nps.previous.responses },
+        },
         audit: { change: audit.change, significant: audit.significant },
         plan: { exists: plan !== undefined, current: planCurrent, updatedAt: plan?.updatedAt.toISOString() ?? null, doneShare: done.doneShare },
         partnership: { latest: trend.latest, previous: trend.previous, change: trend.change },
@@ -216,6 +249,9 @@ export const programReportRoutes = new Hono<AppEnv>().get(
     const report: ProgramReport = {
       period,
       previousPeriod,
+      running: span.running,
+      quarters: thisQuarters,
+      previousQuarters: lastQuarters,
       from: localDate(current.start, timeZone),
       to: localDate(new Date(current.end.getTime() - 1), timeZone),
       program: {
@@ -252,6 +288,7 @@ const csvHeader = [
   'hasPlan', 'planCurrent', 'planUpdatedAt', 'actions', 'actionsDone', 'actionsDoneShare',
   'instigators', 'influencers', 'implementers', 'counterpartPairs', 'relationshipGaps',
   'partnershipScore', 'previousPartnershipScore', 'renewalDate',
+  'npsResponses', 'previousNpsResponses', 'npsChangeReason', 'comparedQuarters', 'previousComparedQuarters',
 ] as const;
 
 /** One row per account, in the report's order; lists joined with "; ". */
@@ -265,6 +302,7 @@ function programCsv(report: ProgramReport): string {
     a.plan.exists, a.plan.current, a.plan.updatedAt, a.plan.actions, a.plan.done, a.plan.doneShare,
     a.relationships.contacts.instigator, a.relationships.contacts.influencer, a.relationships.contacts.implementer, a.relationships.counterpartPairs, a.relationships.gaps.join('; '),
     a.partnership.latest, a.partnership.previous, a.renewalDate,
+    a.nps.current.responses, a.nps.previous.responses, a.nps.reason, report.quarters.join('; '), report.previousQuarters.join('; '),
   ]);
   return toCsv(csvHeader, rows);
 }

@@ -11,7 +11,7 @@ import { sendRiskReportNow } from '../../services/risk-report-emails.js';
 import { toCsv } from '../../../shared/csv.js';
 import { RiskReport, RiskReportQuery, RiskReportSent } from '../../../shared/schemas/risk-report.js';
 
-const csvHeader = ['accountId', 'name', 'ownerId', 'ownerName', 'stage', 'level', 'score', 'nps', 'npsMargin', 'npsPeriod', 'renewalDate', 'reasons', 'link'] as const;
+const csvHeader = ['accountId', 'name', 'ownerId', 'ownerName', 'stage', 'level', 'score', 'nps', 'npsMargin', 'npsPeriod', 'renewalDate', 'reasons', 'link', 'npsResponses', 'npsEveryoneAnswered'] as const;
 
 /**
  * The Monday Morning Report: each key account, then every other customer, green / amber / red with the reasons
@@ -57,6 +57,8 @@ export const riskReportRoutes = new Hono<AppEnv>()
           a.renewalDate,
           a.reasons.map((r) => r.text).join('; '),
           a.link,
+          a.npsResponses,
+          a.npsEveryoneAnswered,
         ]);
         await audit(c, 'export.downloaded', null, { what: 'risk_report', rows: rows.length, filters: q });
         return c.body(toCsv(csvHeader, rows), 200, {
