@@ -32,9 +32,10 @@ describe('a manager closes the loop on a detractor, in Chromium', () => {
     await expect.poll(() => page.locator('main h1').textContent()).toBe('My day');
 
     // My day: open tasks, accounts with risk, and the new answers, detractors first with their words. A first
-    // visit shows the last 30 days; the demo's latest wave was answered about three months ago: look further back.
+    // visit shows the last 30 days (the demo's latest audit answers); its latest NPS wave was answered about three
+    // months ago: look further back.
     const answers = page.getByRole('region', { name: /New answers/ });
-    await answers.getByText('No answers on your accounts in the last 30 days.', { exact: false }).waitFor();
+    await page.getByRole('heading', { name: 'New answers from the last 30 days' }).waitFor();
     await answers.getByRole('button', { name: 'Show the last 12 months' }).click();
     await page.getByRole('heading', { name: 'New answers from the last 12 months' }).waitFor();
     await answers.locator('.answer-card').first().waitFor();

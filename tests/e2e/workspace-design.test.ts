@@ -75,15 +75,19 @@ async function phoneLayoutProblems(page: Page): Promise<string[]> {
 }
 
 /**
- * readme-<page>-desktop.png and readme-<page>-phone.png, light: the README's pictures. The prefix keeps them apart
- * from the other tests' screenshots of the same pages in other states (sorted, filtered, mid-edit).
+ * The README's pictures, light: readme-<page>-desktop.jpg and readme-<page>-phone.jpg, the first screen as a person
+ * lands on it (1280 and 360 px wide). They go to test-results/screenshots, or to docs/screenshots when run by
+ * `npm run docs:screenshots`. The prefix keeps them apart from the other tests' screenshots of the same pages in
+ * other states (sorted, filtered, mid-edit).
  */
+const README_PICTURES_DIR = process.env.KEYPULSE_README_SCREENSHOTS ?? ARTIFACTS_DIR;
+
 async function photograph(page: Page, name: string): Promise<void> {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: `${ARTIFACTS_DIR}/readme-${name}-desktop.png`, fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: `${ARTIFACTS_DIR}/readme-${name}-phone.png`, fullPage: true });
+  mkdirSync(README_PICTURES_DIR, { recursive: true });
+  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    await page.setViewportSize(viewport);
+    await page.screenshot({ path: `${README_PICTURES_DIR}/readme-${name}-${size}.jpg`, type: 'jpeg', quality: 80 });
+  }
 }
 
 /** The href of the first link in main matching `pattern` on `path`. */

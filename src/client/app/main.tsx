@@ -1,5 +1,4 @@
 import { render } from 'preact';
-import '../../shared/validation-messages.js'; // every form's messages in plain words
 import { App } from './app.js';
 import { currentUser, readEmbeddedInstallation, readEmbeddedUser } from './session.js';
 import { setCurrency } from './format.js';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /** `GET /healthz`: the process is up. Says nothing about the database. */
 export const Liveness = z.object({ status: z.literal('ok') });

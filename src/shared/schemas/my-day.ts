@@ -22,8 +22,7 @@ export const NewResponse = z.object({
 });
 export type NewResponse = z.infer<typeof NewResponse>;
 
-/** A first visit (nothing ever marked as seen) shows this many days of answers, not everything since the beginning. */
-export const FIRST_VISIT_DAYS = 30;
+export { FIRST_VISIT_DAYS } from '../my-day-window.js';
 
 export const MyDayQuery = PageQuery.extend({
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

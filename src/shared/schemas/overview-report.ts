@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { NpsReport, NpsReportPeriod, ReportConfidence, ReportDate, ReportGroupBy } from './report.js';
 import { RiskReport } from './risk-report.js';
 import { LoopManager, LoopMetrics } from './loop-report.js';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 export const OverviewReportQuery = z
   .object({

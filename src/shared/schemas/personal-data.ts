@@ -4,6 +4,7 @@ import { BuyingRole, Level } from './contact.js';
 import { MessageStatus } from './message.js';
 import { AnswerValue } from './survey.js';
 import { Priority, TaskStatus } from './task.js';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /** What `POST /api/contacts/:id/erase` answers, the same every time it is asked. */
 export const ContactErasure = z.object({

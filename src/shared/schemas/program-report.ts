@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { Level } from './contact.js';
 import { LoopMetrics } from './loop-report.js';
 import { NpsChangeReason } from './report.js';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /** Program evaluation (issue 6, section 5): every key account over a half year, against the half before. */
 

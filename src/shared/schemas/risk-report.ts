@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { RiskLevel, Stage } from './account.js';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 export { RiskLevel };
 

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /** One of the signed-in user's own browser sessions, as "Password and sessions" lists them. */
 export const UserSession = z.object({

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /**
  * The installation settings an admin can change in the workspace. Each starts as its environment variable

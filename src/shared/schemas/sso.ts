@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /**
  * Why a single sign-on attempt was refused. The callback redirects to `/signin?error=<reason>`: the address

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { LanguageTag } from './contact.js';
+import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /** Text in several languages; English is always present and is the fallback. */
 export const LocalizedText = z

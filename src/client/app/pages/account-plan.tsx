@@ -3,7 +3,7 @@ import { api, issuesByField } from '../api.js';
 import { useApi, type Resource } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { canEdit, currentUser } from '../session.js';
-import { daysUntil, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, humanize, relativeDays } from '../format.js';
+import { daysUntil, formatDate, formatDateTime, formatMoney, formatNumber, formatPercent, humanize, relativeDays, plural } from '../format.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { PrintButton } from '../components/csv-link.js';
@@ -641,7 +641,7 @@ function Implementation({ plan, editable, onSaved }: SectionProps) {
       <p class="plan-progress">
         {impl.total ? (
           <>
-            <strong>{formatNumber(impl.done)}</strong> of {formatNumber(impl.total)} actions done
+            <strong>{formatNumber(impl.done)}</strong> of {plural(impl.total, 'action')} done
             {impl.doneShare !== null && <> ({formatPercent(impl.doneShare)} of those not dismissed)</>}
           </>
         ) : (

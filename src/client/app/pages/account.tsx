@@ -886,7 +886,7 @@ function UnansweredQuestions({ questions }: { questions: AuditReport['questions'
   return (
     <details class="audit-unanswered">
       <summary>
-        {questions.length === 1 ? '1 question' : `${questions.length} questions`} without answers yet
+        {plural(questions.length, 'question')} without answers yet
       </summary>
       <ul>
         {questions.map((q) => (

@@ -4,7 +4,7 @@ import { api, issuesByField, type ApiProblem } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { canEdit } from '../session.js';
-import { formatDateTime, formatNumber, humanize } from '../format.js';
+import { formatDateTime, formatNumber, humanize, plural } from '../format.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { CreateCampaign, Repeat, type CampaignPreview, type Campaign } from '../../../shared/schemas/campaign.js';
@@ -399,7 +399,7 @@ export default function CampaignNewPage() {
                     <span>
                       <strong>{s.name}</strong>{' '}
                       <span class="hint">
-                        {formatNumber(s.definition.questions.length)} questions · {s.languages.join(', ')}
+                        {plural(s.definition.questions.length, 'question')} · {s.languages.join(', ')}
                         {s.templateKey ? ' · template' : ''}
                       </span>
                     </span>
@@ -448,7 +448,7 @@ export default function CampaignNewPage() {
                     </div>
                   )}
                   <p class="visually-hidden" aria-live="polite">
-                    {searchingServer && !searchPending ? `${formatNumber(shownAccounts.length)} accounts found` : ''}
+                    {searchingServer && !searchPending ? `${plural(shownAccounts.length, 'account')} found` : ''}
                   </p>
                   <div class="actions">
                     <button type="button" class="secondary" onClick={() => set('accountIds', [...new Set([...draft.accountIds, ...shownAccounts.map((a) => a.id)])])}>
@@ -615,9 +615,9 @@ export default function CampaignNewPage() {
               <dt>Send</dt>
               <dd>{draft.sendMode === 'now' ? 'Now' : formatDateTime(localToIso(draft.sendAt))}</dd>
               <dt>Reminders</dt>
-              <dd>{draft.reminders ? `After ${draft.afterDays} days, at most ${draft.maxReminders}` : 'None'}</dd>
+              <dd>{draft.reminders ? `After ${plural(Number(draft.afterDays), 'day')}, at most ${draft.maxReminders}` : 'None'}</dd>
               <dt>Links expire</dt>
-              <dd>After {draft.expiresAfterDays} days</dd>
+              <dd>After {plural(Number(draft.expiresAfterDays), 'day')}</dd>
               <dt>Repeat</dt>
               <dd>{repeatWords[draft.repeat]}</dd>
             </dl>

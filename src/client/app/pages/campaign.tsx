@@ -3,7 +3,7 @@ import { api, withQuery, type ApiProblem } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { canEdit } from '../session.js';
-import { formatDate, formatDateTime, formatNumber, formatPercent, humanize } from '../format.js';
+import { formatDate, formatDateTime, formatNumber, formatPercent, humanize, plural } from '../format.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Pagination } from '../components/pagination.js';
 import { CampaignStatusBadge } from '../components/campaign-status.js';
@@ -202,11 +202,11 @@ export default function CampaignPage({ id }: { id: string }) {
         </div>
         <div>
           <dt>Reminders</dt>
-          <dd>{data.reminder ? `After ${formatNumber(data.reminder.afterDays)} days, at most ${formatNumber(data.reminder.max)}` : 'None'}</dd>
+          <dd>{data.reminder ? `After ${plural(data.reminder.afterDays, 'day')}, at most ${formatNumber(data.reminder.max)}` : 'None'}</dd>
         </div>
         <div>
           <dt>Links expire</dt>
-          <dd>After {formatNumber(data.expiresAfterDays)} days</dd>
+          <dd>After {plural(data.expiresAfterDays, 'day')}</dd>
         </div>
         <div>
           <dt>Repeat</dt>

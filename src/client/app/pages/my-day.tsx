@@ -9,7 +9,8 @@ import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { formatDate, formatDateTime, formatNumber, humanize, plural, relativeDays } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
-import { FIRST_VISIT_DAYS, type MyDay, type NewResponse } from '../../../shared/schemas/my-day.js';
+import type { MyDay, NewResponse } from '../../../shared/schemas/my-day.js';
+import { FIRST_VISIT_DAYS } from '../../../shared/my-day-window.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import type { RiskReport } from '../../../shared/schemas/risk-report.js';
 import type { Page as ApiPage } from '../../../shared/schemas/common.js';
@@ -247,6 +248,20 @@ function NewAnswers() {
     day.reload();
   }
 
+  // A first visit shows a month; looking further back is one click, with answers or without.
+  const furtherBack = !since && days < 365 && (
+    <p class="actions">
+      {days < 90 && (
+        <button type="button" class="secondary" onClick={() => (setPage(1), setDays(90))}>
+          Show the last 90 days
+        </button>
+      )}
+      <button type="button" class="secondary" onClick={() => (setPage(1), setDays(365))}>
+        Show the last 12 months
+      </button>
+    </p>
+  );
+
   return (
     <section aria-labelledby="new-answers-title">
       <div class="section-head">
@@ -273,18 +288,7 @@ function NewAnswers() {
             {since ? `No new answers since ${since}.` : `No answers on your accounts in the last ${days === 365 ? '12 months' : `${days} days`}.`}{' '}
             <a href="/campaigns/new">Send a campaign</a> to hear from your customers.
           </p>
-          {!since && days < 365 && (
-            <p class="actions">
-              {days < 90 && (
-                <button type="button" class="secondary" onClick={() => (setPage(1), setDays(90))}>
-                  Show the last 90 days
-                </button>
-              )}
-              <button type="button" class="secondary" onClick={() => (setPage(1), setDays(365))}>
-                Show the last 12 months
-              </button>
-            </p>
-          )}
+          {furtherBack}
         </Empty>
       )}
       {day.data && day.data.total > 0 && (
@@ -304,6 +308,7 @@ function NewAnswers() {
             ))}
           </ul>
           <Pagination page={day.data.page} pageSize={day.data.pageSize} total={day.data.total} onPage={setPage} noun="answers" />
+          {furtherBack}
         </>
       )}
     </section>

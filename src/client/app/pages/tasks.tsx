@@ -5,7 +5,7 @@ import { usePageTitle } from '../use-page-title.js';
 import { currentUser, isManager } from '../session.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Pagination } from '../components/pagination.js';
-import { formatDate, humanize } from '../format.js';
+import { formatDate, humanize, plural } from '../format.js';
 import type { Task } from '../../../shared/schemas/task.js';
 import type { User } from '../../../shared/schemas/user.js';
 import type { Page as ApiPage } from '../../../shared/schemas/common.js';
@@ -246,7 +246,7 @@ function TaskList({
   return (
     <>
       <div role="status" aria-live="polite" class="visually-hidden">
-        {tasks.data && !tasks.loading ? `${tasks.data.total} tasks found` : ''}
+        {tasks.data && !tasks.loading ? `${plural(tasks.data.total, 'task')} found` : ''}
       </div>
       {tasks.loading && !tasks.data && <Loading what="Loading tasks…" />}
       {tasks.error && <ErrorState error={tasks.error} retry={tasks.reload} />}
