@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, campaigns, contacts, invitations, responses } from '../../src/server/db/schema/index.js';
-import { getSurveyWithVersion } from '../../src/server/db/queries/surveys.js';
+import { accounts } from '../../src/server/db/schema/index.js';
 import { createTestContext, type TestClient, type TestContext } from '../helpers/test-app.js';
-import { templateSurveyId } from '../helpers/survey-fixtures.js';
+import { insertAnsweredNpsWave } from '../helpers/survey-fixtures.js';
 
 /**
  * Numbers that never overclaim: an industry at −100 from 1 answer against +100 from 1 answer the quarter before is
@@ -16,41 +15,8 @@ const DAY = 86_400_000;
 const ids = { lone: '', steady: '' };
 
 /** One NPS wave to `scores.length` new contacts of the account, sent at `sentAt` and answered a day later. */
-async function seedWave(accountId: string, ownerId: string, sentAt: Date, scores: number[]) {
-  const db = ctx.database.db;
-  const surveyId = await templateSurveyId(ctx, 'nps');
-  const versionId = (await getSurveyWithVersion(db, surveyId))!.version.id;
-  const tag = `${accountId.slice(0, 8)}-${sentAt.getTime()}`;
-  const people = await db
-    .insert(contacts)
-    .values(scores.map((_, i) => ({ accountId, name: `Person ${tag} ${i}`, email: `p${i}-${tag}@example.com`, level: 'influencer' as const, buyingRole: 'user' as const })))
-    .returning();
-  const [campaign] = await db
-    .insert(campaigns)
-    .values({ name: `Wave ${tag}`, surveyId, surveyVersionId: versionId, createdBy: ownerId, audience: { accountIds: [accountId], contactIds: [], levels: [], buyingRoles: [] }, status: 'closed', sendAt: sentAt })
-    .returning();
-  const answeredAt = new Date(sentAt.getTime() + DAY);
-  const sent = await db
-    .insert(invitations)
-    .values(people.map((p) => ({ campaignId: campaign!.id, accountId, contactId: p.id, email: p.email, language: 'en', status: 'sent' as const, sentAt, respondedAt: answeredAt })))
-    .returning();
-  await db.insert(responses).values(
-    scores.map((score, i) => ({
-      invitationId: sent[i]!.id,
-      campaignId: campaign!.id,
-      surveyId,
-      surveyVersionId: versionId,
-      accountId,
-      contactId: sent[i]!.contactId,
-      language: 'en',
-      answers: { nps: score },
-      npsScore: score,
-      startedAt: answeredAt,
-      updatedAt: answeredAt,
-      completedAt: answeredAt,
-    })),
-  );
-}
+const seedWave = (accountId: string, ownerId: string, sentAt: Date, scores: number[]) =>
+  insertAnsweredNpsWave(ctx, { accountId, ownerId, sentAt, scores, name: `Person ${accountId.slice(0, 8)}-${sentAt.getTime()}` });
 
 beforeAll(async () => {
   ctx = await createTestContext({ timeZone: 'UTC' });

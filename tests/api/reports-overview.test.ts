@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { accounts, campaigns, contacts, invitations, responses, users } from '../../src/server/db/schema/index.js';
-import { getSurveyWithVersion } from '../../src/server/db/queries/surveys.js';
+import { accounts, users } from '../../src/server/db/schema/index.js';
 import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
 import { createTestContext, type TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
-import { templateSurveyId } from '../helpers/survey-fixtures.js';
+import { insertAnsweredNpsWave } from '../helpers/survey-fixtures.js';
 
 /**
  * GET /api/reports/overview gives the executive overview in one answer. Its figures must be the figures the page used
@@ -27,39 +26,8 @@ type Fields = { name: string; industry: string | null; stage: 'key_account' | 'c
 
 /** An account with `scores.length` contacts, asked once by an NPS campaign sent at `sentAt`, answering `scores`. */
 async function seedAnsweredAccount(ownerId: string, fields: Fields, sentAt: string, scores: number[]) {
-  const db = ctx.database.db;
-  const surveyId = await templateSurveyId(ctx, 'nps');
-  const versionId = (await getSurveyWithVersion(db, surveyId))!.version.id;
-  const [account] = await db.insert(accounts).values({ ...fields, ownerId }).returning();
-  const people = await db
-    .insert(contacts)
-    .values(scores.map((_, i) => ({ accountId: account!.id, name: `${fields.name} ${i}`, email: `p${i}@${account!.id}.example`, level: 'influencer' as const, buyingRole: 'user' as const })))
-    .returning();
-  const [campaign] = await db
-    .insert(campaigns)
-    .values({ name: `${fields.name} wave`, surveyId, surveyVersionId: versionId, createdBy: ownerId, audience: { accountIds: [account!.id], contactIds: [], levels: [], buyingRoles: [] }, status: 'closed', sendAt: new Date(sentAt) })
-    .returning();
-  const sent = await db
-    .insert(invitations)
-    .values(people.map((p) => ({ campaignId: campaign!.id, accountId: account!.id, contactId: p.id, email: p.email, language: 'en', status: 'sent' as const, sentAt: new Date(sentAt) })))
-    .returning();
-  const answeredAt = new Date(new Date(sentAt).getTime() + 86_400_000);
-  await db.insert(responses).values(
-    scores.map((score, i) => ({
-      invitationId: sent[i]!.id,
-      campaignId: campaign!.id,
-      surveyId,
-      surveyVersionId: versionId,
-      accountId: account!.id,
-      contactId: sent[i]!.contactId,
-      language: 'en',
-      answers: { nps: score },
-      npsScore: score,
-      startedAt: answeredAt,
-      updatedAt: answeredAt,
-      completedAt: answeredAt,
-    })),
-  );
+  const [account] = await ctx.database.db.insert(accounts).values({ ...fields, ownerId }).returning();
+  await insertAnsweredNpsWave(ctx, { accountId: account!.id, ownerId, sentAt: new Date(sentAt), scores, name: fields.name });
   return account!.id;
 }
 

@@ -1,5 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
-import { messages, surveys } from '../../src/server/db/schema/index.js';
+import { campaigns, contacts, invitations, messages, responses, surveys } from '../../src/server/db/schema/index.js';
+import { getSurveyWithVersion } from '../../src/server/db/queries/surveys.js';
 import type { TestClient, TestContext, TestUser } from './test-app.js';
 
 let n = 0;
@@ -104,3 +105,47 @@ export async function emailTo(ctx: TestContext, address: string): Promise<SentEm
 }
 
 export type { TestUser };
+
+/**
+ * One NPS wave written straight to the database (no emails): `scores.length` new contacts of the account, each
+ * invited at `sentAt` and answering a day later with their score. For reports that need history in past quarters.
+ */
+export async function insertAnsweredNpsWave(
+  ctx: TestContext,
+  wave: { accountId: string; ownerId: string; sentAt: Date; scores: number[]; name: string },
+): Promise<void> {
+  const db = ctx.database.db;
+  const surveyId = await templateSurveyId(ctx, 'nps');
+  const surveyVersionId = (await getSurveyWithVersion(db, surveyId))!.version.id;
+  const { accountId, sentAt, scores, name } = wave;
+  const tag = `${accountId.slice(0, 8)}-${sentAt.getTime()}`;
+  const people = await db
+    .insert(contacts)
+    .values(scores.map((_, i) => ({ accountId, name: `${name} ${i}`, email: `p${i}-${tag}@example.com`, level: 'influencer' as const, buyingRole: 'user' as const })))
+    .returning();
+  const [campaign] = await db
+    .insert(campaigns)
+    .values({ name: `${name} wave`, surveyId, surveyVersionId, createdBy: wave.ownerId, audience: { accountIds: [accountId], contactIds: [], levels: [], buyingRoles: [] }, status: 'closed', sendAt: sentAt })
+    .returning();
+  const answeredAt = new Date(sentAt.getTime() + 86_400_000);
+  const sent = await db
+    .insert(invitations)
+    .values(people.map((p) => ({ campaignId: campaign!.id, accountId, contactId: p.id, email: p.email, language: 'en', status: 'sent' as const, sentAt, respondedAt: answeredAt })))
+    .returning();
+  await db.insert(responses).values(
+    scores.map((score, i) => ({
+      invitationId: sent[i]!.id,
+      campaignId: campaign!.id,
+      surveyId,
+      surveyVersionId,
+      accountId,
+      contactId: sent[i]!.contactId,
+      language: 'en',
+      answers: { nps: score },
+      npsScore: score,
+      startedAt: answeredAt,
+      updatedAt: answeredAt,
+      completedAt: answeredAt,
+    })),
+  );
+}
