@@ -40,8 +40,10 @@ import { stageChangeRoutes } from './routes/stage-changes.js';
 import { criterionScoreRoutes } from './routes/criterion-scores.js';
 import { accountValueRoutes } from './routes/account-values.js';
 import { partnershipRoutes } from './routes/partnership.js';
+import { touchpointRoutes } from './routes/touchpoints.js';
 import { accountPlanRoutes } from './routes/account-plans.js';
 import { programReportRoutes } from './routes/reports/program.js';
+import { scorecardRoutes } from './routes/reports/scorecards.js';
 import { auditLogRoutes } from './routes/audit-log.js';
 import { healthRoutes, type HealthOptions } from './routes/health.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
@@ -73,8 +75,10 @@ function buildApi() {
     .route('/', criterionScoreRoutes)
     .route('/', accountValueRoutes)
     .route('/', partnershipRoutes)
+    .route('/', touchpointRoutes)
     .route('/', accountPlanRoutes)
     .route('/reports', programReportRoutes)
+    .route('/reports', scorecardRoutes)
     .route('/audit-log', auditLogRoutes);
 }
 

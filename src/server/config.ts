@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS: z.coerce.number().int().min(0).default(30),
   KEYPULSE_TASK_EMAILS: z.enum(['immediate', 'daily', 'off']).default('immediate'),
   KEYPULSE_RENEWAL_AUDIT_DAYS: z.coerce.number().int().min(0).max(3650).default(120),
+  KEYPULSE_TOUCH_AMBER_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  KEYPULSE_TOUCH_RED_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   KEYPULSE_SECRET: z.string().min(32).optional(),
   KEYPULSE_WORKERS: flag.optional(),
   KEYPULSE_TIMEZONE: z
@@ -155,6 +157,8 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
     minDaysBetweenSurveys: env.KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS,
     /** Days before a key account's renewal date the scheduler launches its audit campaign; 0 turns it off. */
     renewalAuditDays: env.KEYPULSE_RENEWAL_AUDIT_DAYS,
+    /** People-map freshness: a contact last touched this many days ago turns amber, then red. */
+    touchFreshness: { amberAfterDays: env.KEYPULSE_TOUCH_AMBER_DAYS, redAfterDays: env.KEYPULSE_TOUCH_RED_DAYS },
     /** New follow-up tasks are emailed to their assignee at once, in a digest at 08:00, or not at all. */
     taskEmails: env.KEYPULSE_TASK_EMAILS,
     /** Signs survey and unsubscribe links; when not given, read from (or generated into) secretFile. Never in the database. */
@@ -170,6 +174,9 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
 /** Settings that are each valid but make no sense together: refused at start-up rather than half applied. */
 function crossCheck(env: z.infer<typeof EnvSchema>): string[] {
   const problems: string[] = [];
+  if (env.KEYPULSE_TOUCH_RED_DAYS <= env.KEYPULSE_TOUCH_AMBER_DAYS) {
+    problems.push('KEYPULSE_TOUCH_RED_DAYS must be more than KEYPULSE_TOUCH_AMBER_DAYS');
+  }
   if (Boolean(env.KEYPULSE_OIDC_ISSUER) !== Boolean(env.KEYPULSE_OIDC_CLIENT_ID)) {
     problems.push('KEYPULSE_OIDC_ISSUER and KEYPULSE_OIDC_CLIENT_ID: single sign-on needs both (or neither)');
   }

@@ -1,4 +1,4 @@
-import { t } from './i18n.js';
+import { t } from './i18n/core.js';
 import type { AnswerValue, Answers, Question, SurveyDefinition } from './schemas/survey.js';
 
 import type { NpsCategory } from './schemas/response.js';

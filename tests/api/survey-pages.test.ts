@@ -563,18 +563,53 @@ describe('the survey page assets', () => {
 
 describe('the thank-you page in every language', () => {
   const closing = {
-    nps: { en: 'Your account team reads every answer.', es: 'Su equipo de cuenta lee todas las respuestas.' },
-    audit: { en: 'Your account manager will follow up on what you told us.', es: 'Su gestor de cuenta hará seguimiento de lo que nos ha contado.' },
+    nps: {
+      en: 'Your account team reads every answer.',
+      es: 'Su equipo de cuenta lee todas las respuestas.',
+      fr: 'L’équipe qui suit votre compte lit chaque réponse.',
+      de: 'Ihr Kundenteam liest jede Antwort.',
+      pt: 'Sua equipe de atendimento lê todas as respostas.',
+      nl: 'Uw accountteam leest elk antwoord.',
+      it: 'Il team che segue il Suo account legge ogni risposta.',
+    },
+    audit: {
+      en: 'Your account manager will follow up on what you told us.',
+      es: 'Su gestor de cuenta hará seguimiento de lo que nos ha contado.',
+      fr: 'Votre responsable de compte donnera suite à ce que vous nous avez dit.',
+      de: 'Ihr Key-Account-Manager wird sich um Ihre Anmerkungen kümmern.',
+      pt: 'Seu gerente de contas dará retorno sobre o que você nos contou.',
+      nl: 'Uw accountmanager gaat aan de slag met wat u ons hebt verteld.',
+      it: 'Il Suo account manager darà seguito a quanto ci ha detto.',
+    },
   } as Record<string, Record<string, string>>;
   const heading = {
-    nps: { en: 'Thank you!', es: '¡Gracias!' },
-    audit: { en: 'Thank you for your time.', es: 'Gracias por su tiempo.' },
+    nps: { en: 'Thank you!', es: '¡Gracias!', fr: 'Merci !', de: 'Vielen Dank!', pt: 'Obrigado!', nl: 'Hartelijk dank!', it: 'Grazie!' },
+    audit: {
+      en: 'Thank you for your time.',
+      es: 'Gracias por su tiempo.',
+      fr: 'Merci pour votre temps.',
+      de: 'Vielen Dank für Ihre Zeit.',
+      pt: 'Obrigado pelo seu tempo.',
+      nl: 'Hartelijk dank voor uw tijd.',
+      it: 'Grazie per il Suo tempo.',
+    },
   } as Record<string, Record<string, string>>;
+  /** The word each language thanks with: said once on the page. */
+  const thanksWords: Record<string, RegExp> = {
+    en: /thank you/gi,
+    es: /gracias/gi,
+    fr: /merci/gi,
+    de: /dank/gi,
+    pt: /obrigad/gi,
+    nl: /dank/gi,
+    it: /grazie/gi,
+  };
 
   it.each(supportedLanguages.flatMap((lang) => (['nps', 'audit'] as const).map((survey) => [lang, survey] as const)))(
     '%s, %s survey: thanks once, in the respondent\'s own words, and says how to change the answers',
     async (lang, survey) => {
       expect(closing[survey]![lang], `a closing text for ${lang}`).toBeDefined();
+      expect(heading[survey]![lang], `a heading for ${lang}`).toBeDefined();
       const { path } = await invite({ language: lang }, survey);
       const anon = ctx.anonymous();
       const fields: [string, string][] = survey === 'nps' ? [['q.nps', '9']] : [['q.marks', '8'], ['q.supplier_or_partner', 'partner'], ['q.nps', '9']];
@@ -587,8 +622,8 @@ describe('the thank-you page in every language', () => {
       expect(text).toContain(t(lang, 'thanksBody'));
       expect(text).toContain(t(lang, 'editAnswers'));
       // Thanked once: the heading's words are not repeated in the lead.
-      const thanksWord = lang === 'es' ? /gracias/gi : /thank you/gi;
-      expect(text.match(thanksWord)).toHaveLength(1);
+      expect(thanksWords[lang], `a thanks word for ${lang}`).toBeDefined();
+      expect(text.match(thanksWords[lang]!)).toHaveLength(1);
       // Nothing of another language leaks in.
       for (const other of supportedLanguages.filter((l) => l !== lang)) expect(text).not.toContain(t(other, 'thanksBody'));
     },

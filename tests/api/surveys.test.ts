@@ -34,8 +34,8 @@ describe('survey templates', () => {
     expect(res.status).toBe(200);
     const byKey = Object.fromEntries(res.body.data.filter((s: { templateKey: string | null }) => s.templateKey).map((s: any) => [s.templateKey, s]));
     expect(Object.keys(byKey).sort()).toEqual(['audit', 'nps']);
-    expect(byKey.nps).toMatchObject({ kind: 'nps', version: 1, languages: ['en', 'es'] });
-    expect(byKey.audit).toMatchObject({ kind: 'audit', version: 1, languages: ['en', 'es'] });
+    expect(byKey.nps).toMatchObject({ kind: 'nps', version: 1, languages: ['en', 'de', 'es', 'fr', 'it', 'nl', 'pt'] });
+    expect(byKey.audit).toMatchObject({ kind: 'audit', version: 1, languages: ['en', 'de', 'es', 'fr', 'it', 'nl', 'pt'] });
     expect(byKey.nps.definition.questions.filter((q: { kind: string }) => q.kind === 'nps')).toHaveLength(1);
     expect(byKey.audit.definition.questions.length).toBeGreaterThan(10);
     expect(byKey.audit.definition.title.es).toBeTruthy();
@@ -65,7 +65,7 @@ describe('survey copies', () => {
 
     const copy = await manager.post('/api/surveys', { name: 'Our NPS', copyFromId: npsId });
     expect(copy.status).toBe(201);
-    expect(copy.body).toMatchObject({ name: 'Our NPS', kind: 'nps', templateKey: null, version: 1, languages: ['en', 'es'] });
+    expect(copy.body).toMatchObject({ name: 'Our NPS', kind: 'nps', templateKey: null, version: 1, languages: ['en', 'de', 'es', 'fr', 'it', 'nl', 'pt'] });
     expect(copy.body.id).not.toBe(npsId);
     expect(copy.body.definition).toEqual(template.definition);
 

@@ -23,10 +23,14 @@ describe('migration 0010 (task_responses) on an installation with data', () => {
     expect((await manager.post('/api/tasks', { accountId, title: 'By hand', dueAt: '2026-05-01' })).status).toBe(201);
     const db = ctx.database.db;
 
-    // Back to how an installation looked before 0010: no link table, no index, 0010 not recorded.
+    // Back to how an installation looked before 0010: no link table, no index, 0010 not recorded — nor the
+    // migrations after it (0011 touchpoints: its table and type; its enum value is added only if missing).
     await db.execute(sql`drop table task_responses`);
     await db.execute(sql`drop index tasks_contact_rule_open_idx`);
-    await db.execute(sql`delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations)`);
+    await db.execute(sql`drop table touchpoints`);
+    await db.execute(sql`drop type touchpoint_kind`);
+    const migrationsSince0010 = 2;
+    await db.execute(sql`delete from drizzle.__drizzle_migrations where id in (select id from drizzle.__drizzle_migrations order by created_at desc limit ${migrationsSince0010})`);
 
     await migrateDatabase(ctx.database);
     const links = rowsOf<{ task_id: string; response_id: string; added_at: unknown; created_at: unknown }>(

@@ -23,6 +23,7 @@ const AdminAuditLog = lazy(() => import('./pages/admin-audit-log.js'));
 const ProgramSelection = lazy(() => import('./pages/program-selection.js'));
 const ProgramValue = lazy(() => import('./pages/program-value.js'));
 const ProgramEvaluation = lazy(() => import('./pages/program-evaluation.js'));
+const Scorecards = lazy(() => import('./pages/scorecards.js'));
 const AccountPlan = lazy(() => import('./pages/account-plan.js'));
 const AccountPartnership = lazy(() => import('./pages/account-partnership.js'));
 const Profile = lazy(() => import('./pages/profile.js'));
@@ -62,6 +63,7 @@ export function App() {
             <Route path="/program/selection" component={ProgramSelection} />
             <Route path="/program/value" component={ProgramValue} />
             <Route path="/program/evaluation" component={ProgramEvaluation} />
+            <Route path="/program/scorecards" component={Scorecards} />
             <Route path="/admin" component={AdminUsers} />
             <Route path="/admin/users" component={AdminUsers} />
             <Route path="/admin/api-keys" component={AdminApiKeys} />

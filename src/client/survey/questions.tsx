@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { localize, t } from '../../shared/i18n.js';
+import { localize, t } from '../../shared/i18n/core.js';
 import type { AnswerValue, Question } from '../../shared/schemas/survey.js';
 import { OTHER, toggleChoice, typeOther, type ChoiceValue } from './form-state.js';
 

@@ -1,13 +1,13 @@
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkAnswers } from '../../shared/answers.js';
-import { localize, t } from '../../shared/i18n.js';
+import { localize, pageMessages, t } from '../../shared/i18n/core.js';
 import type { AnswerValue, Question, SurveyDefinition } from '../../shared/schemas/survey.js';
 import { saveAnswers, type SaveOutcome } from './api.js';
 import { fieldId, initialValues, npsKeyOf, opensOnScore, toAnswer, toAnswers, type FormValues } from './form-state.js';
 import { QuestionField } from './questions.js';
 import { SurveyShell } from './survey-shell.js';
-import { SURVEY_PROPS_ELEMENT_ID, SURVEY_ROOT_ID, type PageAssets, type SurveyBrand, type SurveyPageProps } from './types.js';
+import { SURVEY_MESSAGES_ELEMENT_ID, SURVEY_PROPS_ELEMENT_ID, SURVEY_ROOT_ID, type PageAssets, type SurveyBrand, type SurveyPageProps } from './types.js';
 import { clampSection, firstSectionWith, sectionErrors, sectionOfQuestion, sectionsOf } from '../../shared/survey-sections.js';
 import { useAutosave, type SaveStatus } from './use-autosave.js';
 
@@ -291,7 +291,7 @@ export function SurveyApp(props: Readonly<SurveyPageProps>) {
 }
 
 /** `<` is escaped so no answer text can close the script element the props travel in. */
-function serializeProps(props: SurveyPageProps): string {
+function serializeProps(props: unknown): string {
   return JSON.stringify(props).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
@@ -305,6 +305,8 @@ export function SurveyPage({ assets, brand, ...props }: SurveyPageProps & { asse
         <SurveyApp {...props} />
       </div>
       <script type="application/json" id={SURVEY_PROPS_ELEMENT_ID} dangerouslySetInnerHTML={{ __html: serializeProps(props) }} />
+      {/* Only the respondent's catalogue travels to the browser: the script bundles none. */}
+      <script type="application/json" id={SURVEY_MESSAGES_ELEMENT_ID} dangerouslySetInnerHTML={{ __html: serializeProps(pageMessages(props.lang)) }} />
     </SurveyShell>
   );
 }

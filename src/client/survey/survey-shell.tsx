@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { t } from '../../shared/i18n.js';
+import { t } from '../../shared/i18n/core.js';
 import type { SurveyBrand } from './types.js';
 import { shellAssets } from '../components/shell-assets.js';
 

@@ -29,6 +29,9 @@ export interface SurveyPageProps {
 
 export const SURVEY_PROPS_ELEMENT_ID = 'survey-props';
 
+/** The respondent's interface texts (`{ lang, messages }`, from `pageMessages`), registered before hydrating. */
+export const SURVEY_MESSAGES_ELEMENT_ID = 'survey-messages';
+
 /** The element the survey form is rendered into on the server and hydrated in the browser. */
 export const SURVEY_ROOT_ID = 'survey-root';
 

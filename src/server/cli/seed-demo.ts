@@ -8,6 +8,7 @@ import { loadLinkSecret } from '../auth/link-secret.js';
 import { createLogger } from '../http/logger.js';
 import { seedDemoHistory } from '../seed/demo-history.js';
 import { seedDemoPlans } from '../seed/demo-plans.js';
+import { seedDemoTouchpoints } from '../seed/demo-touchpoints.js';
 
 const config = loadConfig();
 const database = await openMigratedDatabase(config);
@@ -18,6 +19,8 @@ try {
   const history = await seedDemoHistory(database.db, links, systemClock, config);
   if (history) console.log(`Demo history: ${history} answers over five quarterly NPS waves.`);
   if (await seedDemoPlans(database.db, systemClock)) console.log('Demo account plans: Northwind Logistics and Atlas Health Group.');
+  const touches = await seedDemoTouchpoints(database.db, systemClock);
+  if (touches) console.log(`Demo touchpoints: ${touches} over the last year with the key accounts.`);
   if (await seedDemoCampaign(database.db, links, systemClock)) {
     console.log('Demo campaign created: the server sends its emails to the email log (/outbox) when it runs.');
   }

@@ -23,7 +23,9 @@ import { compareNps, type NpsCounts } from './nps-stats.js';
  * unhappy people are followed up by their own tasks, not by the account's colour —, follow-ups overdue (or 3+
  * open), no answers at all in the last wave (silence), low audit marks (any mark ≤ 6 out of ten), contacts who
  * see us as a "supplier" rather than a partner, and — for key accounts, where we manage contacts at three
- * levels — no contacts, only one contact, or none at the instigator level.
+ * levels — no contacts, only one contact, or none at the instigator level. For accounts whose team logs
+ * touchpoints: no instigator-level contact touched in 180 days, and a decision maker silent (no answer in the
+ * last two waves and no touch in 90 days).
  *
  * Related facts are reported once, not twice: detractor share is its own warning only when the NPS is not
  * already flagged (its count then appears in the NPS reason), and "3+ follow-ups open" only when none is late.
@@ -48,7 +50,9 @@ export type RiskCode =
   | 'no_instigator_contact'
   | 'single_contact'
   | 'low_audit_marks'
-  | 'seen_as_supplier';
+  | 'seen_as_supplier'
+  | 'instigators_untouched'
+  | 'decision_maker_silent';
 
 export interface RiskReason {
   code: RiskCode;
@@ -81,6 +85,14 @@ export interface AccountRiskInput {
   contacts: Record<Level, number>;
   /** The latest key-account audit: every marks-out-of-ten answer, and the supplier/partner answers. */
   latestAudit: { marks: number[]; supplier: number; partner: number } | null;
+  /**
+   * The people seen through the touchpoints — only for accounts with at least one touchpoint logged (an account
+   * whose team does not log them yet is not judged by them); null otherwise. `answeredLastTwoWaves` is null
+   * when the account has had fewer than two survey waves.
+   */
+  touches?: {
+    contacts: { name: string; level: Level; decisionMaker: boolean; daysSinceTouch: number | null; answeredLastTwoWaves: boolean | null }[];
+  } | null;
 }
 
 /** Below this the NPS is a warning. A judgement call: B2B scores commonly sit in the 20s–40s; tune it here. */
@@ -98,6 +110,10 @@ export const DETRACTOR_SHARE_WARNING = 0.25;
 /** Same line as the follow-up rule: marks of 6 or less out of ten create a high-priority task. */
 export const LOW_AUDIT_MARK = 6;
 export const MANY_OPEN_TASKS = 3;
+/** An instigator-level contact not touched for this many days, when none was: the top of the account is adrift. */
+export const INSTIGATOR_TOUCH_DAYS = 180;
+/** A decision maker who answered neither of the last two waves and was not touched for this many days. */
+export const DECISION_MAKER_TOUCH_DAYS = 90;
 const WARNINGS_FOR_RED = 3;
 
 /**
@@ -120,6 +136,8 @@ export const riskWeights: Record<RiskCode, number> = {
   overdue_tasks: 10,
   single_contact: 10,
   seen_as_supplier: 10,
+  instigators_untouched: 15,
+  decision_maker_silent: 15,
   many_open_tasks: 5,
 };
 
@@ -191,6 +209,18 @@ export function scoreAccountRisk(input: AccountRiskInput): RiskAssessment {
     else {
       if (total === 1) add('single_contact', 'Only one contact');
       if (instigator === 0) add('no_instigator_contact', 'No contact at the instigator level');
+    }
+  }
+  if (input.touches) {
+    const within = (c: { daysSinceTouch: number | null }, days: number) => c.daysSinceTouch !== null && c.daysSinceTouch < days;
+    const instigators = input.touches.contacts.filter((c) => c.level === 'instigator');
+    if (instigators.length > 0 && !instigators.some((c) => within(c, INSTIGATOR_TOUCH_DAYS))) {
+      add('instigators_untouched', `No instigator-level contact touched in ${INSTIGATOR_TOUCH_DAYS} days`);
+    }
+    const silent = input.touches.contacts.filter((c) => c.decisionMaker && c.answeredLastTwoWaves === false && !within(c, DECISION_MAKER_TOUCH_DAYS));
+    if (silent.length > 0) {
+      const who = silent.length === 1 ? `Decision maker ${silent[0]!.name} silent` : `${silent.length} decision makers silent (${silent.map((c) => c.name).join(', ')})`;
+      add('decision_maker_silent', `${who}: no answer in the last two waves and no touch in ${DECISION_MAKER_TOUCH_DAYS} days`);
     }
   }
 

@@ -1,23 +1,14 @@
 import { button, escapeHtml, layout, link, paragraph, type EmailContent } from './templates.js';
-import { uiLanguage } from '../../shared/i18n.js';
+import { t } from '../../shared/i18n.js';
 
-/** Texts of the "we acted on what you told us" email, in the contact's language. */
-const loopTexts = {
-  en: {
-    subject: 'What we did with your feedback – {company}',
-    greeting: 'Hello {name},',
-    youSaid: 'You told us:',
-    weDid: 'Here is what we did:',
-    closing: 'Thank you for telling us. If anything is still not right, simply reply to this email.',
-  },
-  es: {
-    subject: 'Lo que hicimos con su opinión – {company}',
-    greeting: 'Hola, {name}:',
-    youSaid: 'Nos dijo:',
-    weDid: 'Esto es lo que hicimos:',
-    closing: 'Gracias por contárnoslo. Si algo sigue sin estar bien, basta con responder a este correo.',
-  },
-} as const;
+/** Texts of the "we acted on what you told us" email, in the contact's language (the catalogues' loop* keys). */
+const loopTexts = (lang: string) => ({
+  subject: t(lang, 'loopSubject'),
+  greeting: t(lang, 'loopGreeting'),
+  youSaid: t(lang, 'loopYouSaid'),
+  weDid: t(lang, 'loopWeDid'),
+  closing: t(lang, 'loopClosing'),
+});
 
 const fill = (text: string, vars: Record<string, string>) => text.replace(/\{(\w+)\}/g, (w, k: string) => vars[k] ?? w);
 const paragraphs = (text: string) => text.split(/\n{2,}/).map((p) => escapeHtml(p).replace(/\n/g, '<br>'));
@@ -31,7 +22,7 @@ export function renderLoopClosed(input: {
   quote: string;
   resolution: string;
 }): EmailContent {
-  const tx = loopTexts[uiLanguage(input.lang) as keyof typeof loopTexts] ?? loopTexts.en;
+  const tx = loopTexts(input.lang);
   const subject = fill(tx.subject, { company: input.companyName });
   const greeting = fill(tx.greeting, { name: input.contactName });
   const quoteRows = paragraphs(input.quote)

@@ -44,33 +44,19 @@ export interface EmailBrand {
   accentColor: string;
 }
 
-/** Email texts i18n.ts does not have (it is shared with the survey pages and owned elsewhere). */
-const local = {
-  en: {
-    subjectNps: 'A quick question from {company}',
-    subjectSurvey: '{title} – {company}',
-    npsQuestion: 'How likely are you to recommend {company} to a friend or colleague?',
-    customBody: '{owner} would value your answers to a short survey: {title}.',
-    reminderLead: 'We are writing again in case our earlier email got buried.',
-    buttonFallback: 'If the button does not work, copy this link into your browser:',
-    alsoOpen: 'You can also open the survey here:',
-  },
-  es: {
-    subjectNps: 'Una pregunta rápida de {company}',
-    subjectSurvey: '{title} – {company}',
-    npsQuestion: '¿Qué probabilidad hay de que recomiende {company} a un amigo o colega?',
-    customBody: 'A {owner} le gustaría conocer sus respuestas a una breve encuesta: {title}.',
-    reminderLead: 'Le escribimos de nuevo por si nuestro correo anterior quedó enterrado.',
-    buttonFallback: 'Si el botón no funciona, copie este enlace en su navegador:',
-    alsoOpen: 'También puede abrir la encuesta aquí:',
-  },
-} as const;
-type LocalKey = keyof (typeof local)['en'];
+/** The email-only texts of the catalogues (src/shared/i18n/<lang>.ts), by their short names here. */
+const emailKeys = {
+  subjectNps: 'emailSubjectNps',
+  subjectSurvey: 'emailSubjectSurvey',
+  npsQuestion: 'emailNpsQuestion',
+  customBody: 'emailCustomBody',
+  reminderLead: 'emailReminderLead',
+  buttonFallback: 'emailButtonFallback',
+  alsoOpen: 'emailAlsoOpen',
+} as const satisfies Record<string, MessageKey>;
 
-function tl(lang: string, key: LocalKey, vars: Record<string, string> = {}): string {
-  const table: Record<LocalKey, string> = (local as Record<string, Record<LocalKey, string>>)[uiLanguage(lang)] ?? local.en;
-  // One pass over the template, as in i18n.ts: a value containing "{company}" is not expanded again.
-  return table[key].replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+function tl(lang: string, key: keyof typeof emailKeys, vars: Record<string, string> = {}): string {
+  return t(lang, emailKeys[key], vars);
 }
 
 export function escapeHtml(value: string): string {

@@ -19,6 +19,7 @@ const toActor = (u: { id: string; role: Role; email: string; name: string }): Ac
 });
 
 const readMethods = new Set(['GET', 'HEAD']);
+const touchpointPost = /^\/api\/accounts\/[0-9a-f-]{36}\/touchpoints\/?$/i;
 
 /**
  * Resolves the caller from a Bearer API key or the session cookie. Rejects only a key that does not work
@@ -46,6 +47,10 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     auth = { user: toActor(found.user), via: 'api_key', scope: found.key.scope };
     if (found.key.scope === 'read' && !readMethods.has(c.req.method)) {
       throw new AppError('forbidden', 'this API key can only read (GET); create a key with the write scope to change data');
+    }
+    // An integration's key (a calendar, a CRM) that can only log touchpoints, and nothing else — not even read.
+    if (found.key.scope === 'touchpoints:write' && !(c.req.method === 'POST' && touchpointPost.test(c.req.path))) {
+      throw new AppError('forbidden', 'this API key can only log touchpoints (POST /api/accounts/{id}/touchpoints)');
     }
   } else {
     const token = getCookie(c, SESSION_COOKIE);

@@ -11,6 +11,7 @@ import { surveyLanguages } from '../domain/survey-templates.js';
 import { seedDemoProgram } from './demo-program.js';
 import { seedDemoHistory } from './demo-history.js';
 import { seedDemoPlans } from './demo-plans.js';
+import { seedDemoTouchpoints } from './demo-touchpoints.js';
 import { rememberPublishedHash } from '../services/safe-start.js';
 
 export interface DemoLogin {
@@ -156,6 +157,9 @@ export async function loadDemo(
   began = performance.now();
   const plans = await seedDemoPlans(db, clock);
   progress.note(`account plans: ${plans} (Northwind Logistics, Atlas Health Group) in ${elapsed(began)}`);
+  began = performance.now();
+  const touches = await seedDemoTouchpoints(db, clock);
+  progress.note(`touchpoints: ${touches} meetings, calls, visits, QBRs and social events over the last year with the key accounts in ${elapsed(began)}`);
   began = performance.now();
   if (await seedDemoCampaign(db, links, clock)) {
     progress.note(`a first NPS campaign to the key accounts (its emails appear in the email log at /outbox within seconds) in ${elapsed(began)}`);

@@ -1,5 +1,7 @@
 import type { AppDeps } from '../http/context.js';
-import { listRiskAccounts, loadRiskFacts, type RiskAccountRow, type RiskScope } from '../db/queries/account-risk.js';
+import { listRiskAccounts, loadRiskFacts, type RiskAccountRow, type RiskScope, type TouchedContact } from '../db/queries/account-risk.js';
+import { wallClockIn } from '../domain/business-days.js';
+import { daysBetween } from '../domain/touchpoints.js';
 import { estimateNpsLevel, summarizeNps } from '../domain/nps-stats.js';
 import { periodBounds, periodRange } from '../domain/periods.js';
 import { compareRisk, scoreAccountRisk, type AccountRiskInput } from '../domain/risk.js';
@@ -126,6 +128,7 @@ function riskInput(account: RiskAccountRow, facts: Facts, quarters: string[], no
     lastWave: wave && !tooEarly ? { invited: wave.invited, responses: wave.responses } : null,
     contacts: facts.contacts.get(account.id) ?? { instigator: 0, influencer: 0, implementer: 0 },
     latestAudit: facts.latestAudit.get(account.id) ?? null,
+    touches: touchesOf(facts.touches.get(account.id), now, timeZone),
   };
   return {
     input,
@@ -139,5 +142,21 @@ function riskInput(account: RiskAccountRow, facts: Facts, quarters: string[], no
           everyoneAnswered: latest.everyoneAnswered,
         }
       : null,
+  };
+}
+
+/** Each touched account's contacts with days since their last touch, counted in the company's calendar. */
+function touchesOf(list: TouchedContact[] | undefined, now: Date, timeZone: string): AccountRiskInput['touches'] {
+  if (!list) return null;
+  const w = wallClockIn(now, timeZone);
+  const today = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  return {
+    contacts: list.map((c) => ({
+      name: c.name,
+      level: c.level,
+      decisionMaker: c.decisionMaker,
+      daysSinceTouch: c.lastTouchOn ? daysBetween(c.lastTouchOn, today) : null,
+      answeredLastTwoWaves: c.answeredLastTwoWaves,
+    })),
   };
 }

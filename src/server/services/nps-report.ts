@@ -4,7 +4,8 @@ import { periodBounds, periodRange, periodStart } from '../domain/periods.js';
 import { instantAt, wallClockIn } from '../domain/business-days.js';
 import type { PeriodStarts } from '../db/queries/nps-report.js';
 import { npsCategory } from '../../shared/answers.js';
-import { formatNpsScope, type NpsChange, type NpsReport, type NpsReportPeriod, type NpsScope, type ReportGroupBy } from '../../shared/schemas/report.js';
+import { formatNpsScope, type NpsChange, type NpsLevelTrend, type NpsReport, type NpsReportPeriod, type NpsScope, type ReportGroupBy } from '../../shared/schemas/report.js';
+import { Level } from '../../shared/schemas/contact.js';
 
 /**
  * The NPS trend's arithmetic, shared by GET /api/reports/nps and the overview (which builds one trend per industry,
@@ -164,6 +165,29 @@ export function buildNpsReport(input: {
     periods,
     total: { ...whole, change: totalChange },
   };
+}
+
+type NpsReportInput = Parameters<typeof buildNpsReport>[0];
+
+/**
+ * `split=level`: one trend per decision level, each built exactly like the whole report from that level's answers
+ * and invitations — so for one account each level's margin is corrected with N = that level's invitations, and
+ * `everyoneAnswered` means everyone of that level who was asked answered. Always the three levels, instigator first.
+ */
+export function buildNpsLevelTrends(
+  input: Omit<NpsReportInput, 'scores' | 'invited'> & {
+    scores: { level: Level; period: string; scores: Map<number, number> }[];
+    invited: { level: Level; period: string; n: number }[];
+  },
+): NpsLevelTrend[] {
+  return Level.options.map((level) => {
+    const report = buildNpsReport({
+      ...input,
+      scores: input.scores.filter((s) => s.level === level),
+      invited: new Map(input.invited.filter((i) => i.level === level).map((i) => [i.period, i.n])),
+    });
+    return { level, periods: report.periods, total: report.total };
+  });
 }
 
 /** The latest period with answers (a trend's "now"), or null when nobody answered in the range. */

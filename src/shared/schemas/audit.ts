@@ -31,6 +31,9 @@ export const AuditAction = z.enum([
   'contact.exported',
   'contact.erased',
   'audit_log.pruned',
+  'touchpoint.created',
+  'touchpoint.changed',
+  'touchpoint.deleted',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -84,6 +87,9 @@ export const auditActionLabels = {
   'contact.exported': "Exported a contact's data",
   'contact.erased': 'Erased a contact',
   'audit_log.pruned': 'Pruned old audit entries',
+  'touchpoint.created': 'Logged a touchpoint',
+  'touchpoint.changed': 'Changed a touchpoint',
+  'touchpoint.deleted': 'Deleted a touchpoint',
 } satisfies Record<AuditAction, string>;
 
 /** One or more actions: repeated (`action=a&action=b`) or comma-separated (`action=a,b`). */

@@ -4,6 +4,7 @@ import { BuyingRole, Level } from './contact.js';
 import { MessageStatus } from './message.js';
 import { AnswerValue } from './survey.js';
 import { Priority, TaskStatus } from './task.js';
+import { TouchpointKind } from './touchpoint.js';
 import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /** What `POST /api/contacts/:id/erase` answers, the same every time it is asked. */
@@ -80,6 +81,8 @@ export const PersonalDataExport = z.object({
       answers: z.array(z.object({ questionKey: z.string(), question: z.string(), answer: AnswerValue.nullable() })),
     }),
   ),
+  /** Meetings, calls, visits and events the person was at, with the notes our team wrote. */
+  touchpoints: z.array(z.object({ id: z.uuid(), occurredOn: z.string(), kind: TouchpointKind, notes: z.string().nullable() })),
   /** Emails sent (or queued) to the person, with their content where it is still stored. */
   emails: z.array(
     z.object({

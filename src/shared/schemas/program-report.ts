@@ -14,7 +14,7 @@ export const ProgramReportQuery = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const Compared = z.object({
+export const Compared = z.object({
   current: z.number().nullable(),
   previous: z.number().nullable(),
   /** current − previous; null when either is missing. */
@@ -24,7 +24,7 @@ const Compared = z.object({
 });
 
 /** One period's NPS of one account; `everyoneAnswered`: all `asked` contacts answered (the margin is then 0: say so). */
-const ProgramNps = z.object({
+export const ProgramNps = z.object({
   nps: z.number().nullable(),
   marginOfError: z.number().nullable(),
   responses: z.number(),

@@ -82,6 +82,8 @@ export const NpsReportQuery = z
     to: ReportDate.optional(),
     confidence: ReportConfidence,
     format: ReportFormat,
+    /** `level`: also one trend per decision level (instigator, influencer, implementer), and for one account the latest wave's coverage. */
+    split: z.enum(['level'], { message: 'must be level' }).optional(),
   })
   .superRefine((q, ctx) => {
     if (q.from && q.to && q.from > q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
@@ -150,6 +152,31 @@ export const NpsReportPeriod = z.object({
 });
 export type NpsReportPeriod = z.infer<typeof NpsReportPeriod>;
 
+/** One decision level's NPS trend: the report's figures, margins and population rule, from that level's contacts only. */
+export const NpsLevelTrend = z.object({
+  level: Level,
+  periods: z.array(NpsReportPeriod),
+  total: z.object({ ...NpsFigures, change: NpsChange.nullable() }),
+});
+export type NpsLevelTrend = z.infer<typeof NpsLevelTrend>;
+
+/** How many of one level's contacts the wave asked (invitations sent) and how many answered (anything at all). */
+export const NpsLevelCoverage = z.object({ level: Level, asked: z.number().int(), answered: z.number().int() });
+export type NpsLevelCoverage = z.infer<typeof NpsLevelCoverage>;
+
+/** The latest wave that reached one account (by send time, any campaign), with its coverage per decision level. */
+export const NpsWaveCoverage = z.object({
+  campaignId: z.uuid(),
+  campaignName: z.string(),
+  wave: z.number().int(),
+  sentAt: z.string(),
+  asked: z.number().int(),
+  answered: z.number().int(),
+  /** Always the three levels, instigator first; a level nobody was asked has asked = 0. */
+  levels: z.array(NpsLevelCoverage),
+});
+export type NpsWaveCoverage = z.infer<typeof NpsWaveCoverage>;
+
 export const NpsReport = z.object({
   scope: z.string(),
   groupBy: ReportGroupBy,
@@ -161,6 +188,10 @@ export const NpsReport = z.object({
   periods: z.array(NpsReportPeriod),
   /** The whole range as one sample; `change` compares the first and the last period with answers. */
   total: z.object({ ...NpsFigures, change: NpsChange.nullable() }),
+  /** With `split=level` only: the same trend per decision level (answers and invitations of that level's contacts). */
+  levels: z.array(NpsLevelTrend).optional(),
+  /** With `split=level` and `scope=account:<id>` only: who answered the account's latest wave; null before any wave. */
+  coverage: NpsWaveCoverage.nullable().optional(),
 });
 export type NpsReport = z.infer<typeof NpsReport>;
 

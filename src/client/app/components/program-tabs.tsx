@@ -2,9 +2,10 @@ const tabs = [
   { href: '/program/selection', label: 'Selection' },
   { href: '/program/value', label: 'Value analysis' },
   { href: '/program/evaluation', label: 'Program evaluation' },
+  { href: '/program/scorecards', label: 'Scorecards' },
 ];
 
-/** The sub-navigation between the three program pages (`/program` is the selection). */
+/** The sub-navigation between the program pages (`/program` is the selection). */
 export function ProgramTabs({ current }: { current: string }) {
   return (
     <nav aria-label="Key-account program" class="program-tabs no-print">

@@ -5,6 +5,7 @@ import { usePageTitle } from '../use-page-title.js';
 import { canEdit, currentUser, isManager } from '../session.js';
 import { daysUntil, formatChangeReason, formatDate, formatDateTime, formatMoney, formatNps, formatNpsMargin, formatNumber, formatPercent, humanize, plural, relativeDays } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
+import { NpsLevels } from '../components/nps-levels.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { Pagination } from '../components/pagination.js';
@@ -13,6 +14,8 @@ import { TrendChart } from '../components/trend-chart.js';
 import { CsvLink, PrintButton } from '../components/csv-link.js';
 import { ImportResult } from '../components/import-result.js';
 import { ContactPersonalData } from '../components/contact-personal-data.js';
+import { FreshnessMark, TouchpointQuickAdd } from '../components/touchpoints.js';
+import type { ContactFreshness, PeopleFreshness } from '../../../shared/schemas/touchpoint.js';
 import { Stage, UpdateAccount, type Account, type AccountListItem } from '../../../shared/schemas/account.js';
 import { BuyingRole, CreateContact, Level, UpdateContact, type Contact, type ContactImportResult } from '../../../shared/schemas/contact.js';
 import type { Page } from '../../../shared/schemas/common.js';
@@ -361,6 +364,10 @@ function PeopleMap({ accountId, names, staff }: { accountId: string; names: Name
   const [adding, setAdding] = useState(false);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [message, setMessage] = useState('');
+  // Touchpoints: each contact's last touch, who holds the relationship, and the freshness mark.
+  const freshness = useApi<PeopleFreshness>(`/api/accounts/${accountId}/people-freshness`);
+  const [logging, setLogging] = useState(false);
+  const touchOf = useMemo(() => new Map<string, ContactFreshness>((freshness.data?.contacts ?? []).map((f) => [f.contactId, f])), [freshness.data]);
   const lastAnswer = useMemo(() => {
     const map = new Map<string, SurveyResponse>();
     for (const r of recent.data?.data ?? []) if (r.npsScore !== null && !map.has(r.contactId)) map.set(r.contactId, r);
@@ -375,6 +382,7 @@ function PeopleMap({ accountId, names, staff }: { accountId: string; names: Name
     setEditingId(null);
     setMessage(text);
     contacts.reload();
+    freshness.reload();
   };
 
   return (
@@ -386,11 +394,17 @@ function PeopleMap({ accountId, names, staff }: { accountId: string; names: Name
             Add a contact
           </button>
         )}
+        {editable && !logging && (
+          <button type="button" class="secondary" onClick={() => (setLogging(true), setMessage(''))}>
+            Log a touchpoint
+          </button>
+        )}
       </div>
       <p role="status" class="saved">
         {message}
       </p>
       {adding && <ContactForm accountId={accountId} staff={staff} onDone={() => done('Contact added.')} onCancel={() => setAdding(false)} />}
+      {logging && <TouchpointQuickAdd accountId={accountId} contacts={list} staff={staff} onDone={() => (setLogging(false), done('Touchpoint logged.'))} onCancel={() => setLogging(false)} />}
       {contacts.loading && !contacts.data && <Loading what="Loading the people…" />}
       {contacts.error && <ErrorState error={contacts.error} retry={contacts.reload} />}
       {contacts.data && (
@@ -428,6 +442,7 @@ function PeopleMap({ accountId, names, staff }: { accountId: string; names: Name
                           <th scope="col">Relationship</th>
                           <th scope="col">Our counterpart</th>
                           <th scope="col">Last answer</th>
+                          <th scope="col">Last touch</th>
                           {editable && (
                             <th scope="col">
                               <span class="visually-hidden">Actions</span>
@@ -439,13 +454,13 @@ function PeopleMap({ accountId, names, staff }: { accountId: string; names: Name
                         {people.map((c) =>
                           editingId === c.id ? (
                             <tr key={c.id}>
-                              <td colSpan={editable ? 6 : 5}>
+                              <td colSpan={editable ? 7 : 6}>
                                 <ContactForm accountId={accountId} staff={staff} contact={c} onDone={() => done('Contact saved.')} onCancel={() => setEditingId(null)} />
                                 <ContactPersonalData contact={c} onErased={() => done('Personal data erased: the contact is gone and their address will not be surveyed again.')} />
                               </td>
                             </tr>
                           ) : (
-                            <ContactRow key={c.id} contact={c} names={names} last={lastAnswer.get(c.id)} editable={editable} onEdit={() => (setEditingId(c.id), setMessage(''))} />
+                            <ContactRow key={c.id} contact={c} names={names} last={lastAnswer.get(c.id)} touch={touchOf.get(c.id)} editable={editable} onEdit={() => (setEditingId(c.id), setMessage(''))} />
                           ),
                         )}
                       </tbody>
@@ -477,7 +492,7 @@ function peopleGaps(list: Contact[]): string[] {
   return gaps;
 }
 
-function ContactRow({ contact: c, names, last, editable, onEdit }: { contact: Contact; names: Names; last?: SurveyResponse; editable: boolean; onEdit: () => void }) {
+function ContactRow({ contact: c, names, last, touch, editable, onEdit }: { contact: Contact; names: Names; last?: SurveyResponse; touch?: ContactFreshness; editable: boolean; onEdit: () => void }) {
   return (
     <tr>
       <th scope="row">
@@ -501,6 +516,9 @@ function ContactRow({ contact: c, names, last, editable, onEdit }: { contact: Co
         ) : (
           <span class="muted">No answer</span>
         )}
+      </td>
+      <td>
+        <FreshnessMark touch={touch} />
       </td>
       {editable && (
         <td>
@@ -606,7 +624,7 @@ function ContactForm({ accountId, staff, contact, onDone, onCancel }: { accountI
           {input('name', 'Name')}
           {input('email', 'Email', 'email')}
           {input('title', 'Job title')}
-          {input('language', 'Language', 'text', 'e.g. en, es, pt-BR')}
+          {input('language', 'Language', 'text', 'e.g. en, fr, de, pt-BR')}
           {select('level', 'Level', Level.options.map((v) => ({ value: v, label: humanize(v) })))}
           {select('buyingRole', 'Buying role', BuyingRole.options.map((v) => ({ value: v, label: humanize(v) })))}
           {select('relationshipStrength', 'Relationship strength', [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${n} of 5` })))}
@@ -691,7 +709,7 @@ function ContactImport({ accountId, onImported }: { accountId: string; onImporte
 // ---------------------------------------------------------------------------------------------- reports
 
 function NpsTrend({ accountId }: { accountId: string }) {
-  const report = useApi<NpsReport>(withQuery('/api/reports/nps', { scope: `account:${accountId}`, groupBy: 'quarter' }));
+  const report = useApi<NpsReport>(withQuery('/api/reports/nps', { scope: `account:${accountId}`, groupBy: 'quarter', split: 'level' }));
   return (
     <section aria-labelledby="nps-title">
       <h2 id="nps-title">NPS trend</h2>
@@ -751,6 +769,7 @@ function NpsTrend({ accountId }: { accountId: string }) {
             </p>
           </>
         ))}
+      {report.data && <NpsLevels report={report.data} periodName="quarter" />}
     </section>
   );
 }

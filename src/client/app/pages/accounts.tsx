@@ -59,6 +59,9 @@ export default function AccountsPage() {
   useEffect(() => setIndustry(query.industry ?? ''), [query.industry]);
 
   const filtered = Boolean(query.q || query.stage || query.owner || query.industry || risk.length);
+  // On a phone the filters beyond the search box fold behind a button, so the list starts on the first screen.
+  const activeFilters = [query.stage, query.owner, query.industry].filter(Boolean).length + (risk.length ? 1 : 0);
+  const [showFilters, setShowFilters] = useState(false);
 
   const toggleRisk = (level: RiskLevel, on: boolean) => {
     const set = new Set(risk);
@@ -88,6 +91,10 @@ export default function AccountsPage() {
           <label for="accounts-q">Search</label>
           <input id="accounts-q" type="search" name="q" value={text} placeholder="Name or industry" onInput={(e) => setText(e.currentTarget.value)} />
         </div>
+        <button type="button" class="secondary more-filters-toggle" aria-expanded={showFilters} aria-controls="accounts-more-filters" onClick={() => setShowFilters(!showFilters)}>
+          {activeFilters ? `Filters (${activeFilters})` : 'Filters'}
+        </button>
+        <div id="accounts-more-filters" class={showFilters ? 'more-filters open' : 'more-filters'}>
         <div class="field">
           <label for="accounts-industry">Industry</label>
           <input id="accounts-industry" type="text" name="industry" value={industry} onInput={(e) => setIndustry(e.currentTarget.value)} />
@@ -126,6 +133,7 @@ export default function AccountsPage() {
             </label>
           ))}
         </fieldset>
+        </div>
         <div class="actions">
           <button type="submit">Search</button>
           {filtered && (

@@ -22,6 +22,11 @@ const scopes: { value: ApiKeyScope; label: string; explanation: string }[] = [
     label: 'Admin',
     explanation: 'Everything you can do as an admin, including users, settings and the audit log. No key can create or revoke keys.',
   },
+  {
+    value: 'touchpoints:write',
+    label: 'Log touchpoints',
+    explanation: 'Only logs meetings, calls and visits on accounts (for a calendar or CRM); cannot read or change anything else.',
+  },
 ];
 const scopeLabel = (scope: ApiKeyScope) => scopes.find((s) => s.value === scope)!.label;
 

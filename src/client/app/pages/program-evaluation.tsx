@@ -1,25 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
-import { withQuery } from '../api.js';
-import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { isManager } from '../session.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
-import { CsvLink, PrintButton } from '../components/csv-link.js';
+import { PrintButton } from '../components/csv-link.js';
 import { ProgramTabs } from '../components/program-tabs.js';
-import { formatChangeReason, formatDate, formatDecimal, formatMargin, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural } from '../format.js';
+import { changeArrow, HalfYearToolbar, meanMargin, useHalfYearReport } from '../components/half-year-report.js';
+import { formatChangeReason, formatDate, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
-import { HalfYear, type ProgramAccount, type ProgramReport } from '../../../shared/schemas/program-report.js';
+import type { ProgramAccount, ProgramReport } from '../../../shared/schemas/program-report.js';
 
 const REPORT_PATH = '/api/reports/program';
-/** Half years the selector offers, back from the current one. */
-const HALVES_OFFERED = 6;
-
-/** "2026-H2" shifted by whole half years. */
-function shiftHalf(half: string, offset: number): string {
-  const [year, h] = half.split('-H').map(Number) as [number, number];
-  const index = year * 2 + h - 1 + offset;
-  return `${Math.floor(index / 2)}-H${(index % 2) + 1}`;
-}
 
 type Compared = ProgramAccount['sales'];
 
@@ -30,9 +19,6 @@ function changeWords(c: Compared, money = true): string {
   const signed = c.change > 0 ? `+${amount}` : amount;
   return c.changeShare === null ? signed : `${signed} (${c.changeShare > 0 ? '+' : ''}${formatPercent(c.changeShare)})`;
 }
-const arrow = (change: number | null) => (change === null ? '' : change > 0 ? '▲ ' : change < 0 ? '▼ ' : '■ ');
-/** Audit marks' margin: one decimal, never "±0.0" (formatMargin leaves a zero out). */
-const margin = (m: number | null | undefined) => (formatMargin(m) ? ` ${formatMargin(m)}` : '');
 /** Today's quarter on the reader's calendar, '2026-Q4'. */
 const currentQuarter = (now = new Date()) => `${now.getFullYear()}-Q${Math.floor(now.getMonth() / 3) + 1}`;
 
@@ -42,15 +28,8 @@ const currentQuarter = (now = new Date()) => `${now.getFullYear()}-Q${Math.floor
  */
 export default function ProgramEvaluation() {
   usePageTitle('Program evaluation');
-  const [period, setPeriod] = useState<string | undefined>(undefined);
-  const [current, setCurrent] = useState<string | null>(null);
-  const report = useApi<ProgramReport>(withQuery(REPORT_PATH, { period }));
-  useEffect(() => {
-    if (report.data && current === null && period === undefined) setCurrent(report.data.period);
-  }, [report.data, current, period]);
-  const newest = current ?? report.data?.period ?? null;
-  const options = newest ? Array.from({ length: HALVES_OFFERED }, (_, i) => shiftHalf(newest, -i)) : [];
-  const shown = period ?? newest ?? undefined;
+  const halfYear = useHalfYearReport<ProgramReport>(REPORT_PATH);
+  const { report } = halfYear;
 
   return (
     <div class="program-page program-evaluation">
@@ -61,21 +40,7 @@ export default function ProgramEvaluation() {
         </div>
       </div>
       <ProgramTabs current="/program/evaluation" />
-      {options.length > 0 && (
-        <div class="toolbar">
-          <div class="field">
-            <label for="eval-period">Half year</label>
-            <select id="eval-period" value={shown} onChange={(e) => setPeriod(HalfYear.safeParse(e.currentTarget.value).success ? e.currentTarget.value : undefined)}>
-              {options.map((h) => (
-                <option key={h} value={h}>
-                  {h}
-                </option>
-              ))}
-            </select>
-          </div>
-          <CsvLink path={REPORT_PATH} query={{ period: shown }} label="Download evaluation CSV" />
-        </div>
-      )}
+      <HalfYearToolbar id="eval-period" path={REPORT_PATH} csvLabel="Download evaluation CSV" state={halfYear} />
       <div aria-live="polite">{report.loading && <Loading what="Evaluating the program…" />}</div>
       {report.error && <ErrorState error={report.error} retry={report.reload} />}
       {report.data && report.data.accounts.length === 0 && (
@@ -191,7 +156,7 @@ function ProgramCard({ title, figure }: { title: string; figure: Compared }) {
       <h3>{title}</h3>
       <p class="stat">{formatMoney(figure.current)}</p>
       <p class="muted small">
-        {arrow(figure.change)}
+        {changeArrow(figure.change)}
         {changeWords(figure)} against {formatMoney(figure.previous)}
       </p>
     </div>
@@ -206,7 +171,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
       <td class="num">{formatMoney(c.current)}</td>
       <td class="num">{formatMoney(c.previous)}</td>
       <td class="num">
-        {arrow(c.change)}
+        {changeArrow(c.change)}
         {changeWords(c)}
       </td>
     </tr>
@@ -276,7 +241,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
                 {a.nps.previous.nps === null && <div class="small muted">No answers</div>}
               </td>
               <td class="num">
-                {arrow(a.nps.change)}
+                {changeArrow(a.nps.change)}
                 {a.nps.change === null ? '—' : formatNps(a.nps.change)}
                 {npsSig}
               </td>
@@ -284,15 +249,15 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
             <tr>
               <th scope="row">Audit marks (of 10)</th>
               <td class="num">
-                {a.audit.latest ? `${formatDecimal(a.audit.latest.mean)}${margin(a.audit.latest.marginOfError)}` : '—'}
+                {a.audit.latest ? `${formatDecimal(a.audit.latest.mean)}${meanMargin(a.audit.latest.marginOfError)}` : '—'}
                 {a.audit.latest && <div class="small muted">wave of {formatDate(a.audit.latest.sentAt)}</div>}
               </td>
               <td class="num">
-                {a.audit.previous ? `${formatDecimal(a.audit.previous.mean)}${margin(a.audit.previous.marginOfError)}` : '—'}
+                {a.audit.previous ? `${formatDecimal(a.audit.previous.mean)}${meanMargin(a.audit.previous.marginOfError)}` : '—'}
                 {a.audit.previous && <div class="small muted">wave of {formatDate(a.audit.previous.sentAt)}</div>}
               </td>
               <td class="num">
-                {arrow(a.audit.change)}
+                {changeArrow(a.audit.change)}
                 {a.audit.change === null ? '—' : formatDecimal(a.audit.change)}
                 {auditSig}
               </td>
@@ -302,7 +267,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
               <td class="num">{a.partnership.latest === null ? '—' : `${formatNumber(a.partnership.latest)} %`}</td>
               <td class="num">{a.partnership.previous === null ? '—' : `${formatNumber(a.partnership.previous)} %`}</td>
               <td class="num">
-                {arrow(a.partnership.change)}
+                {changeArrow(a.partnership.change)}
                 {a.partnership.change === null ? '—' : `${a.partnership.change > 0 ? '+' : ''}${formatNumber(a.partnership.change)} points`}
               </td>
             </tr>

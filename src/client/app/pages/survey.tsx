@@ -7,6 +7,7 @@ import { canEdit } from '../session.js';
 import { formatDate, formatNumber } from '../format.js';
 import { ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
+import { respondentLanguages } from '../../../shared/i18n/languages.js';
 import {
   CreateSurvey,
   UpdateSurvey,
@@ -25,10 +26,18 @@ import {
 
 const kindWords: Record<Survey['kind'], string> = { nps: 'NPS', audit: 'Key-account audit', custom: 'Custom' };
 const surveyBadge = (s: Survey) => (s.templateKey ? 'Template · read-only' : s.canEdit ? 'Editable copy' : 'Copy · read-only');
-const languageNames: Record<string, string> = { en: 'English', es: 'Español' };
+const languageNames: Record<string, string> = {
+  en: 'English',
+  es: 'Español',
+  fr: 'Français',
+  de: 'Deutsch',
+  pt: 'Português',
+  nl: 'Nederlands',
+  it: 'Italiano',
+};
 const languageName = (lang: string) => languageNames[lang] ?? lang;
 /** Languages the respondent pages speak; a survey's texts can be written in any of them. */
-const EDIT_LANGUAGES = ['en', 'es'];
+const EDIT_LANGUAGES: readonly string[] = respondentLanguages;
 const KINDS: { kind: QuestionKind; label: string }[] = [
   { kind: 'nps', label: 'NPS (0–10)' },
   { kind: 'rating', label: 'Marks out of ten' },

@@ -3,13 +3,13 @@ import { usePageTitle } from '../use-page-title.js';
 import { formatDate, formatNumber } from '../format.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import type { Survey } from '../../../shared/schemas/survey.js';
+import { languageNames } from '../../../shared/language-guess.js';
 
 /** The surveys: the built-in templates (read-only) and the copies people made of them (editable). */
 
 const kindWords: Record<Survey['kind'], string> = { nps: 'NPS', audit: 'Key-account audit', custom: 'Custom' };
 /** A copy reads as editable only to those who may edit it (its maker and admins). */
 const surveyBadge = (s: Survey) => (s.templateKey ? 'Template · read-only' : s.canEdit ? 'Editable copy' : 'Copy · read-only');
-const languageNames: Record<string, string> = { en: 'English', es: 'Spanish' };
 const languageName = (lang: string) => languageNames[lang] ?? lang;
 
 export default function SurveysPage() {

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rowsOf } from '../rows.js';
-import { accounts, campaigns, contacts, invitations, responses, surveys, tasks, users } from '../schema/index.js';
+import { accounts, campaigns, contacts, invitations, responses, surveys, tasks, touchpoints, users } from '../schema/index.js';
 import type { Level } from '../../../shared/schemas/contact.js';
 import type { NpsCounts } from '../../domain/nps-stats.js';
 import { npsCampaignIds } from './nps-report.js';
@@ -41,6 +41,18 @@ export interface RiskFacts {
   lastWave: Map<string, { invited: number; responses: number; sentAt: Date }>;
   contacts: Map<string, Record<Level, number>>;
   latestAudit: Map<string, { marks: number[]; supplier: number; partner: number }>;
+  /** Accounts with touchpoints logged: each live contact's last touch, and whether they answered the last two waves. */
+  touches: Map<string, TouchedContact[]>;
+}
+
+export interface TouchedContact {
+  name: string;
+  level: Level;
+  decisionMaker: boolean;
+  /** YYYY-MM-DD, null when never touched. */
+  lastTouchOn: string | null;
+  /** Null when the account has had fewer than two waves. */
+  answeredLastTwoWaves: boolean | null;
 }
 
 export interface RiskScope {
@@ -110,7 +122,7 @@ export async function loadRiskFacts(
     .where(eq(surveys.kind, 'audit'));
   const auditIds = `{${auditCampaigns.map((c) => c.id).join(',')}}`;
 
-  const [npsRows, taskRows, waveRows, contactRows, auditRows] = await Promise.all([
+  const [npsRows, taskRows, waveRows, contactRows, auditRows, touchRows] = await Promise.all([
     // Per account: the latest quarter with answers (within the last `latestWithinQuarters`) and the quarter with
     // answers before it, each found with one backward step on responses_account_answered_idx, then counted over
     // that quarter's rows only. The work grows with the accounts and one quarter's answers each, not with years
@@ -186,9 +198,39 @@ export async function loadRiskFacts(
         count(*) filter (where a.answers -> 'supplier_or_partner' -> 'selected' ? 'partner')::int as partner
       from audit a join latest l on l.account_id = a.account_id and l.campaign_id = a.campaign_id and l.wave = a.wave
       group by a.account_id`),
+    // Accounts whose team logs touchpoints: every live contact with their last touch, and whether they answered
+    // either of the account's last two waves (by send time).
+    db.execute(sql`
+      with touched as (
+        select distinct t.account_id from ${touchpoints} t where t.account_id in ${inScope}
+      ), last_touch as (
+        select t.account_id, p.contact_id, max(t.occurred_on)::text as last_on
+        from ${touchpoints} t cross join lateral unnest(t.contact_ids) as p(contact_id)
+        where t.account_id in (select account_id from touched)
+        group by 1, 2
+      ), waves as (
+        select tw.account_id, w.campaign_id, w.wave from touched tw
+        cross join lateral (
+          select i.campaign_id, i.wave, max(i.sent_at) as sent from ${invitations} i
+          where i.account_id = tw.account_id and i.sent_at is not null
+          group by i.campaign_id, i.wave order by sent desc limit 2
+        ) w
+      ), wave_count as (
+        select account_id, count(*)::int as n from waves group by account_id
+      )
+      select c.account_id, c.name, c.level, c.buying_role, lt.last_on, coalesce(wc.n, 0) as waves,
+        exists (
+          select 1 from waves w join ${invitations} i on i.account_id = w.account_id and i.campaign_id = w.campaign_id and i.wave = w.wave
+          where w.account_id = c.account_id and i.contact_id = c.id and i.responded_at is not null
+        ) as answered
+      from ${contacts} c
+      join touched tw on tw.account_id = c.account_id
+      left join last_touch lt on lt.account_id = c.account_id and lt.contact_id = c.id
+      left join wave_count wc on wc.account_id = c.account_id
+      where c.deleted_at is null and c.erased_at is null`),
   ]);
 
-  const facts: RiskFacts = { nps: new Map(), tasks: new Map(), lastWave: new Map(), contacts: new Map(), latestAudit: new Map() };
+  const facts: RiskFacts = { nps: new Map(), tasks: new Map(), lastWave: new Map(), contacts: new Map(), latestAudit: new Map(), touches: new Map() };
   type Counted = `${'l' | 'p'}_${keyof NpsCounts}`;
   for (const r of rowsOf<{ account_id: string; latest: number; previous: number | null; l_invited: number } & Record<Counted, number>>(npsRows)) {
     facts.nps.set(r.account_id, {
@@ -215,6 +257,17 @@ export async function loadRiskFacts(
   }
   for (const r of rowsOf<{ account_id: string; marks: number[] | string; supplier: number; partner: number }>(auditRows)) {
     facts.latestAudit.set(r.account_id, { marks: parseIntArray(r.marks), supplier: r.supplier, partner: r.partner });
+  }
+  for (const r of rowsOf<{ account_id: string; name: string; level: Level; buying_role: string; last_on: string | null; waves: number; answered: boolean }>(touchRows)) {
+    let list = facts.touches.get(r.account_id);
+    if (!list) facts.touches.set(r.account_id, (list = []));
+    list.push({
+      name: r.name,
+      level: r.level,
+      decisionMaker: r.buying_role === 'decision_maker',
+      lastTouchOn: r.last_on ? String(r.last_on).slice(0, 10) : null,
+      answeredLastTwoWaves: Number(r.waves) >= 2 ? Boolean(r.answered) : null,
+    });
   }
   return facts;
 }

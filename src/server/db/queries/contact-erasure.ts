@@ -10,6 +10,7 @@ import {
   responses,
   taskComments,
   tasks,
+  touchpoints,
 } from '../schema/index.js';
 import { ERASED_NAME, anonymizeAnswers, redact, redactJson, secretsOf, wordsOf } from '../../domain/erasure.js';
 import { suppressErasedAddress } from './erased-emails.js';
@@ -26,7 +27,8 @@ export interface ErasureOutcome {
  * Removes a contact's personal data for good (GDPR art. 17), in the caller's transaction: their name, address
  * and title; the words they wrote (scores and choices stay, anonymous); the address on their invitations and the
  * content of every email to them; and every copy the app made of their name, address or words — follow-up task
- * titles, descriptions, resolutions and comments, notification emails to the team, account-plan history. The row
+ * titles, descriptions, resolutions and comments, notification emails to the team, account-plan history, our notes
+ * of meetings with the account. The row
  * stays, erased and removed, so answers and tasks keep their foreign keys. The address's hash is kept so it is
  * never surveyed again. A second call finds `erased_at` set and writes nothing.
  */
@@ -78,6 +80,7 @@ export async function eraseContactData(tx: Db, contactId: string, now: Date): Pr
   counts.emails += await eraseEmailsToThem(tx, contactId, contact.email, accountTasks.filter(isTheirs).map((t) => t.id), now);
   counts.emails += await redactTeamEmails(tx, [...secretsFor.keys()], secretsFor, everything);
   await redactPlanHistory(tx, contact.accountId, identifiers);
+  await redactTouchpointNotes(tx, contact.accountId, identifiers);
   // Our notes on the pairing are about the person; the pair itself (our side, the function) stays in the map.
   await tx.update(accountCounterpartPairs).set({ notes: null }).where(eq(accountCounterpartPairs.contactId, contactId));
 
@@ -161,6 +164,18 @@ async function redactTeamEmails(tx: Db, accountTaskIds: string[], secretsFor: Ma
 }
 
 /** The plan's history names the person where a pairing was made or undone ("Paired for finance: <name>"). */
+/** Our notes of meetings and calls with the account name or write to them: their name and address become "[erased]". */
+async function redactTouchpointNotes(tx: Db, accountId: string, identifiers: string[]): Promise<void> {
+  const rows = await tx
+    .select({ id: touchpoints.id, notes: touchpoints.notes })
+    .from(touchpoints)
+    .where(and(eq(touchpoints.accountId, accountId), sql`${touchpoints.notes} is not null`));
+  for (const row of rows) {
+    const notes = redact(row.notes, identifiers);
+    if (notes !== row.notes) await tx.update(touchpoints).set({ notes }).where(eq(touchpoints.id, row.id));
+  }
+}
+
 async function redactPlanHistory(tx: Db, accountId: string, identifiers: string[]): Promise<void> {
   const changes = await tx
     .select({ id: accountPlanChanges.id, summary: accountPlanChanges.summary, changes: accountPlanChanges.changes })

@@ -1,7 +1,9 @@
 import { and, eq, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rowsOf } from '../rows.js';
-import { accounts, campaigns, invitations, responses, surveyVersions } from '../schema/index.js';
+import { accounts, campaigns, contacts, invitations, responses, surveyVersions } from '../schema/index.js';
+import type { Level } from '../../../shared/schemas/contact.js';
+import type { NpsWaveCoverage } from '../../../shared/schemas/report.js';
 import type { Stage } from '../../../shared/schemas/account.js';
 
 /** Which accounts a trend covers; every field given must hold (a manager's reports add their own ownerId). */
@@ -107,6 +109,89 @@ export async function countNpsInvitationsByPeriod(db: Db, filter: NpsScopeFilter
       ${scope ? sql`and ${scope}` : sql``}
     group by 1`);
   return new Map(rowsOf<{ period: number; n: number }>(result).map((r) => [Number(r.period), Number(r.n)]));
+}
+
+/**
+ * As countNpsScoresByPeriod, per decision level of the contact who answered (the contact's level now: levels are
+ * not recorded per answer). Every answer has its contact row (erasure keeps the row), so the levels add up to the whole.
+ */
+export async function countNpsScoresByPeriodAndLevel(db: Db, filter: NpsScopeFilter, periods: PeriodStarts): Promise<(PeriodScores & { level: Level })[]> {
+  if (!periods.starts.length) return [];
+  const scope = scopeCondition(responses.accountId, filter);
+  const { join, inRange } = periodJoin(npsAnsweredAt, periods);
+  const result = await db.execute(sql`
+    select (p.idx - 1)::int as period, c.level, ${responses.npsScore} as score, count(*)::int as n
+    from ${responses}
+    join ${contacts} c on c.id = ${responses.contactId}
+    ${join}
+    where ${responses.npsScore} is not null and ${inRange} ${scope ? sql`and ${scope}` : sql``}
+    group by 1, 2, 3`);
+  const byKey = new Map<string, PeriodScores & { level: Level }>();
+  for (const row of rowsOf<{ period: number; level: Level; score: number; n: number }>(result)) {
+    const key = `${row.level}:${row.period}`;
+    const entry = byKey.get(key) ?? { level: row.level, period: Number(row.period), scores: new Map<number, number>() };
+    entry.scores.set(Number(row.score), Number(row.n));
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()];
+}
+
+/** As countNpsInvitationsByPeriod, per decision level of the contact invited. */
+export async function countNpsInvitationsByPeriodAndLevel(
+  db: Db,
+  filter: NpsScopeFilter,
+  periods: PeriodStarts,
+): Promise<{ level: Level; period: number; n: number }[]> {
+  if (!periods.starts.length) return [];
+  const scope = scopeCondition(invitations.accountId, filter);
+  const { join, inRange } = periodJoin(sql`${invitations.sentAt}`, periods);
+  const result = await db.execute(sql`
+    select (p.idx - 1)::int as period, c.level, count(*)::int as n
+    from ${invitations}
+    join ${contacts} c on c.id = ${invitations.contactId}
+    ${join}
+    where ${inRange}
+      and ${invitations.campaignId} in (${npsCampaignIds})
+      ${scope ? sql`and ${scope}` : sql``}
+    group by 1, 2`);
+  return rowsOf<{ period: number; level: Level; n: number }>(result).map((r) => ({ level: r.level, period: Number(r.period), n: Number(r.n) }));
+}
+
+/**
+ * The account's latest wave as the risk report finds it (the latest invitation sent, any campaign; its campaign and
+ * wave), then that wave's sent invitations to the account per contact level, and how many were answered (anything
+ * saved sets `responded_at`). Null when no wave has reached the account.
+ */
+export async function latestWaveCoverage(db: Db, accountId: string): Promise<NpsWaveCoverage | null> {
+  const result = await db.execute(sql`
+    with w as (
+      select i.campaign_id, i.wave, i.sent_at from ${invitations} i
+      where i.account_id = ${accountId}::uuid and i.sent_at is not null
+      order by i.sent_at desc limit 1
+    )
+    select w.campaign_id, w.wave, w.sent_at, cp.name as campaign_name, c.level,
+      count(i.id)::int as asked, count(i.responded_at)::int as answered
+    from w
+    join ${campaigns} cp on cp.id = w.campaign_id
+    left join ${invitations} i on i.account_id = ${accountId}::uuid and i.campaign_id = w.campaign_id and i.wave = w.wave and i.status = 'sent'
+    left join ${contacts} c on c.id = i.contact_id
+    group by 1, 2, 3, 4, 5`);
+  const rows = rowsOf<{ campaign_id: string; wave: number; sent_at: Date | string; campaign_name: string; level: Level | null; asked: number; answered: number }>(result);
+  const first = rows[0];
+  if (!first) return null;
+  const levels = (['instigator', 'influencer', 'implementer'] as const).map((level) => {
+    const row = rows.find((r) => r.level === level);
+    return { level, asked: Number(row?.asked ?? 0), answered: Number(row?.answered ?? 0) };
+  });
+  return {
+    campaignId: first.campaign_id,
+    campaignName: first.campaign_name,
+    wave: Number(first.wave),
+    sentAt: new Date(first.sent_at).toISOString(),
+    asked: levels.reduce((sum, l) => sum + l.asked, 0),
+    answered: levels.reduce((sum, l) => sum + l.answered, 0),
+    levels,
+  };
 }
 
 /** The ways the overview splits the portfolio's NPS; `portfolio` is the whole of it. */

@@ -13,6 +13,7 @@ import {
   surveyVersions,
   taskComments,
   tasks,
+  touchpoints,
   users,
 } from '../schema/index.js';
 import { isErasedAddress } from './erased-emails.js';
@@ -46,7 +47,7 @@ export async function exportPersonalData(
   if (!found) throw new Error(`contact ${contactId} not found`);
   const { contact } = found;
 
-  const [pairs, invitationRows, responseRows, taskRows] = await Promise.all([
+  const [pairs, invitationRows, responseRows, taskRows, touchpointRows] = await Promise.all([
     db
       .select({ pair: accountCounterpartPairs, colleague: users.name })
       .from(accountCounterpartPairs)
@@ -77,6 +78,11 @@ export async function exportPersonalData(
         ),
       )
       .orderBy(asc(tasks.createdAt), asc(tasks.id)),
+    db
+      .select({ id: touchpoints.id, occurredOn: touchpoints.occurredOn, kind: touchpoints.kind, notes: touchpoints.notes })
+      .from(touchpoints)
+      .where(sql`${contactId}::uuid = any(${touchpoints.contactIds})`)
+      .orderBy(asc(touchpoints.occurredOn), asc(touchpoints.id)),
   ]);
 
   const invitationIds = invitationRows.map((r) => r.invitation.id);
@@ -122,6 +128,7 @@ export async function exportPersonalData(
       counterpart: contact.counterpartId ? { id: contact.counterpartId, name: found.counterpartName ?? '' } : null,
       pairs: pairs.map((p) => ({ function: p.pair.function, colleague: p.colleague, notes: p.pair.notes, createdAt: p.pair.createdAt.toISOString() })),
     },
+    touchpoints: touchpointRows,
     mailing: { unsubscribed: contact.unsubscribed, bounced: contact.bounced, addressSuppressed: Boolean(found.addressSuppressed) },
     invitations: invitationRows.map(({ invitation: i, campaignName }) => ({
       id: i.id,

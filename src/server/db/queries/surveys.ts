@@ -2,7 +2,7 @@ import { asc, count, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { campaigns, responses, surveys, surveyVersions } from '../schema/index.js';
 import type { Survey, SurveyDefinition, SurveyKind } from '../../../shared/schemas/survey.js';
-import { builtInTemplates, surveyLanguages } from '../../domain/survey-templates.js';
+import { builtInTemplates, surveyLanguages, withNewLanguages } from '../../domain/survey-templates.js';
 import { canEditSurvey, type Actor } from '../../domain/permissions.js';
 
 export type SurveyRow = typeof surveys.$inferSelect;
@@ -33,7 +33,11 @@ export function toSurvey({ survey, version, responseCount }: SurveyWithVersion, 
   };
 }
 
-/** Creates the built-in NPS and audit templates once; later starts leave them (and their edits) alone. */
+/**
+ * Creates the built-in NPS and audit templates once. Later starts keep their texts, but add the languages a
+ * release added to them (`withNewLanguages`): as a new version when the current one was already sent (answers
+ * stay tied to the texts they were given), in place otherwise.
+ */
 export async function ensureBuiltInSurveys(db: Db, now: Date): Promise<void> {
   for (const template of builtInTemplates) {
     await db.transaction(async (tx) => {
@@ -44,7 +48,19 @@ export async function ensureBuiltInSurveys(db: Db, now: Date): Promise<void> {
         .returning();
       if (created) {
         await tx.insert(surveyVersions).values({ surveyId: created.id, version: 1, definition: template.definition, createdAt: now });
+        return;
       }
+      // Locked, so that several processes starting at once upgrade it once.
+      const [existing] = await tx.select().from(surveys).where(eq(surveys.templateKey, template.templateKey)).for('update');
+      const latest = existing && (await latestVersions(tx, [existing.id])).get(existing.id);
+      const upgraded = latest && withNewLanguages(latest.definition, template.definition);
+      if (!existing || !latest || !upgraded) return;
+      if (await isVersionInUse(tx, latest.id)) {
+        await tx.insert(surveyVersions).values({ surveyId: existing.id, version: latest.version + 1, definition: upgraded, createdAt: now });
+      } else {
+        await tx.update(surveyVersions).set({ definition: upgraded }).where(eq(surveyVersions.id, latest.id));
+      }
+      await tx.update(surveys).set({ updatedAt: now }).where(eq(surveys.id, existing.id));
     });
   }
 }

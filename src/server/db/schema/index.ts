@@ -3,3 +3,4 @@ export * from './accounts.js';
 export * from './surveys.js';
 export * from './tasks.js';
 export * from './program.js';
+export * from './touchpoints.js';

@@ -7,8 +7,15 @@ import { requireAuth } from '../../http/auth.js';
 import { loadAccountFor } from '../../http/access.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { getUser } from '../../db/queries/users.js';
-import { countNpsInvitationsByPeriod, countNpsScoresByPeriod, type NpsScopeFilter } from '../../db/queries/nps-report.js';
-import { buildNpsReport, npsReportRange } from '../../services/nps-report.js';
+import {
+  countNpsInvitationsByPeriod,
+  countNpsInvitationsByPeriodAndLevel,
+  countNpsScoresByPeriod,
+  countNpsScoresByPeriodAndLevel,
+  latestWaveCoverage,
+  type NpsScopeFilter,
+} from '../../db/queries/nps-report.js';
+import { buildNpsLevelTrends, buildNpsReport, npsReportRange } from '../../services/nps-report.js';
 import { toCsv } from '../../../shared/csv.js';
 import { NpsReport, NpsReportQuery, type NpsChange, type NpsScope } from '../../../shared/schemas/report.js';
 
@@ -60,7 +67,7 @@ const npsCsvHeader = [
 ] as const;
 
 function npsCsv(report: NpsReport): string {
-  const row = (period: string, r: Figures & { change: NpsChange | null }) => [
+  const row = (period: string, r: Figures & { change: NpsChange | null }): unknown[] => [
     period,
     r.responses,
     r.promoters,
@@ -77,7 +84,13 @@ function npsCsv(report: NpsReport): string {
     r.change?.reason,
     r.everyoneAnswered,
   ];
-  return toCsv(npsCsvHeader, [...report.periods.map((p) => row(p.period, p)), row('total', report.total)]);
+  const rows = (trend: Pick<NpsReport, 'periods' | 'total'>) => [...trend.periods.map((p) => row(p.period, p)), row('total', trend.total)];
+  if (!report.levels) return toCsv(npsCsvHeader, rows(report));
+  // split=level: a first column says whose rows they are — `all`, then each level's periods and total.
+  return toCsv(
+    ['level', ...npsCsvHeader],
+    [...rows(report).map((r) => ['all', ...r]), ...report.levels.flatMap((l) => rows(l).map((r) => [l.level, ...r]))],
+  );
 }
 
 export const npsReportRoutes = new Hono<AppEnv>().get(
@@ -88,7 +101,10 @@ export const npsReportRoutes = new Hono<AppEnv>().get(
       'scope = portfolio | account:<id> | owner:<id> | industry:<name> | stage:<stage>; groupBy = month | quarter | ' +
       'half_year | year; from/to are dates (default: the last two years), widened to whole periods in ' +
       'KEYPULSE_TIMEZONE. Empty periods are listed with a null NPS. `format=csv` answers the same rows as CSV, ' +
-      'with a last row for the total. Managers see their own accounts only.',
+      'with a last row for the total. `split=level` adds `levels`: the same trend per decision level (instigator, ' +
+      'influencer, implementer; the CSV then starts with a `level` column, `all` for the whole), and for ' +
+      '`scope=account:<id>` `coverage`: per level, how many contacts the latest wave asked and how many answered. ' +
+      'Managers see their own accounts only.',
     tags: ['Reports'],
     responses: { 200: NpsReport },
   }),
@@ -104,18 +120,28 @@ export const npsReportRoutes = new Hono<AppEnv>().get(
       countNpsScoresByPeriod(db, filter, range.periods),
       countNpsInvitationsByPeriod(db, filter, range.periods),
     ]);
-    const report = buildNpsReport({
-      scope: q.scope,
-      groupBy: q.groupBy,
-      range,
+    const common = { scope: q.scope, groupBy: q.groupBy, range, confidence: q.confidence, timeZone };
+    const report: NpsReport = buildNpsReport({
+      ...common,
       scores: scores.map((s) => ({ period: range.keys[s.period]!, scores: s.scores })),
       invited: new Map([...invitedByPeriod].map(([index, n]) => [range.keys[index]!, n])),
-      confidence: q.confidence,
-      timeZone,
     });
+    if (q.split === 'level') {
+      const [levelScores, levelInvited, wave] = await Promise.all([
+        countNpsScoresByPeriodAndLevel(db, filter, range.periods),
+        countNpsInvitationsByPeriodAndLevel(db, filter, range.periods),
+        q.scope.kind === 'account' ? latestWaveCoverage(db, q.scope.id) : null,
+      ]);
+      report.levels = buildNpsLevelTrends({
+        ...common,
+        scores: levelScores.map((s) => ({ level: s.level, period: range.keys[s.period]!, scores: s.scores })),
+        invited: levelInvited.map((i) => ({ level: i.level, period: range.keys[i.period]!, n: i.n })),
+      });
+      if (q.scope.kind === 'account') report.coverage = wave;
+    }
 
     if (q.format === 'csv') {
-      await audit(c, 'export.downloaded', null, { what: 'nps_report', rows: report.periods.length + 1, filters: q });
+      await audit(c, 'export.downloaded', null, { what: 'nps_report', rows: (report.periods.length + 1) * (1 + (report.levels?.length ?? 0)), filters: q });
       return c.body(npsCsv(report), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': 'attachment; filename="keypulse-nps-trend.csv"',
