@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatChangeReason, formatMargin, formatNps, formatNpsFigure, formatNumber, plural } from '../../src/client/app/format.js';
+import { formatChangeReason, formatHours, formatMargin, formatNps, formatNpsFigure, formatNumber, formatPercentChange, plural } from '../../src/client/app/format.js';
 
 /** How the pages print an NPS: whole points, margins to one decimal, one minus sign (U+2212), plurals right. */
 describe('numbers on the pages', () => {
@@ -37,5 +37,20 @@ describe('numbers on the pages', () => {
     expect(formatChangeReason('too_few_answers')).toBe('too few answers to tell');
     expect(formatChangeReason('beyond_margin')).toBe('significant');
     expect(formatChangeReason('within_margin')).toBe('within the margin of error');
+  });
+});
+
+describe('changes and durations as people read them', () => {
+  it('a small relative change keeps a decimal instead of reading "+0%", with the real minus sign', () => {
+    expect(formatPercentChange(0.003)).toBe('+0.3%');
+    expect(formatPercentChange(-0.0456)).toBe('−4.6%');
+    expect(formatPercentChange(0.12)).toBe('+12%');
+    expect(formatPercentChange(0)).toBe('0%');
+    expect(formatPercentChange(null)).toBe('—');
+  });
+  it('hours under two days stay hours, longer spans read in days', () => {
+    expect(formatHours(18.24)).toBe('18.2 h');
+    expect(formatHours(720)).toBe('30 days');
+    expect(formatHours(null)).toBe('—');
   });
 });

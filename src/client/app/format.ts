@@ -12,6 +12,16 @@ const realMinus = (text: string) => text.replace('-', '−');
 
 export const formatNumber = (n: number | null | undefined) => (n === null || n === undefined ? '—' : realMinus(integer.format(n)));
 export const formatDecimal = (n: number | null | undefined) => (n === null || n === undefined ? '—' : realMinus(oneDecimal.format(n)));
+const finePercent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
+/** A relative change with its sign: 0.12 → "+12%", 0.003 → "+0.3%" (a small change is not shown as "+0%"). */
+export function formatPercentChange(share: number | null | undefined): string {
+  if (share === null || share === undefined) return '—';
+  const text = realMinus((Math.abs(share) < 0.1 ? finePercent : percent).format(share));
+  return share > 0 ? `+${text}` : text;
+}
+/** Hours as a person reads them: "18.2 h" under two days, else "30 days". */
+export const formatHours = (h: number | null | undefined) =>
+  h === null || h === undefined ? '—' : h < 48 ? `${formatDecimal(h)} h` : `${formatDecimal(h / 24)} days`;
 /** 0.42 → "42%". */
 export const formatPercent = (share: number | null | undefined) => (share === null || share === undefined ? '—' : realMinus(percent.format(share)));
 

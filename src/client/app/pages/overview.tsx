@@ -5,7 +5,7 @@ import { Empty, ErrorState, Loading } from '../components/states.js';
 import { CsvLink, PrintButton } from '../components/csv-link.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { TrendChart } from '../components/trend-chart.js';
-import { formatChangeReason, formatDate, formatDateTime, formatDecimal, formatNps, formatNpsMargin, formatNumber, formatPercent, humanize, plural } from '../format.js';
+import { formatChangeReason, formatDate, formatDateTime, formatNps, formatNpsMargin, formatNumber, formatPercent, humanize, plural, formatHours } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
 import { toCsv } from '../../../shared/csv.js';
 import type { NpsReport, NpsReportPeriod } from '../../../shared/schemas/report.js';
@@ -368,7 +368,6 @@ function RiskSection({ report }: { report: RiskReport }) {
   );
 }
 
-const hours = (h: number | null) => (h === null ? '—' : h < 48 ? `${formatDecimal(h)} h` : `${formatDecimal(h / 24)} days`);
 
 /** How well the loop closes, per manager: speed, on-time share, and whether detractors came back happier. */
 function LoopSection({ loop }: { loop: OverviewReport['loop'] }) {
@@ -376,8 +375,8 @@ function LoopSection({ loop }: { loop: OverviewReport['loop'] }) {
     <>
       <td class="num">{formatNumber(m.tasks)}</td>
       <td class="num">{formatNumber(m.open)}</td>
-      <td class="num">{hours(m.medianHoursToFirstAction)}</td>
-      <td class="num">{hours(m.medianHoursToClose)}</td>
+      <td class="num">{formatHours(m.medianHoursToFirstAction)}</td>
+      <td class="num">{formatHours(m.medianHoursToClose)}</td>
       <td class="num">{formatPercent(m.closedOnTimeShare)}</td>
       <td class="num">{formatNumber(m.detractorsFollowedUp)}</td>
       <td class="num">{formatPercent(m.detractorsImprovedShare)}</td>

@@ -4,7 +4,7 @@ import { Empty, ErrorState, Loading } from '../components/states.js';
 import { PrintButton } from '../components/csv-link.js';
 import { ProgramTabs } from '../components/program-tabs.js';
 import { changeArrow, HalfYearToolbar, meanMargin, useHalfYearReport } from '../components/half-year-report.js';
-import { formatChangeReason, formatDate, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural } from '../format.js';
+import { formatChangeReason, formatHours, formatDate, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural, formatPercentChange } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
 import type { ProgramAccount, ProgramReport } from '../../../shared/schemas/program-report.js';
 
@@ -17,7 +17,7 @@ function changeWords(c: Compared, money = true): string {
   if (c.change === null) return '—';
   const amount = money ? formatMoney(c.change) : formatNumber(c.change);
   const signed = c.change > 0 ? `+${amount}` : amount;
-  return c.changeShare === null ? signed : `${signed} (${c.changeShare > 0 ? '+' : ''}${formatPercent(c.changeShare)})`;
+  return c.changeShare === null ? signed : `${signed} (${formatPercentChange(c.changeShare)})`;
 }
 /** Today's quarter on the reader's calendar, '2026-Q4'. */
 const currentQuarter = (now = new Date()) => `${now.getFullYear()}-Q${Math.floor(now.getMonth() / 3) + 1}`;
@@ -280,7 +280,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
           <dd>
             {loop.tasks === 0
               ? 'No tasks created this half'
-              : `${plural(loop.tasks, 'task')}, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatDecimal(loop.medianHoursToFirstAction)} h (median)`}
+              : `${plural(loop.tasks, 'task')}, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatHours(loop.medianHoursToFirstAction)} (median)`}
             {loop.detractorsFollowedUp > 0 && `; ${formatNumber(loop.detractorsFollowedUp)} detractors followed up, ${formatPercent(loop.detractorsImprovedShare)} improved`}
           </dd>
         </div>

@@ -5,7 +5,7 @@ import { PrintButton } from '../components/csv-link.js';
 import { ProgramTabs } from '../components/program-tabs.js';
 import { changeArrow, HalfYearToolbar, meanMargin, useHalfYearReport } from '../components/half-year-report.js';
 import { NpsFigure } from '../components/nps-figure.js';
-import { formatChangeReason, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural } from '../format.js';
+import { formatChangeReason, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural, formatPercentChange, formatHours } from '../format.js';
 import type { Scorecard, ScorecardReport } from '../../../shared/schemas/scorecards.js';
 
 const REPORT_PATH = '/api/reports/scorecards';
@@ -92,7 +92,7 @@ function ScorecardCard({ card: s, now, before }: { card: Scorecard; now: string;
               <td class="num">
                 {changeArrow(rev.change)}
                 {rev.change === null ? '—' : signed(formatMoney(rev.change), rev.change)}
-                {rev.changeShare !== null && ` (${signed(formatPercent(rev.changeShare), rev.changeShare)})`}
+                {rev.changeShare !== null && ` (${formatPercentChange(rev.changeShare)})`}
               </td>
             </tr>
             <tr>
@@ -153,7 +153,7 @@ function ScorecardCard({ card: s, now, before }: { card: Scorecard; now: string;
           <dd>
             {loop.tasks === 0
               ? 'No tasks created this half'
-              : `${plural(loop.tasks, 'task')}, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatDecimal(loop.medianHoursToFirstAction)} h (median)`}
+              : `${plural(loop.tasks, 'task')}, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatHours(loop.medianHoursToFirstAction)} (median)`}
             {loop.detractorsFollowedUp > 0 && `; ${formatNumber(loop.detractorsFollowedUp)} detractors followed up, ${formatPercent(loop.detractorsImprovedShare)} improved`}
           </dd>
         </div>
