@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv.js';
-import { accountQuarterValues } from '../../src/server/db/schema/index.js';
+import { accountQuarterValues, touchpoints } from '../../src/server/db/schema/index.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
 import { createAccountWithContacts, emailTo, sendCampaign } from '../helpers/survey-fixtures.js';
 
@@ -67,6 +67,14 @@ describe('GET /api/reports/scorecards', () => {
     await sendCampaign(ctx, admin, { accountIds: [audited.accountId], survey: 'audit', name: 'Audit H2' });
     await answerAudit(audited.emails, [9, 9, 9]);
 
+    // Met in H2: Acme's silent influencer (a QBR) and Bolt's implementer (a call); Acme's instigator only in H1.
+    const met = (accountId: string, occurredOn: string, contactIds: string[]) => ({ accountId, occurredOn, kind: 'qbr' as const, contactIds, userIds: [mariaUser.id] });
+    await db.insert(touchpoints).values([
+      met(acme.accountId, '2026-08-20', [acme.contactIds[4]!]),
+      met(bolt.accountId, '2026-12-31', [bolt.contactIds[0]!]),
+      met(acme.accountId, '2026-06-30', [acme.contactIds[0]!]),
+    ]);
+
     const now = ctx.clock.now();
     const value = (accountId: string, quarter: string, revenue: number, grossProfit: number) => ({ accountId, quarter, revenue, grossProfit, createdAt: now, updatedAt: now });
     await db.insert(accountQuarterValues).values([
@@ -113,10 +121,11 @@ describe('GET /api/reports/scorecards', () => {
     expect(h2Tasks.length).toBeGreaterThanOrEqual(3); // the three H2 detractors' follow-ups
     expect(m.loop.tasks).toBe(h2Tasks.length);
     // Known: instigator at Acme, influencer at Acme, implementers at both. Answered in H2: Acme's instigator and implementers.
+    // Met in H2 (2026-07-01 up to 2027-01-01): Acme's influencer, Bolt's implementer; the 30 June meeting is H1's.
     expect(m.coverage).toEqual([
-      { level: 'instigator', known: 1, answered: 1, accounts: 2, knownShare: 0.5, answeredShare: 0.5 },
-      { level: 'influencer', known: 1, answered: 0, accounts: 2, knownShare: 0.5, answeredShare: 0 },
-      { level: 'implementer', known: 2, answered: 1, accounts: 2, knownShare: 1, answeredShare: 0.5 },
+      { level: 'instigator', known: 1, answered: 1, touched: 0, accounts: 2, knownShare: 0.5, answeredShare: 0.5, touchedShare: 0 },
+      { level: 'influencer', known: 1, answered: 0, touched: 1, accounts: 2, knownShare: 0.5, answeredShare: 0, touchedShare: 0.5 },
+      { level: 'implementer', known: 2, answered: 1, touched: 1, accounts: 2, knownShare: 1, answeredShare: 0.5, touchedShare: 0.5 },
     ]);
 
     // Executives see every manager owning key accounts, by name.

@@ -51,16 +51,17 @@ describe('scorecard rules', () => {
     expect(compareAuditMarks([], [])).toEqual({ current: { mean: null, marginOfError: null, n: 0 }, previous: { mean: null, marginOfError: null, n: 0 }, change: null, significant: false });
   });
 
-  it('coverage is the share of key accounts with a contact at each level, known and answered', () => {
+  it('coverage is the share of key accounts with a contact at each level, known, answered and met', () => {
     const known = [
       { accountId: 'A', level: 'instigator' }, { accountId: 'A', level: 'implementer' },
       { accountId: 'B', level: 'implementer' }, { accountId: 'X', level: 'influencer' }, // X is someone else's
     ];
     const answered = [{ accountId: 'A', level: 'implementer' }];
-    expect(measureCoverage(['A', 'B'], known, answered)).toEqual([
-      { level: 'instigator', known: 1, answered: 0, accounts: 2, knownShare: 0.5, answeredShare: 0 },
-      { level: 'influencer', known: 0, answered: 0, accounts: 2, knownShare: 0, answeredShare: 0 },
-      { level: 'implementer', known: 2, answered: 1, accounts: 2, knownShare: 1, answeredShare: 0.5 },
+    const touched = [{ accountId: 'A', level: 'instigator' }, { accountId: 'B', level: 'implementer' }, { accountId: 'X', level: 'instigator' }];
+    expect(measureCoverage(['A', 'B'], known, answered, touched)).toEqual([
+      { level: 'instigator', known: 1, answered: 0, touched: 1, accounts: 2, knownShare: 0.5, answeredShare: 0, touchedShare: 0.5 },
+      { level: 'influencer', known: 0, answered: 0, touched: 0, accounts: 2, knownShare: 0, answeredShare: 0, touchedShare: 0 },
+      { level: 'implementer', known: 2, answered: 1, touched: 1, accounts: 2, knownShare: 1, answeredShare: 0.5, touchedShare: 0.5 },
     ]);
     expect(measureCoverage([], known, answered)[0]).toMatchObject({ accounts: 0, knownShare: null });
   });

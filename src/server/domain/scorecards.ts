@@ -150,19 +150,26 @@ export interface LevelCoverage {
   known: number;
   /** Key accounts where a contact at this level answered a survey in the half. */
   answered: number;
+  /** Key accounts where a contact at this level was at a touchpoint in the half. */
+  touched: number;
   accounts: number;
   knownShare: number | null;
   answeredShare: number | null;
+  touchedShare: number | null;
 }
 
 /** Per level, the share of the manager's key accounts with someone known there, and with someone who answered. */
-export function measureCoverage(accountIds: string[], known: { accountId: string; level: string }[], answered: { accountId: string; level: string }[]): LevelCoverage[] {
+export function measureCoverage(
+  accountIds: string[],
+  known: { accountId: string; level: string }[],
+  answered: { accountId: string; level: string }[],
+  touched: { accountId: string; level: string }[] = [],
+): LevelCoverage[] {
   const ids = new Set(accountIds);
   const count = (rows: { accountId: string; level: string }[], level: string) => new Set(rows.filter((r) => r.level === level && ids.has(r.accountId)).map((r) => r.accountId)).size;
   const share = (n: number) => (ids.size ? round(n / ids.size, 4) : null);
   return LEVELS.map((level) => {
-    const k = count(known, level);
-    const a = count(answered, level);
-    return { level, known: k, answered: a, accounts: ids.size, knownShare: share(k), answeredShare: share(a) };
+    const [k, a, t] = [count(known, level), count(answered, level), count(touched, level)];
+    return { level, known: k, answered: a, touched: t, accounts: ids.size, knownShare: share(k), answeredShare: share(a), touchedShare: share(t) };
   });
 }

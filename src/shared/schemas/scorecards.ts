@@ -33,15 +33,17 @@ export const Scorecard = z.object({
   audit: z.object({ current: AuditSide, previous: AuditSide, change: z.number().nullable(), significant: z.boolean() }),
   /** Tasks created in the half on the manager's key accounts. */
   loop: LoopMetrics,
-  /** Per decision level: key accounts with a contact known there, and with one who answered in the half. */
+  /** Per decision level: key accounts with a contact known there, with one who answered in the half, and with one met (a touchpoint) in the half. */
   coverage: z.array(
     z.object({
       level: z.enum(['instigator', 'influencer', 'implementer']),
       known: z.number(),
       answered: z.number(),
+      touched: z.number(),
       accounts: z.number(),
       knownShare: z.number().nullable(),
       answeredShare: z.number().nullable(),
+      touchedShare: z.number().nullable(),
     }),
   ),
 });
@@ -53,7 +55,7 @@ export const ScorecardReport = z.object({
   running: z.boolean(),
   quarters: z.array(z.string()),
   previousQuarters: z.array(z.string()),
-  /** Measures the data cannot give yet, in words (cross-sell without product lines, touches before touchpoints). */
+  /** Measures the data cannot give yet, in words (cross-sell without product lines). */
   notes: z.array(z.string()),
   scorecards: z.array(Scorecard),
 });

@@ -163,7 +163,7 @@ function ScorecardCard({ card: s, now, before }: { card: Scorecard; now: string;
             <ul class="coverage-list">
               {s.coverage.map((c) => (
                 <li key={c.level}>
-                  {humanize(c.level)}s: known at {formatNumber(c.known)} of {plural(c.accounts, 'key account')}, answered this half at {formatNumber(c.answered)}
+                  {humanize(c.level)}s: known at {formatNumber(c.known)} of {plural(c.accounts, 'key account')}, answered this half at {formatNumber(c.answered)}, met at {formatNumber(c.touched)}
                 </li>
               ))}
             </ul>

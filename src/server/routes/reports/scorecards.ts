@@ -12,7 +12,7 @@ import { compareAuditMarks, measureCoverage, measureCustomerShare, measureExpans
 import { countNpsInvitationsByPeriod, countNpsScoresByPeriod } from '../../db/queries/nps-report.js';
 import { auditAnswerStats, listAuditWaves } from '../../db/queries/audit-report.js';
 import { countContactsByLevel, listKeyAccounts, listLoopTasks, listQuarterValues, listScoreHistory } from '../../db/queries/program-report.js';
-import { listAnsweredLevels, listShareOfSpend } from '../../db/queries/scorecards.js';
+import { listAnsweredLevels, listShareOfSpend, listTouchedLevels } from '../../db/queries/scorecards.js';
 import type { Db } from '../../db/client.js';
 import { npsCategory } from '../../../shared/answers.js';
 import { toCsv } from '../../../shared/csv.js';
@@ -30,7 +30,7 @@ const round = (value: number | null, places = 2) => (value === null ? null : Num
 
 export const NOTES = [
   'Cross-sell is not scored: Keypulse records no product lines yet, so expansion is revenue growth only.',
-  'Relationship coverage counts contacts known and contacts who answered a survey in the half; touches will count once touchpoints feed the scorecard.',
+  'Relationship coverage counts, per level, key accounts with a contact known, one who answered a survey and one met at a touchpoint in the half.',
   'Customer share is the share of spend recorded in each account plan today, not a history.',
 ];
 
@@ -112,7 +112,7 @@ export const scorecardRoutes = new Hono<AppEnv>().get(
       'with values in both spans, gross margin (gross profit ÷ revenue) and its change in points, our share of the ' +
       "customers' spend from the account plans, NPS with margins, answers (n) and `change.reason`, audit marks out of ten " +
       'pooled over the waves sent in each half with margins, loop metrics of the tasks created in the half, and per decision ' +
-      'level the share of key accounts with a contact known and one who answered. `notes` lists what is not scored yet ' +
+      'level the share of key accounts with a contact known, one who answered and one met at a touchpoint. `notes` lists what is not scored yet ' +
       '(cross-sell: no product lines). `period` defaults to the current half in KEYPULSE_TIMEZONE; `format=csv` answers ' +
       'one row per manager. Executives and admins see every manager; a manager only their own scorecard.',
     tags: ['Reports'],
@@ -144,13 +144,17 @@ export const scorecardRoutes = new Hono<AppEnv>().get(
       managers.set(a.ownerId, m);
     }
     const ids = keyAccounts.map((a) => a.id);
-    const [values, levels, answeredLevels, shares, loopTasks, scoreRows] = await Promise.all([
+    // A half's calendar days, for touchpoints (logged by day): 2026-H2 is 2026-07-01 up to 2027-01-01.
+    const [year, h] = period.split('-H').map(Number) as [number, number];
+    const halfDays = h === 1 ? [`${year}-01-01`, `${year}-07-01`] : [`${year}-07-01`, `${year + 1}-01-01`];
+    const [values, levels, answeredLevels, shares, loopTasks, scoreRows, touchedLevels] = await Promise.all([
       listQuarterValues(db, ids, [...span.previousQuarters, ...span.quarters]),
       countContactsByLevel(db, ids),
       listAnsweredLevels(db, ids, half.start, half.end),
       listShareOfSpend(db, ids),
       listLoopTasks(db, ids, half.start, half.end),
       listScoreHistory(db, ids, half.end),
+      listTouchedLevels(db, ids, halfDays[0]!, halfDays[1]!),
     ]);
 
     const scorecards: Scorecard[] = [];
@@ -175,7 +179,7 @@ export const scorecardRoutes = new Hono<AppEnv>().get(
         nps,
         audit: compareAuditMarks(waves.now, waves.before),
         loop: measureLoop(loopTasks.filter((t) => mine.has(t.accountId)) as TaskTimes[], [...histories.values()]),
-        coverage: measureCoverage(m.accountIds, levels.filter((l) => l.n > 0), answeredLevels),
+        coverage: measureCoverage(m.accountIds, levels.filter((l) => l.n > 0), answeredLevels, touchedLevels),
       });
     }
     const report: ScorecardReport = {
@@ -207,6 +211,7 @@ const csvHeader = [
   'auditMarks', 'auditMargin', 'auditN', 'previousAuditMarks', 'previousAuditMargin', 'previousAuditN', 'auditChange', 'auditSignificant',
   'loopTasks', 'loopOpen', 'medianHoursToFirstAction', 'medianHoursToClose', 'closedOnTimeShare', 'detractorsFollowedUp', 'detractorsImprovedShare',
   'instigatorsKnown', 'instigatorsAnswered', 'influencersKnown', 'influencersAnswered', 'implementersKnown', 'implementersAnswered',
+  'instigatorsTouched', 'influencersTouched', 'implementersTouched',
 ] as const;
 
 function scorecardCsv(report: ScorecardReport): string {
@@ -222,6 +227,7 @@ function scorecardCsv(report: ScorecardReport): string {
       s.audit.current.mean, s.audit.current.marginOfError, s.audit.current.n, s.audit.previous.mean, s.audit.previous.marginOfError, s.audit.previous.n, s.audit.change, s.audit.significant,
       s.loop.tasks, s.loop.open, s.loop.medianHoursToFirstAction, s.loop.medianHoursToClose, s.loop.closedOnTimeShare, s.loop.detractorsFollowedUp, s.loop.detractorsImprovedShare,
       level('instigator').known, level('instigator').answered, level('influencer').known, level('influencer').answered, level('implementer').known, level('implementer').answered,
+      level('instigator').touched, level('influencer').touched, level('implementer').touched,
     ];
   });
   return toCsv(csvHeader, rows);
