@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { withQuery } from '../api.js';
 import { useApi, type Resource } from '../use-api.js';
 import { CsvLink } from './csv-link.js';
-import { formatMargin } from '../format.js';
+import { formatHours, formatMargin, formatNumber, formatPercent, plural } from '../format.js';
+import type { LoopMetrics } from '../../../shared/schemas/loop-report.js';
 import { HalfYear } from '../../../shared/schemas/program-report.js';
 
 /** Half years the selector offers, back from the current one. */
@@ -64,3 +65,13 @@ export function HalfYearToolbar({ id, path, csvLabel, state }: { id: string; pat
 export const changeArrow = (change: number | null) => (change === null ? '' : change > 0 ? '▲ ' : change < 0 ? '▼ ' : '■ ');
 /** A mean's margin after the figure, never "±0.0" (formatMargin leaves a zero out). */
 export const meanMargin = (m: number | null | undefined) => (formatMargin(m) ? ` ${formatMargin(m)}` : '');
+
+/** A half's closing-the-loop figures in one sentence (program evaluation, scorecards). */
+export function loopWords(loop: LoopMetrics): string {
+  const tasks =
+    loop.tasks === 0
+      ? 'No tasks created this half'
+      : `${plural(loop.tasks, 'task')}, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatHours(loop.medianHoursToFirstAction)} (median)`;
+  const detractors = loop.detractorsFollowedUp > 0 ? `; ${formatNumber(loop.detractorsFollowedUp)} detractors followed up, ${formatPercent(loop.detractorsImprovedShare)} improved` : '';
+  return tasks + detractors;
+}

@@ -3,8 +3,8 @@ import { isManager } from '../session.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { PrintButton } from '../components/csv-link.js';
 import { ProgramTabs } from '../components/program-tabs.js';
-import { changeArrow, HalfYearToolbar, meanMargin, useHalfYearReport } from '../components/half-year-report.js';
-import { formatChangeReason, formatHours, formatDate, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural, formatPercentChange } from '../format.js';
+import { changeArrow, HalfYearToolbar, loopWords, meanMargin, useHalfYearReport } from '../components/half-year-report.js';
+import { formatChangeReason, formatDate, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural, formatPercentChange } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
 import type { ProgramAccount, ProgramReport } from '../../../shared/schemas/program-report.js';
 
@@ -278,10 +278,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
         <div>
           <dt>Closing the loop</dt>
           <dd>
-            {loop.tasks === 0
-              ? 'No tasks created this half'
-              : `${plural(loop.tasks, 'task')}, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatHours(loop.medianHoursToFirstAction)} (median)`}
-            {loop.detractorsFollowedUp > 0 && `; ${formatNumber(loop.detractorsFollowedUp)} detractors followed up, ${formatPercent(loop.detractorsImprovedShare)} improved`}
+            {loopWords(loop)}
           </dd>
         </div>
         <div>

@@ -3,9 +3,9 @@ import { isManager } from '../session.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { PrintButton } from '../components/csv-link.js';
 import { ProgramTabs } from '../components/program-tabs.js';
-import { changeArrow, HalfYearToolbar, meanMargin, useHalfYearReport } from '../components/half-year-report.js';
+import { changeArrow, HalfYearToolbar, loopWords, meanMargin, useHalfYearReport } from '../components/half-year-report.js';
 import { NpsFigure } from '../components/nps-figure.js';
-import { formatChangeReason, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural, formatPercentChange, formatHours } from '../format.js';
+import { formatChangeReason, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural, formatPercentChange } from '../format.js';
 import type { Scorecard, ScorecardReport } from '../../../shared/schemas/scorecards.js';
 
 const REPORT_PATH = '/api/reports/scorecards';
@@ -151,10 +151,7 @@ function ScorecardCard({ card: s, now, before }: { card: Scorecard; now: string;
         <div>
           <dt>Closing the loop</dt>
           <dd>
-            {loop.tasks === 0
-              ? 'No tasks created this half'
-              : `${plural(loop.tasks, 'task')}, ${formatNumber(loop.open)} open; closed on time ${formatPercent(loop.closedOnTimeShare)}; first action after ${formatHours(loop.medianHoursToFirstAction)} (median)`}
-            {loop.detractorsFollowedUp > 0 && `; ${formatNumber(loop.detractorsFollowedUp)} detractors followed up, ${formatPercent(loop.detractorsImprovedShare)} improved`}
+            {loopWords(loop)}
           </dd>
         </div>
         <div>
