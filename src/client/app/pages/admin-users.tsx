@@ -36,9 +36,10 @@ function UsersPanel() {
     setBusy(user.id);
     setStatus(null);
     const res = await api.patch<User>(`/api/users/${user.id}`, change);
+    // The status line follows the list it describes: the select shows the new role before we say so.
+    await users.reload();
     setBusy(null);
     setStatus(res.ok ? { ok: true, text: done } : { ok: false, text: `${user.name}: ${res.error.message}` });
-    users.reload();
   }
 
   async function sendResetLink(user: User) {

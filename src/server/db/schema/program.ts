@@ -167,6 +167,11 @@ export const accountPlans = pgTable('account_plans', {
   goalSalesExpected: bigint('goal_sales_expected', { mode: 'number' }),
   goalValueToAdd: text('goal_value_to_add'),
   goalRelationships: text('goal_relationships'),
+  /**
+   * Which intentions are joint, shared with the customer through plan share links: `value` (goalValueToAdd) and
+   * `relationships` (goalRelationships). The sales goal is a value figure and is never shared.
+   */
+  jointGoals: jsonb('joint_goals').$type<JointGoal[]>().notNull().default([]),
   /** Last annual review meeting. */
   reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
   updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
@@ -174,6 +179,8 @@ export const accountPlans = pgTable('account_plans', {
 });
 
 export const planGoalEnum = pgEnum('plan_goal', ['sales', 'value', 'relationships', 'other']);
+/** Which side of the relationship carries out an action: our team, or the customer's people. */
+export const planActionSideEnum = pgEnum('plan_action_side', ['ours', 'theirs']);
 
 /** An action of a plan IS a task (owner, due date, status, comments): this links the two. */
 export const accountPlanActions = pgTable(
@@ -190,6 +197,14 @@ export const accountPlanActions = pgTable(
     /** Which goal of the year the action serves. */
     goal: planGoalEnum('goal').notNull().default('other'),
     position: integer('position').notNull().default(0),
+    /** Joint actions are shown to the customer's contacts through plan share links; the others never are. */
+    joint: boolean('joint').notNull().default(false),
+    /** Whose action it is; the customer may mark their own side's joint actions done. */
+    side: planActionSideEnum('side').notNull().default('ours'),
+    /** On their side: the contact who carries it out (the task's assignee stays our owner, who follows it up). */
+    theirOwnerContactId: uuid('their_owner_contact_id').references(() => contacts.id),
+    /** Set when a customer's contact proposed the action through a share link. */
+    proposedByContactId: uuid('proposed_by_contact_id').references(() => contacts.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('account_plan_actions_plan_idx').on(t.planId, t.position)],
@@ -252,6 +267,8 @@ export const accountPlanChanges = pgTable(
       .notNull()
       .references(() => accountPlans.id, { onDelete: 'cascade' }),
     changedBy: uuid('changed_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Set instead of changedBy when a customer's contact made the change through a plan share link. */
+    changedByContactId: uuid('changed_by_contact_id').references(() => contacts.id),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
     section: planSectionEnum('section').notNull(),
     /** One line for people ("Added action: Quarterly review with CFO"). */
@@ -259,6 +276,56 @@ export const accountPlanChanges = pgTable(
     changes: jsonb('changes').$type<PlanFieldChanges>().notNull().default({}),
   },
   (t) => [index('account_plan_changes_plan_idx').on(t.planId, t.changedAt)],
+);
+
+// ── 3b. The plan shared with the customer (issue 14, part 3) ─────────────────────────────────────────────
+
+export type JointGoal = 'value' | 'relationships';
+
+/**
+ * A personal link that shows one contact the joint part of an account's plan. The token is random (≥ 128 bits) and
+ * only its SHA-256 is kept; a link works until it expires or is revoked.
+ */
+export const planShares = pgTable(
+  'plan_shares',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => accountPlans.id, { onDelete: 'cascade' }),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastViewedAt: timestamp('last_viewed_at', { withTimezone: true }),
+  },
+  (t) => [index('plan_shares_plan_idx').on(t.planId), index('plan_shares_contact_idx').on(t.contactId)],
+);
+
+/** Comments on the shared plan (on one joint action, or on the plan as a whole), by a contact or by one of us. */
+export const planComments = pgTable(
+  'plan_comments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => accountPlans.id, { onDelete: 'cascade' }),
+    actionId: uuid('action_id').references(() => accountPlanActions.id, { onDelete: 'cascade' }),
+    /** The share link it came through, when a contact wrote it. */
+    shareId: uuid('share_id').references(() => planShares.id),
+    contactId: uuid('contact_id').references(() => contacts.id),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('plan_comments_plan_idx').on(t.planId, t.createdAt), index('plan_comments_contact_idx').on(t.contactId)],
 );
 
 // ── 4. Partnership indicators ────────────────────────────────────────────────────────────────────────────
