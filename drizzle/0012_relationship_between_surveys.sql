@@ -1,5 +1,6 @@
 CREATE TYPE "public"."plan_action_side" AS ENUM('ours', 'theirs');--> statement-breakpoint
 CREATE TYPE "public"."pulse_status" AS ENUM('scheduled', 'sent', 'skipped', 'cancelled');--> statement-breakpoint
+ALTER TYPE "public"."api_key_scope" ADD VALUE IF NOT EXISTS 'pulses:write';--> statement-breakpoint
 CREATE TABLE "plan_comments" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"plan_id" uuid NOT NULL,

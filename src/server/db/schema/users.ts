@@ -44,7 +44,7 @@ export const sessions = pgTable(
 );
 
 /** Keys for scripts and integrations; they act as the admin who created them. */
-export const apiKeyScopeEnum = pgEnum('api_key_scope', ['read', 'write', 'admin', 'touchpoints:write']);
+export const apiKeyScopeEnum = pgEnum('api_key_scope', ['read', 'write', 'admin', 'touchpoints:write', 'pulses:write']);
 
 export const apiKeys = pgTable(
   'api_keys',
