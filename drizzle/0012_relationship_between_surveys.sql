@@ -70,6 +70,7 @@ CREATE TABLE "team_pulse_answers" (
 	CONSTRAINT "team_pulse_answers_collaboration_check" CHECK ("team_pulse_answers"."collaboration_mark" between 0 and 10)
 );
 --> statement-breakpoint
+ALTER TABLE "tasks" ADD COLUMN "touchpoint_id" uuid;--> statement-breakpoint
 ALTER TABLE "account_plan_actions" ADD COLUMN "joint" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "account_plan_actions" ADD COLUMN "side" "plan_action_side" DEFAULT 'ours' NOT NULL;--> statement-breakpoint
 ALTER TABLE "account_plan_actions" ADD COLUMN "their_owner_contact_id" uuid;--> statement-breakpoint
@@ -103,6 +104,8 @@ CREATE INDEX "pulses_account_occurred_idx" ON "pulses" USING btree ("account_id"
 CREATE UNIQUE INDEX "pulses_campaign_idx" ON "pulses" USING btree ("campaign_id") WHERE "pulses"."campaign_id" is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "team_pulse_answers_account_user_period_idx" ON "team_pulse_answers" USING btree ("account_id","user_id","period");--> statement-breakpoint
 CREATE INDEX "team_pulse_answers_period_idx" ON "team_pulse_answers" USING btree ("period");--> statement-breakpoint
+ALTER TABLE "tasks" ADD CONSTRAINT "tasks_touchpoint_id_touchpoints_id_fk" FOREIGN KEY ("touchpoint_id") REFERENCES "public"."touchpoints"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_plan_actions" ADD CONSTRAINT "account_plan_actions_their_owner_contact_id_contacts_id_fk" FOREIGN KEY ("their_owner_contact_id") REFERENCES "public"."contacts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_plan_actions" ADD CONSTRAINT "account_plan_actions_proposed_by_contact_id_contacts_id_fk" FOREIGN KEY ("proposed_by_contact_id") REFERENCES "public"."contacts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "account_plan_changes" ADD CONSTRAINT "account_plan_changes_changed_by_contact_id_contacts_id_fk" FOREIGN KEY ("changed_by_contact_id") REFERENCES "public"."contacts"("id") ON DELETE no action ON UPDATE no action;
+ALTER TABLE "account_plan_changes" ADD CONSTRAINT "account_plan_changes_changed_by_contact_id_contacts_id_fk" FOREIGN KEY ("changed_by_contact_id") REFERENCES "public"."contacts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "tasks_touchpoint_idx" ON "tasks" USING btree ("touchpoint_id") WHERE "tasks"."touchpoint_id" is not null;

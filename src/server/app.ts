@@ -41,7 +41,11 @@ import { criterionScoreRoutes } from './routes/criterion-scores.js';
 import { accountValueRoutes } from './routes/account-values.js';
 import { partnershipRoutes } from './routes/partnership.js';
 import { touchpointRoutes } from './routes/touchpoints.js';
+import { pulseRoutes } from './routes/pulses.js';
+import { teamPulseRoutes } from './routes/team-pulses.js';
 import { accountPlanRoutes } from './routes/account-plans.js';
+import { planShareRoutes } from './routes/plan-shares.js';
+import { sharedPlanPageRoutes } from './routes/shared-plan-pages.js';
 import { programReportRoutes } from './routes/reports/program.js';
 import { scorecardRoutes } from './routes/reports/scorecards.js';
 import { auditLogRoutes } from './routes/audit-log.js';
@@ -76,7 +80,10 @@ function buildApi() {
     .route('/', accountValueRoutes)
     .route('/', partnershipRoutes)
     .route('/', touchpointRoutes)
+    .route('/', pulseRoutes)
+    .route('/', teamPulseRoutes)
     .route('/', accountPlanRoutes)
+    .route('/', planShareRoutes)
     .route('/reports', programReportRoutes)
     .route('/reports', scorecardRoutes)
     .route('/audit-log', auditLogRoutes);
@@ -123,6 +130,10 @@ export function createApp(deps: AppDeps, options: Partial<HealthOptions> = {}) {
     throw new AppError('payload_too_large', 'the answers are too long');
   } }));
   app.route('/', surveyPageRoutes);
+  app.use('/p/*', limitBody({ maxSize: 64 * 1024, onError: () => {
+    throw new AppError('payload_too_large', 'the form is too long');
+  } }));
+  app.route('/', sharedPlanPageRoutes);
   app.route('/', brandRoutes);
   app.use('/signin', limitBody({ maxSize: 64 * 1024, onError: () => {
     throw new AppError('payload_too_large', 'the form is too large');

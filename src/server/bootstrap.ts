@@ -10,6 +10,7 @@ import { createLinkTokens } from './auth/link-tokens.js';
 import { loadLinkSecret } from './auth/link-secret.js';
 import { ensureBuiltInSurveys } from './db/queries/surveys.js';
 import { ensureDefaultRules } from './db/queries/tasks.js';
+import { ensureBuiltInEventTypes } from './db/queries/pulses.js';
 import { ensureDefaultCriteria } from './db/queries/selection.js';
 import { ensureDefaultIndicators } from './db/queries/partnership.js';
 import { createOutboxTransport } from './email/outbox-transport.js';
@@ -61,6 +62,7 @@ export async function buildDeps(
 ): Promise<AppDeps> {
   const clock = options.clock ?? systemClock;
   await ensureBuiltInSurveys(database.db, clock.now());
+  await ensureBuiltInEventTypes(database.db, clock.now());
   await ensureDefaultRules(database.db, clock.now());
   // The key-account program's selection criteria and partnership indicators (admins edit them later).
   await ensureDefaultCriteria(database.db, clock.now());

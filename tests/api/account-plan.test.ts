@@ -37,7 +37,7 @@ describe('the account plan', () => {
     expect(patched.status).toBe(200);
     expect(patched.body.planId).toBeTruthy();
     expect(patched.body.intelligence).toMatchObject({ strengths: ['Trusted by their CFO'], threats: ['Rival bundles service'], ourShareOfSpend: 35 });
-    expect(patched.body.intentions).toEqual({ year: 2027, salesExpected: 120_000_00, valueToAdd: null, relationships: 'Meet the new COO' });
+    expect(patched.body.intentions).toEqual({ year: 2027, salesExpected: 120_000_00, valueToAdd: null, relationships: 'Meet the new COO', jointGoals: [] });
     expect(patched.body.updatedBy).toEqual({ id: maria.user.id, name: maria.user.name });
 
     const step = () => ctx.clock.advance(60_000); // history is ordered by time

@@ -24,11 +24,12 @@ describe('the demo touchpoints', () => {
     const keyAccounts = (await erin.get('/api/accounts?stage=key_account&pageSize=100')).body.data as { id: string; name: string }[];
     const marks: string[] = [];
     let dates: string[] = [];
+    const social = new Map<string, boolean>();
     for (const a of keyAccounts) {
       const list = await erin.get(`/api/accounts/${a.id}/touchpoints?pageSize=100`);
       expect(list.status, list.text).toBe(200);
       dates = dates.concat(list.body.data.map((t: { occurredOn: string }) => t.occurredOn));
-      expect(list.body.data.some((t: { kind: string }) => t.kind === 'social_event')).toBe(true);
+      social.set(a.name, list.body.data.some((t: { kind: string }) => t.kind === 'social_event'));
       const fresh = await erin.get(`/api/accounts/${a.id}/people-freshness`);
       marks.push(...fresh.body.contacts.map((d: { freshness: string }) => d.freshness));
     }
@@ -39,6 +40,19 @@ describe('the demo touchpoints', () => {
     expect(marks).toContain('green');
     expect(marks).toContain('amber');
     expect(marks).toContain('red');
+    // The yearly social event everywhere but at Brightline Retail.
+    expect([...social].filter(([, had]) => !had).map(([name]) => name)).toEqual(['Brightline Retail']);
+  });
+
+  it('gives the program evaluation realistic figures: most key accounts met at the top, a few social events this year', async () => {
+    const report = await erin.get('/api/reports/program');
+    expect(report.status, report.text).toBe(200);
+    const byName = Object.fromEntries(report.body.accounts.map((a: { accountName: string; touches: unknown }) => [a.accountName, a.touches]));
+    // Brightline has nobody at the instigator level; Meridian's social event was over a year ago.
+    expect(byName['Brightline Retail']).toMatchObject({ executive: 0, socialEventOn: null });
+    expect(byName['Meridian Telecom']).toMatchObject({ socialEventOn: null });
+    expect(byName['Meridian Telecom'].executive).toBeGreaterThan(0);
+    expect(report.body.touches).toMatchObject({ withExecutiveTouch: 4, withSocialEvent: 3 });
   });
 
   it('keeps the demo risk colours: instigators and decision makers are kept warm', async () => {

@@ -287,9 +287,9 @@ describe('the OpenAPI document', () => {
     const served = new Set(
       ctx.app.routes
         .filter((r) => r.method !== 'ALL' && !r.path.includes('*'))
-        // The JSON API, the one JSON endpoint the survey page uses (the pages themselves are HTML), and the
-        // load balancer's health probes.
-        .filter((r) => /^\/(api|webhooks)\//.test(r.path) || (r.method === 'POST' && r.path === '/s/:token/answers') || /^\/(healthz|readyz)$/.test(r.path))
+        // The JSON API, the one JSON endpoint the survey page uses and the shared plan's JSON twin (the pages
+        // themselves are HTML), and the load balancer's health probes.
+        .filter((r) => /^\/(api|webhooks)\//.test(r.path) || (r.method === 'POST' && r.path === '/s/:token/answers') || (r.method === 'GET' && r.path === '/p/:token/plan.json') || /^\/(healthz|readyz)$/.test(r.path))
         .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
         .filter((key) => !notOperations.has(key)),
     );
@@ -386,6 +386,9 @@ describe('the OpenAPI document', () => {
       '/api/accounts/{id}/stage-history',
       '/api/accounts/{id}/value',
       '/api/me/sessions',
+      '/api/accounts/{id}/plan/shares',
+      '/api/accounts/{id}/plan/comments',
+      '/api/pulse-event-types',
     ]);
     for (const { path, op } of lists.filter((l) => !whole.has(l.path))) {
       const query = (op.parameters ?? []).filter((p: { in: string }) => p.in === 'query');

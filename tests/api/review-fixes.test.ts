@@ -214,6 +214,7 @@ describe('signed out, every non-public operation is a 401 before any lookup', ()
     'POST /api/auth/password-reset',
     'POST /api/auth/password-reset/confirm',
     'POST /s/{token}/answers',
+    'GET /p/{token}/plan.json', // a contact's shared plan: the link's token is the key (tests/api/plan-shares.test.ts)
     'POST /webhooks/resend',
     'GET /healthz', // the load balancer's probes: they say only whether the process and database are up
     'GET /readyz',

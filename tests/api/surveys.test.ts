@@ -33,7 +33,7 @@ describe('survey templates', () => {
     const res = await executive.get('/api/surveys');
     expect(res.status).toBe(200);
     const byKey = Object.fromEntries(res.body.data.filter((s: { templateKey: string | null }) => s.templateKey).map((s: any) => [s.templateKey, s]));
-    expect(Object.keys(byKey).sort()).toEqual(['audit', 'nps']);
+    expect(Object.keys(byKey).sort()).toEqual(['audit', 'delivery_pulse', 'nps']);
     expect(byKey.nps).toMatchObject({ kind: 'nps', version: 1, languages: ['en', 'de', 'es', 'fr', 'it', 'nl', 'pt'] });
     expect(byKey.audit).toMatchObject({ kind: 'audit', version: 1, languages: ['en', 'de', 'es', 'fr', 'it', 'nl', 'pt'] });
     expect(byKey.nps.definition.questions.filter((q: { kind: string }) => q.kind === 'nps')).toHaveLength(1);

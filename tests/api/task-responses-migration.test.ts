@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
 import { createAccountWithContacts, emailTo, sendCampaign } from '../helpers/survey-fixtures.js';
-import { migrateDatabase } from '../../src/server/db/migrate.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { migrationsFolder } from '../../src/server/db/migrate.js';
 import { rowsOf } from '../../src/server/db/rows.js';
 
 let ctx: TestContext;
@@ -23,16 +25,15 @@ describe('migration 0010 (task_responses) on an installation with data', () => {
     expect((await manager.post('/api/tasks', { accountId, title: 'By hand', dueAt: '2026-05-01' })).status).toBe(201);
     const db = ctx.database.db;
 
-    // Back to how an installation looked before 0010: no link table, no index, 0010 not recorded — nor the
-    // migrations after it (0011 touchpoints: its table and type; its enum value is added only if missing).
+    // Back to how an installation looked before 0010 (no link table, no index), then 0010 itself, statement by
+    // statement as the migrator runs it. Running only this migration's file keeps the test independent of the
+    // migrations that came after it.
     await db.execute(sql`drop table task_responses`);
     await db.execute(sql`drop index tasks_contact_rule_open_idx`);
-    await db.execute(sql`drop table touchpoints`);
-    await db.execute(sql`drop type touchpoint_kind`);
-    const migrationsSince0010 = 2;
-    await db.execute(sql`delete from drizzle.__drizzle_migrations where id in (select id from drizzle.__drizzle_migrations order by created_at desc limit ${migrationsSince0010})`);
-
-    await migrateDatabase(ctx.database);
+    const migration = readFileSync(join(migrationsFolder, '0010_task_responses.sql'), 'utf8');
+    for (const statement of migration.split('--> statement-breakpoint')) {
+      if (statement.trim()) await db.execute(sql.raw(statement));
+    }
     const links = rowsOf<{ task_id: string; response_id: string; added_at: unknown; created_at: unknown }>(
       await db.execute(sql`select l.task_id, l.response_id, l.added_at, t.created_at from task_responses l join tasks t on t.id = l.task_id`),
     );

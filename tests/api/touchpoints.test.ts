@@ -253,3 +253,61 @@ describe('touchpoints are part of a contact’s personal data', () => {
     expect(row!.notes).toContain('wants quarterly volumes reviewed');
   });
 });
+
+const [adminUser, mariaUser, tomUser] = [() => admin.user, () => maria.user, () => tom.user];
+describe("the account's past touchpoints", () => {
+  it('names who was there on both sides and the follow-ups agreed, newest first, page by page', async () => {
+    // The clock moved on in the tests above: sign in afresh.
+    const [admin, maria, tom] = await Promise.all([ctx.signIn(adminUser()), ctx.signIn(mariaUser()), ctx.signIn(tomUser())]);
+    const a = await admin.post('/api/accounts', { name: 'Snapper', stage: 'customer', ownerId: maria.user.id });
+    const account = a.body.id as string;
+    const rosa = (await maria.post(`/api/accounts/${account}/contacts`, { name: 'Rosa Snapper', email: 'rosa@snapper.example', level: 'instigator', buyingRole: 'user' })).body;
+    const carl = (await maria.post(`/api/accounts/${account}/contacts`, { name: 'Carl', email: 'carl@snapper.example', level: 'implementer', buyingRole: 'user' })).body;
+    ctx.clock.advance(1000);
+    const qbr = await maria.post(`/api/accounts/${account}/touchpoints`, {
+      occurredOn: '2026-02-25',
+      kind: 'qbr',
+      notes: 'Volumes up.',
+      contactIds: [rosa.id, carl.id],
+      userIds: [maria.user.id, tom.user.id],
+      followUps: [
+        { title: 'Send the volume forecast', dueAt: '2026-03-20' },
+        { title: 'Book the next QBR', dueAt: '2026-03-10' },
+      ],
+    });
+    expect(qbr.status, qbr.text).toBe(201);
+    // A task written a moment later is not a follow-up of the QBR.
+    ctx.clock.advance(1000);
+    expect((await maria.post('/api/tasks', { accountId: account, title: 'Unrelated chore', priority: 'low', assigneeId: maria.user.id, dueAt: '2026-04-01T17:00:00Z' })).status).toBe(201);
+    ctx.clock.advance(1000);
+    await maria.post(`/api/accounts/${account}/touchpoints`, { occurredOn: '2026-01-10', kind: 'call', contactIds: [carl.id] });
+    // Carl leaves; the past meetings still name him.
+    expect((await maria.delete(`/api/contacts/${carl.id}`)).status).toBeLessThan(300);
+
+    const first = await maria.get(`/api/accounts/${account}/touchpoints?pageSize=1`);
+    expect(first.status, first.text).toBe(200);
+    expect(first.body).toMatchObject({ total: 2, page: 1, pageSize: 1 });
+    const [item] = first.body.data;
+    expect(item).toMatchObject({
+      kind: 'qbr',
+      occurredOn: '2026-02-25',
+      notes: 'Volumes up.',
+      contacts: [
+        { id: rosa.id, name: 'Rosa Snapper' },
+        { id: carl.id, name: 'Carl' },
+      ],
+      users: [
+        { id: maria.user.id, name: maria.user.name },
+        { id: tom.user.id, name: tom.user.name },
+      ],
+    });
+    expect(item.followUps.map((f: { title: string; status: string }) => [f.title, f.status])).toEqual([
+      ['Book the next QBR', 'open'],
+      ['Send the volume forecast', 'open'],
+    ]);
+    const second = await maria.get(`/api/accounts/${account}/touchpoints?pageSize=1&page=2`);
+    expect(second.body.data[0]).toMatchObject({ kind: 'call', contacts: [{ id: carl.id, name: 'Carl' }], users: [], followUps: [] });
+    // Another manager sees none of it.
+    expect((await tom.get(`/api/accounts/${account}/touchpoints`)).status).toBe(404);
+  });
+});

@@ -58,3 +58,102 @@ describe('touchpoint quick add in Chromium', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('touchpoints from My day, the past list and the CSV import in Chromium', () => {
+  it('a manager logs a call from My day, picking the account first', { timeout: 120_000 }, async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    page.setDefaultTimeout(30_000);
+    await signInAs(page, env.baseUrl, manager.email, TEST_PASSWORD, '/my-day');
+    const box = page.locator('section.my-day-touchpoint');
+    await box.getByRole('button', { name: 'Log a touchpoint' }).click();
+    await box.getByLabel('Account').selectOption({ label: 'Tuna Tankers' });
+    const form = page.getByRole('form', { name: 'Log a touchpoint' });
+    await form.getByLabel('Date').fill('2026-03-01');
+    await form.getByLabel('Kind').selectOption('call');
+    await form.getByRole('checkbox', { name: 'Ivo Ops' }).check();
+    expect(await form.getByRole('checkbox', { name: 'Maya Manager' }).isChecked()).toBe(true);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: 'Log touchpoint' }).click();
+    await expect.poll(() => box.getByRole('status').textContent()).toBe('Touchpoint logged with Tuna Tankers.');
+    expect(await form.count()).toBe(0);
+    // It is there on the account.
+    const client = await env.ctx.signIn(manager);
+    const latest = (await client.get(`/api/accounts/${accountId}/touchpoints?pageSize=1`)).body.data[0];
+    expect(latest).toMatchObject({ occurredOn: '2026-03-01', kind: 'call', users: [{ id: manager.id, name: 'Maya Manager' }], contacts: [{ name: 'Ivo Ops' }] });
+    expect(problems).toEqual([]);
+  });
+
+  it('the account page lists past touchpoints newest first, with people on both sides, and corrects and deletes them', { timeout: 120_000 }, async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    page.setDefaultTimeout(30_000);
+    await signInAs(page, env.baseUrl, manager.email, TEST_PASSWORD, `/accounts/${accountId}`);
+    const history = page.locator('section.touchpoint-history');
+    const heads = () => history.locator('.touchpoint-item h3').allTextContents();
+    await expect.poll(heads).toHaveLength(3);
+    expect((await heads()).map((h) => h.split(' ·')[0])).toEqual(['Call', 'Visit', 'Call']);
+    const visit = history.locator('.touchpoint-item').nth(1);
+    expect(await visit.textContent()).toContain('Their peopleOlga Owner');
+    expect(await visit.textContent()).toContain('Our peopleMaya Manager');
+    expect(await visit.textContent()).toContain('Site visit at the terminal.');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+
+    await visit.getByRole('button', { name: /^Edit the Visit/ }).click();
+    const form = history.getByRole('form', { name: /^Correct the visit/ });
+    await form.getByLabel('Kind').selectOption('qbr');
+    await form.getByRole('checkbox', { name: 'Ivo Ops' }).check();
+    await form.getByLabel('Notes').fill('Quarterly review at the terminal.');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => history.getByRole('status').textContent()).toContain('was corrected');
+    await expect.poll(heads).toEqual([expect.stringMatching(/^Call/), expect.stringMatching(/^QBR/), expect.stringMatching(/^Call/)]);
+    expect(await history.locator('.touchpoint-item').nth(1).textContent()).toContain('Their peopleOlga Owner, Ivo Ops');
+
+    const oldest = history.locator('.touchpoint-item').nth(2);
+    await oldest.getByRole('button', { name: /^Delete the Call/ }).click();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await oldest.getByRole('button', { name: 'Yes, delete' }).click();
+    await expect.poll(() => history.getByRole('status').textContent()).toContain('was deleted');
+    await expect.poll(heads).toHaveLength(2);
+    expect(problems).toEqual([]);
+  });
+
+  it('imports touchpoints from a CSV file on the accounts page: check, import, and again adds nothing', { timeout: 120_000 }, async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    page.setDefaultTimeout(30_000);
+    await signInAs(page, env.baseUrl, manager.email, TEST_PASSWORD, '/accounts');
+    const box = page.locator('details.touchpoint-import');
+    await box.locator('summary').click();
+    const csv = `account,date,kind,their people,our people,notes\nTuna Tankers,2026-01-20,Social event,olga@tuna.example,${manager.email},New year dinner\nTuna Tankers,2026-01-21,lunch,,,\n`;
+    await box.getByLabel('CSV file').setInputFiles({ name: 'touchpoints.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await box.getByRole('button', { name: 'Check the file' }).click();
+    await box.getByText('Checked, nothing written yet: 1 to create, 0 already there (to skip), 1 with errors (not written).').waitFor();
+    expect(await box.locator('table.import-result tbody tr').nth(1).textContent()).toContain('kind: must be one of meeting');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await box.getByRole('button', { name: 'Import 1 touchpoint' }).click();
+    await box.getByText('Imported: 1 created, 0 already there (skipped), 1 with errors (not written).').waitFor();
+    await box.getByRole('button', { name: 'Check the file' }).click();
+    await box.getByText('Checked, nothing written yet: 0 to create, 1 already there (to skip), 1 with errors (not written).').waitFor();
+    expect(await box.getByRole('button', { name: /^Import/ }).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('the program evaluation counts executive-level touches and the social event', { timeout: 120_000 }, async () => {
+    const page = await env.browser.newPage();
+    const problems = watchPageProblems(page);
+    page.setDefaultTimeout(30_000);
+    await signInAs(page, env.baseUrl, manager.email, TEST_PASSWORD, '/program/evaluation');
+    const section = page.locator('section.program-touches');
+    await section.waitFor();
+    // Tuna Tankers: the QBR with Olga (an instigator) and the imported dinner with her; the call with Ivo is not executive-level.
+    expect(await section.textContent()).toContain('Executive-level touch in 2026-H1');
+    expect(await section.locator('.card').first().textContent()).toContain('1 of 1 key account');
+    expect(await section.textContent()).toContain('at least one instigator-level contact present');
+    const facts = page.locator('article.eval-account dl.eval-facts');
+    expect(await facts.textContent()).toContain('3 touchpoints this half, 2 at executive level');
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+});

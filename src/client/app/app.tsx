@@ -19,6 +19,7 @@ const AdminApiKeys = lazy(() => import('./pages/admin-api-keys.js'));
 const AdminRules = lazy(() => import('./pages/admin-rules.js'));
 const AdminSettings = lazy(() => import('./pages/admin-settings.js'));
 const AdminIndicators = lazy(() => import('./pages/admin-indicators.js'));
+const AdminEventTypes = lazy(() => import('./pages/admin-event-types.js'));
 const AdminAuditLog = lazy(() => import('./pages/admin-audit-log.js'));
 const ProgramSelection = lazy(() => import('./pages/program-selection.js'));
 const ProgramValue = lazy(() => import('./pages/program-value.js'));
@@ -29,6 +30,7 @@ const AccountPartnership = lazy(() => import('./pages/account-partnership.js'));
 const Profile = lazy(() => import('./pages/profile.js'));
 const Emails = lazy(() => import('./pages/emails.js'));
 const Email = lazy(() => import('./pages/email.js'));
+const TeamPulse = lazy(() => import('./pages/team-pulse.js'));
 const NotFound = lazy(() => import('./pages/not-found.js'));
 
 /** `/` is where each role starts: managers on their day, executives and admins on the portfolio. */
@@ -47,6 +49,7 @@ export function App() {
           <Router>
             <Route path="/" component={Home} />
             <Route path="/my-day" component={MyDay} />
+            <Route path="/team-pulse" component={TeamPulse} />
             <Route path="/overview" component={Overview} />
             <Route path="/accounts" component={Accounts} />
             <Route path="/accounts/:id" component={Account} />
@@ -70,6 +73,7 @@ export function App() {
             <Route path="/admin/rules" component={AdminRules} />
             <Route path="/admin/settings" component={AdminSettings} />
             <Route path="/admin/indicators" component={AdminIndicators} />
+            <Route path="/admin/event-types" component={AdminEventTypes} />
             <Route path="/admin/audit-log" component={AdminAuditLog} />
             <Route path="/profile" component={Profile} />
             <Route path="/emails" component={Emails} />

@@ -9,6 +9,7 @@ import { createLogger } from '../http/logger.js';
 import { seedDemoHistory } from '../seed/demo-history.js';
 import { seedDemoPlans } from '../seed/demo-plans.js';
 import { seedDemoTouchpoints } from '../seed/demo-touchpoints.js';
+import { seedDemoPulses } from '../seed/demo-pulses.js';
 
 const config = loadConfig();
 const database = await openMigratedDatabase(config);
@@ -21,6 +22,8 @@ try {
   if (await seedDemoPlans(database.db, systemClock)) console.log('Demo account plans: Northwind Logistics and Atlas Health Group.');
   const touches = await seedDemoTouchpoints(database.db, systemClock);
   if (touches) console.log(`Demo touchpoints: ${touches} over the last year with the key accounts.`);
+  const deliveryPulses = await seedDemoPulses(database.db, links, systemClock);
+  if (deliveryPulses) console.log(`Demo pulses after events: ${deliveryPulses} delivery pulses over the last five months.`);
   if (await seedDemoCampaign(database.db, links, systemClock)) {
     console.log('Demo campaign created: the server sends its emails to the email log (/outbox) when it runs.');
   }

@@ -18,7 +18,7 @@ export const planColumns = {
     competitors: 'competitors',
     ourShareOfSpend: 'ourShareOfSpend',
   },
-  intentions: { year: 'goalsYear', salesExpected: 'goalSalesExpected', valueToAdd: 'goalValueToAdd', relationships: 'goalRelationships' },
+  intentions: { year: 'goalsYear', salesExpected: 'goalSalesExpected', valueToAdd: 'goalValueToAdd', relationships: 'goalRelationships', jointGoals: 'jointGoals' },
 } as const;
 
 export type FieldChanges = Record<string, { from: unknown; to: unknown }>;
@@ -47,6 +47,7 @@ const labels: Record<string, string> = {
   salesExpected: 'sales expected',
   valueToAdd: 'value to add',
   relationships: 'relationships to build',
+  jointGoals: 'joint goals',
 };
 
 /**

@@ -21,6 +21,7 @@ export const defaultRules = [
   { key: 'audit_low_marks', name: 'Audit: marks out of ten ≤ 6', questionKey: 'marks', condition: { kind: 'range', min: 0, max: 6 }, priority: 'high', dueInBusinessDays: 2, title: 'Low marks from {contact}: {answer}/10' },
   { key: 'audit_unresolved_issues', name: 'Audit: unresolved issues reported', questionKey: 'unresolved_issues', condition: { kind: 'answered' }, priority: 'high', dueInBusinessDays: 5, title: 'Resolve the issues {contact} reported' },
   { key: 'audit_supplier', name: 'Audit: sees us as a supplier, not a partner', questionKey: 'supplier_or_partner', condition: { kind: 'equals', value: 'supplier' }, priority: 'normal', dueInBusinessDays: 10, title: 'Build the relationship with {contact}: they see us as a supplier' },
+  { key: 'pulse_low_mark', name: 'Pulse after an event: mark 1–6', questionKey: 'pulse_rating', condition: { kind: 'range', min: 1, max: 6 }, priority: 'high', dueInBusinessDays: 2, title: 'Low pulse from {contact}: {answer}/10' },
 ] as const;
 
 function present(value: AnswerValue | null | undefined): boolean {

@@ -318,9 +318,67 @@ export const auditTemplate: SurveyDefinition = {
   ],
 };
 
+/** The question whose mark out of ten makes a pulse's answer (follow-up rule `pulse_low_mark`, the pulse trend). */
+export const PULSE_RATING_KEY = 'pulse_rating';
+/** The pulse's open question: its answer is the comment shown beside the mark. */
+export const PULSE_COMMENT_KEY = 'pulse_comment';
+
+/** Pulses after an event (issue 14, part 2): one mark out of ten and one open question, short enough to answer at once. */
+export const deliveryPulseTemplate: SurveyDefinition = {
+  title: texts(
+    'How did this delivery go?',
+    '¿Qué tal fue esta entrega?',
+    'Comment s’est passée cette livraison ?',
+    'Wie ist diese Lieferung verlaufen?',
+    'Como foi esta entrega?',
+    'Hoe is deze levering verlopen?',
+    'Com’è andata questa consegna?',
+  ),
+  thanks: texts(
+    'Thank you. Your account team reads every answer.',
+    'Gracias. Su equipo de cuenta lee todas las respuestas.',
+    'Merci. L’équipe qui suit votre compte lit chaque réponse.',
+    'Vielen Dank. Ihr Kundenteam liest jede Antwort.',
+    'Obrigado. Sua equipe de atendimento lê todas as respostas.',
+    'Hartelijk dank. Uw accountteam leest elk antwoord.',
+    'Grazie. Il team che segue il Suo account legge ogni risposta.',
+  ),
+  questions: [
+    {
+      key: PULSE_RATING_KEY,
+      kind: 'rating',
+      min: 1,
+      max: 10,
+      required: true,
+      text: texts(
+        'How did this delivery go? Give it a mark from 1 to 10.',
+        '¿Qué tal fue esta entrega? Póngale una nota del 1 al 10.',
+        'Comment s’est passée cette livraison ? Donnez-lui une note de 1 à 10.',
+        'Wie ist diese Lieferung verlaufen? Geben Sie ihr eine Note von 1 bis 10.',
+        'Como foi esta entrega? Dê uma nota de 1 a 10.',
+        'Hoe is deze levering verlopen? Geef haar een cijfer van 1 tot 10.',
+        'Com’è andata questa consegna? Le dia un voto da 1 a 10.',
+      ),
+    },
+    longText(
+      PULSE_COMMENT_KEY,
+      texts(
+        'What should we do better next time?',
+        '¿Qué deberíamos hacer mejor la próxima vez?',
+        'Que devrions-nous améliorer la prochaine fois ?',
+        'Was sollten wir beim nächsten Mal besser machen?',
+        'O que deveríamos fazer melhor da próxima vez?',
+        'Wat moeten wij de volgende keer beter doen?',
+        'Che cosa dovremmo fare meglio la prossima volta?',
+      ),
+    ),
+  ],
+};
+
 export const builtInTemplates = [
   { templateKey: 'nps', name: 'NPS', kind: 'nps' as const, definition: npsTemplate },
   { templateKey: 'audit', name: 'Key-account audit', kind: 'audit' as const, definition: auditTemplate },
+  { templateKey: 'delivery_pulse', name: 'Pulse: how did this delivery go?', kind: 'custom' as const, definition: deliveryPulseTemplate },
 ];
 
 /** Languages every text of the survey is available in. */

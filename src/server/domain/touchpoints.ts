@@ -71,3 +71,59 @@ export function peopleFreshness(
     };
   });
 }
+
+/** A touchpoint as the program evaluation counts it: `executive` when an instigator-level contact was present. */
+export interface ProgramTouch {
+  accountId: string;
+  occurredOn: string;
+  kind: string;
+  executive: boolean;
+}
+
+export interface AccountTouchFigures {
+  /** Touchpoints within the half. */
+  touches: number;
+  /** Of those, with at least one instigator-level contact present. */
+  executive: number;
+  lastExecutiveOn: string | null;
+  /** The latest social event within the twelve months (null: none). */
+  socialEventOn: string | null;
+}
+
+/** The day a year before `day` plus one: the first day of the twelve months ending on `day` (YYYY-MM-DD). */
+export function yearBefore(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCFullYear(d.getUTCFullYear() - 1);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * Per account, what the program evaluation says about meeting the customer: executive-level touches in the half
+ * (`half.from`–`half.to`) — touchpoints with at least one instigator-level contact present, whatever the kind — and
+ * whether the yearly social event happened: a touchpoint of kind social_event in `social.from`–`social.to` (the
+ * twelve months up to the half's end, or up to today while the half runs). Dates are YYYY-MM-DD, both ends included.
+ */
+export function touchFigures(
+  accountIds: string[],
+  touches: ProgramTouch[],
+  half: { from: string; to: string },
+  social: { from: string; to: string },
+): Map<string, AccountTouchFigures> {
+  const out = new Map<string, AccountTouchFigures>(accountIds.map((id) => [id, { touches: 0, executive: 0, lastExecutiveOn: null, socialEventOn: null }]));
+  for (const t of touches) {
+    const f = out.get(t.accountId);
+    if (!f) continue;
+    if (t.occurredOn >= half.from && t.occurredOn <= half.to) {
+      f.touches += 1;
+      if (t.executive) {
+        f.executive += 1;
+        if (!f.lastExecutiveOn || t.occurredOn > f.lastExecutiveOn) f.lastExecutiveOn = t.occurredOn;
+      }
+    }
+    if (t.kind === 'social_event' && t.occurredOn >= social.from && t.occurredOn <= social.to && (!f.socialEventOn || t.occurredOn > f.socialEventOn)) {
+      f.socialEventOn = t.occurredOn;
+    }
+  }
+  return out;
+}

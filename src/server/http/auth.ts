@@ -20,6 +20,7 @@ const toActor = (u: { id: string; role: Role; email: string; name: string }): Ac
 
 const readMethods = new Set(['GET', 'HEAD']);
 const touchpointPost = /^\/api\/accounts\/[0-9a-f-]{36}\/touchpoints\/?$/i;
+const pulsePost = /^\/api\/pulses\/?$/;
 
 /**
  * Resolves the caller from a Bearer API key or the session cookie. Rejects only a key that does not work
@@ -51,6 +52,10 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     // An integration's key (a calendar, a CRM) that can only log touchpoints, and nothing else — not even read.
     if (found.key.scope === 'touchpoints:write' && !(c.req.method === 'POST' && touchpointPost.test(c.req.path))) {
       throw new AppError('forbidden', 'this API key can only log touchpoints (POST /api/accounts/{id}/touchpoints)');
+    }
+    // A delivery or ticketing system's key that can only post pulses (events that send a short survey later).
+    if (found.key.scope === 'pulses:write' && !(c.req.method === 'POST' && pulsePost.test(c.req.path))) {
+      throw new AppError('forbidden', 'this API key can only post pulses (POST /api/pulses)');
     }
   } else {
     const token = getCookie(c, SESSION_COOKIE);

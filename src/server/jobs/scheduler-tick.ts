@@ -17,6 +17,7 @@ import { pruneEmailBodies } from '../services/email-retention.js';
 import { pruneRateLimits } from '../services/rate-limits.js';
 import { DISPATCH_CAMPAIGN } from './dispatch-campaign.js';
 import { SEND_EMAILS } from './send-emails.js';
+import { sendDuePulses } from './send-pulses.js';
 
 export const SCHEDULER_TICK = 'scheduler-tick';
 /**
@@ -27,7 +28,7 @@ export const SCHEDULER_TICK = 'scheduler-tick';
 const STALE_BATCH_MS = 30_000;
 
 /**
- * The periodic sweep (every minute): starts scheduled campaigns, opens repeat waves, sends reminders,
+ * The periodic sweep (every minute): sends due pulses after events, starts scheduled campaigns, opens repeat waves, sends reminders,
  * re-queues email batches whose job was lost, follows up answers, escalates overdue tasks, launches pre-renewal
  * audits, sends the Monday Morning Report, prunes audit entries past their retention and rate-limit events past
  * every window. Every step is idempotent, so overlapping ticks are harmless.
@@ -35,6 +36,7 @@ const STALE_BATCH_MS = 30_000;
 export async function schedulerTick(deps: AppDeps): Promise<void> {
   // Settings an admin saved in another process (the web app) reach this one's config here.
   await refreshSettings(deps.db, deps.config);
+  await sendDuePulses(deps);
   await startDueCampaigns(deps);
   await openRepeatWaves(deps);
   await queueReminders(deps);

@@ -23,7 +23,7 @@ import {
   recordPlanChange,
   touchPlan,
 } from '../db/queries/account-plans.js';
-import { accountCounterpartPairs, accountTeamMembers } from '../db/schema/index.js';
+import { accountCounterpartPairs, accountPlanActions, accountTeamMembers } from '../db/schema/index.js';
 import type { AccountRow } from '../db/queries/accounts.js';
 import type { Db } from '../db/client.js';
 import { IdParams, PageQuery } from '../../shared/schemas/common.js';
@@ -38,6 +38,7 @@ import {
   PlanItemParams,
   PlanTeamMember,
   UpdateAccountPlan,
+  UpdatePlanAction,
 } from '../../shared/schemas/account-plan.js';
 
 /**
@@ -66,7 +67,19 @@ function toAction(row: ActionRow, now: Date): PlanAction {
     overdue: open && isOverdue(row.task.dueAt, now),
     closedAt: row.task.closedAt?.toISOString() ?? null,
     resolution: row.task.resolution,
+    joint: row.action.joint,
+    side: row.action.side,
+    theirOwner: row.action.theirOwnerContactId ? { id: row.action.theirOwnerContactId, name: row.theirOwnerName ?? '' } : null,
+    proposedBy: row.action.proposedByContactId ? { id: row.action.proposedByContactId, name: row.proposerName ?? '' } : null,
   };
+}
+
+/** A contact named on an action must be a current contact of this account. */
+async function assertAccountContact(db: Db, accountId: string, path: string, contactId: string | null | undefined): Promise<string | null> {
+  if (!contactId) return null;
+  const contact = await getContactWithOwner(db, contactId);
+  if (!contact || contact.contact.accountId !== accountId || contact.contact.erasedAt) throw invalid(path, 'is not a contact of this account');
+  return contact.contact.name;
 }
 
 type PairRow = Awaited<ReturnType<typeof listCounterpartPairs>>[number];
@@ -115,6 +128,7 @@ async function readPlan(db: Db, account: AccountRow, now: Date): Promise<Account
       salesExpected: plan?.goalSalesExpected ?? null,
       valueToAdd: plan?.goalValueToAdd ?? null,
       relationships: plan?.goalRelationships ?? null,
+      jointGoals: plan?.jointGoals ?? [],
     },
     implementation: { actions: actions.map((a) => toAction(a, now)), ...shareDone(actions.map((a) => a.task.status)) },
     team: team.map((t) => ({ id: t.member.id, userId: t.member.userId, name: t.name, email: t.email, teamRole: t.member.teamRole })),
@@ -187,7 +201,11 @@ export const accountPlanRoutes = new Hono<AppEnv>()
         data: rows.map((r) => ({
           id: r.change.id,
           changedAt: r.change.changedAt.toISOString(),
-          changedBy: r.change.changedBy ? { id: r.change.changedBy, name: r.name ?? '' } : null,
+          changedBy: r.change.changedBy
+            ? { id: r.change.changedBy, name: r.name ?? '' }
+            : r.change.changedByContactId
+              ? { id: r.change.changedByContactId, name: `${r.contactName ?? ''} (customer)` }
+              : null,
           section: r.change.section,
           summary: r.change.summary,
           changes: r.change.changes,
@@ -214,6 +232,9 @@ export const accountPlanRoutes = new Hono<AppEnv>()
       const account = await planAccount(c, c.req.valid('param').id, 'edit');
       const body = c.req.valid('json');
       await assertUserReference(db, 'assigneeId', body.assigneeId, true);
+      const theirOwnerContactId = body.side === 'theirs' ? (body.theirOwnerContactId ?? null) : null;
+      if (body.side !== 'theirs' && body.theirOwnerContactId) throw invalid('theirOwnerContactId', "is only for an action on the customer's side");
+      await assertAccountContact(db, account.id, 'theirOwnerContactId', theirOwnerContactId);
       const now = clock.now();
       const actionId = await db.transaction(async (tx) => {
         const plan = await touchPlan(tx, account.id, user.id, now);
@@ -222,20 +243,75 @@ export const accountPlanRoutes = new Hono<AppEnv>()
           { accountId: account.id, title: body.title, description: body.description, priority: body.priority, assigneeId: body.assigneeId, createdBy: user.id, dueAt: dueDate(body.dueDate) },
           now,
         );
-        const action = await insertPlanAction(tx, { planId: plan.id, taskId: task.id, goal: body.goal, createdAt: now });
+        const action = await insertPlanAction(tx, { planId: plan.id, taskId: task.id, goal: body.goal, createdAt: now, joint: body.joint, side: body.side, theirOwnerContactId });
         await recordPlanChange(tx, {
           planId: plan.id,
           changedBy: user.id,
           changedAt: now,
           section: 'implementation',
           summary: `Added action: ${body.title}`,
-          changes: { action: { from: null, to: { title: body.title, assigneeId: body.assigneeId, dueDate: body.dueDate, goal: body.goal } } },
+          changes: { action: { from: null, to: { title: body.title, assigneeId: body.assigneeId, dueDate: body.dueDate, goal: body.goal, joint: body.joint, side: body.side } } },
         });
         return action.id;
       });
       const plan = (await getPlan(db, account.id))!;
       const row = (await listPlanActions(db, plan.id)).find((a) => a.action.id === actionId)!;
       return c.json(toAction(row, now), 201);
+    },
+  )
+  .patch(
+    '/accounts/:id/plan/actions/:itemId',
+    describe({
+      summary: "Mark an action joint (shared with the customer's contacts the plan is shared with) or not, its side, and who carries it out on their side",
+      description: "Moving an action to our side forgets their owner. Their owner must be a current contact of this account.",
+      tags: ['Account plan'],
+      responses: { 200: PlanAction },
+    }),
+    valid('param', PlanItemParams),
+    valid('json', UpdatePlanAction),
+    async (c) => {
+      const { user } = requireAuth(c);
+      const { db, clock } = c.var.deps;
+      const { id, itemId } = c.req.valid('param');
+      const account = await planAccount(c, id, 'edit');
+      const plan = await getPlan(db, account.id);
+      const current = plan ? (await listPlanActions(db, plan.id)).find((a) => a.action.id === itemId) : undefined;
+      if (!plan || !current) throw notFound('action');
+      const body = c.req.valid('json');
+      const side = body.side ?? current.action.side;
+      let theirOwnerContactId = body.theirOwnerContactId !== undefined ? body.theirOwnerContactId : current.action.theirOwnerContactId;
+      if (side === 'ours') {
+        if (body.theirOwnerContactId) throw invalid('theirOwnerContactId', "is only for an action on the customer's side");
+        theirOwnerContactId = null;
+      }
+      if (body.theirOwnerContactId) await assertAccountContact(db, account.id, 'theirOwnerContactId', body.theirOwnerContactId);
+      const next = { joint: body.joint ?? current.action.joint, side, theirOwnerContactId };
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      for (const key of ['joint', 'side', 'theirOwnerContactId'] as const) {
+        if (current.action[key] !== next[key]) changes[key] = { from: current.action[key], to: next[key] };
+      }
+      const now = clock.now();
+      if (Object.keys(changes).length) {
+        await db.transaction(async (tx) => {
+          await tx.update(accountPlanActions).set(next).where(eq(accountPlanActions.id, current.action.id));
+          await touchPlan(tx, account.id, user.id, now);
+          const words = [
+            changes.joint ? (next.joint ? 'shared with the customer' : 'no longer shared') : '',
+            changes.side ? (next.side === 'theirs' ? "on the customer's side" : 'on our side') : '',
+            changes.theirOwnerContactId && !changes.side ? 'their owner changed' : '',
+          ].filter(Boolean);
+          await recordPlanChange(tx, {
+            planId: plan.id,
+            changedBy: user.id,
+            changedAt: now,
+            section: 'implementation',
+            summary: `Action ${words.join(', ')}: ${current.task.title}`,
+            changes,
+          });
+        });
+      }
+      const row = (await listPlanActions(db, plan.id)).find((a) => a.action.id === current.action.id)!;
+      return c.json(toAction(row, now));
     },
   )
   .post(

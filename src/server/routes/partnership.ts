@@ -7,6 +7,8 @@ import { describe, valid } from '../http/validate.js';
 import { requireAuth, requireRole } from '../http/auth.js';
 import { loadAccountFor } from '../http/access.js';
 import { partnershipTrend, scorePartnership } from '../domain/partnership.js';
+import { describeJointPlanEvidence, jointGoalTexts } from '../domain/plan-share.js';
+import { jointPlanFacts } from '../db/queries/plan-shares.js';
 import { getIndicator, insertAssessment, listAssessments, listIndicators, type IndicatorRow } from '../db/queries/partnership.js';
 import { auditValueCounts, listAuditWaves } from '../db/queries/audit-report.js';
 import { partnershipIndicators } from '../db/schema/index.js';
@@ -56,6 +58,18 @@ async function latestAuditAnswer(db: Db, accountId: string): Promise<AccountPart
     if (supplier + partner > 0) return { campaignName: wave.campaignName, sentAt: wave.sentAt.toISOString(), supplier, partner };
   }
   return null;
+}
+
+/** What backs "joint action plans": the plan's joint part and whether the customer has it (issue 14, part 3). */
+async function jointPlanEvidence(db: Db, accountId: string, now: Date): Promise<AccountPartnership['jointPlan']> {
+  const facts = await jointPlanFacts(db, accountId, now);
+  if (!facts) return null;
+  const evidence = { jointGoals: jointGoalTexts(facts.goals).length, jointActions: facts.jointActions, sharedWith: facts.sharedWith, customerComments: facts.customerComments };
+  return {
+    ...evidence,
+    sharedWith: facts.sharedWith.map((s) => ({ name: s.name, lastViewedAt: s.lastViewedAt?.toISOString() ?? null })),
+    summary: describeJointPlanEvidence(evidence, now),
+  };
 }
 
 /** Partnership indicators (admins edit the list) and their assessment per account by its manager. */
@@ -149,6 +163,7 @@ export const partnershipRoutes = new Hono<AppEnv>()
       const account = await loadAccountFor(c, c.req.valid('param').id, 'view');
       const assessments = await assessmentsOf(db, account.id);
       const trend = partnershipTrend(assessments.map((a) => ({ assessedAt: new Date(a.assessedAt), score: a.score })));
-      return c.json({ accountId: account.id, assessments, trend, audit: await latestAuditAnswer(db, account.id) });
+      const [audit, jointPlan] = await Promise.all([latestAuditAnswer(db, account.id), jointPlanEvidence(db, account.id, c.var.deps.clock.now())]);
+      return c.json({ accountId: account.id, assessments, trend, audit, jointPlan });
     },
   );

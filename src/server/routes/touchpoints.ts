@@ -3,10 +3,13 @@ import * as z from 'zod';
 import type { AppEnv } from '../http/context.js';
 import { invalid, notFound, AppError } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
-import { requireAuth } from '../http/auth.js';
+import { requireAuth, requireRole } from '../http/auth.js';
+import { csvRequestBody, readCsvUpload } from '../http/csv-upload.js';
 import { audit } from '../http/audit.js';
 import { loadAccountFor } from '../http/access.js';
-import { canEditAccount, canViewAccount } from '../domain/permissions.js';
+import { accountOwnerScope, canEditAccount, canViewAccount } from '../domain/permissions.js';
+import { ImportFileError, parseTouchpointImport, touchpointKey } from '../domain/touchpoint-import.js';
+import { listImportableAccounts } from '../db/queries/account-values.js';
 import { wallClockIn } from '../domain/business-days.js';
 import { peopleFreshness } from '../domain/touchpoints.js';
 import type { Db } from '../db/client.js';
@@ -16,6 +19,8 @@ import {
   deleteTouchpointRow,
   findAccountContacts,
   findActiveUsers,
+  findContactsByEmail,
+  listTouchpointsOn,
   getTouchpointWithOwner,
   insertTouchpoint,
   listTouchpoints,
@@ -23,11 +28,24 @@ import {
   toTouchpoint,
   updateTouchpointRow,
   userNames,
+  contactNames,
+  listFollowUpTasks,
 } from '../db/queries/touchpoints.js';
 import { IdParams } from '../../shared/schemas/common.js';
-import { CreateTouchpoint, PeopleFreshness, Touchpoint, TouchpointListQuery, TouchpointPage, UpdateTouchpoint } from '../../shared/schemas/touchpoint.js';
+import {
+  CreateTouchpoint,
+  PeopleFreshness,
+  Touchpoint,
+  TouchpointImportQuery,
+  TouchpointImportResult,
+  TouchpointListQuery,
+  TouchpointPage,
+  UpdateTouchpoint,
+  type TouchpointImportRow,
+} from '../../shared/schemas/touchpoint.js';
 
 const unique = <T>(items: T[]) => [...new Set(items)];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The people present, checked: contacts must be live contacts of this account, users active users. Ids and
@@ -97,13 +115,33 @@ const detailsOf = (t: { accountId: string; kind: string; occurredOn: string; con
 export const touchpointRoutes = new Hono<AppEnv>()
   .get(
     '/accounts/:id/touchpoints',
-    describe({ summary: "An account's touchpoints (meetings, calls, visits, QBRs, social events, email threads), newest first", tags: ['Touchpoints'], responses: { 200: TouchpointPage } }),
+    describe({
+      summary: "An account's touchpoints (meetings, calls, visits, QBRs, social events, email threads), newest first",
+      description: 'Each with the people present on both sides by name and the follow-up tasks logged with it.',
+      tags: ['Touchpoints'],
+      responses: { 200: TouchpointPage },
+    }),
     valid('param', IdParams),
     valid('query', TouchpointListQuery),
     async (c) => {
       const account = await loadAccountFor(c, c.req.valid('param').id, 'view');
-      const page = await listTouchpoints(c.var.deps.db, account.id, c.req.valid('query'));
-      return c.json({ ...page, data: page.data.map(toTouchpoint) });
+      const { db } = c.var.deps;
+      const page = await listTouchpoints(db, account.id, c.req.valid('query'));
+      const [theirs, ours, followUps] = await Promise.all([
+        contactNames(db, unique(page.data.flatMap((t) => t.contactIds))),
+        userNames(db, unique(page.data.flatMap((t) => t.userIds))),
+        listFollowUpTasks(db, page.data),
+      ]);
+      const named = (ids: string[], names: Map<string, string>, unknown: string) => ids.map((id) => ({ id, name: names.get(id) ?? unknown }));
+      return c.json({
+        ...page,
+        data: page.data.map((t) => ({
+          ...toTouchpoint(t),
+          contacts: named(t.contactIds, theirs, 'A former contact'),
+          users: named(t.userIds, ours, 'A former colleague'),
+          followUps: followUps.get(t.id) ?? [],
+        })),
+      });
     },
   )
   .post(
@@ -138,7 +176,7 @@ export const touchpointRoutes = new Hono<AppEnv>()
         for (const action of body.followUps) {
           const task = await createTask(
             tx,
-            { accountId: account.id, title: action.title, priority: 'normal', assigneeId: account.ownerId, createdBy: user.id, dueAt: new Date(`${action.dueAt}T17:00:00Z`) },
+            { accountId: account.id, title: action.title, priority: 'normal', assigneeId: account.ownerId, createdBy: user.id, touchpointId: row.id, dueAt: new Date(`${action.dueAt}T17:00:00Z`) },
             now,
           );
           taskIds.push(task.id);
@@ -209,5 +247,112 @@ export const touchpointRoutes = new Hono<AppEnv>()
         await audit(c, 'touchpoint.deleted', { type: 'touchpoint', id: found.id }, detailsOf(found), { db: tx });
       });
       return c.json({ deleted: true as const });
+    },
+  )
+  .post(
+    '/touchpoints/import',
+    describe({
+      summary: 'Import touchpoints from CSV (columns: account (name or id), date, kind, their people, our people, notes)',
+      description:
+        'Their people are contact emails of that account, ours user emails, each list separated by ";". Each row is ' +
+        'answered with its line number and a status: `created`, `skipped` (the same touchpoint — account, date, kind ' +
+        'and the same people on both sides — is already logged, so importing a file twice adds nothing) or `error` ' +
+        'with what is wrong in which column. A bad row is never written; the good rows are written together in one ' +
+        'transaction. `dryRun=true` only checks. Managers import to their own accounts only (any other account reads ' +
+        '"account not found"). No follow-up tasks are created from a file.',
+      tags: ['Touchpoints'],
+      requestBody: csvRequestBody,
+      responses: { 200: TouchpointImportResult },
+    }),
+    valid('query', TouchpointImportQuery),
+    async (c) => {
+      const { user } = requireRole(c, 'admin', 'account_manager');
+      const { db, clock } = c.var.deps;
+      const { dryRun } = c.req.valid('query');
+      let parsed;
+      try {
+        parsed = parseTouchpointImport(await readCsvUpload(c));
+      } catch (error) {
+        if (error instanceof ImportFileError) throw new AppError('unprocessable', error.message);
+        throw error;
+      }
+      const good = parsed.flatMap((r) => (r.ok ? [r.value] : []));
+      // Only the caller's accounts can be named: another manager's account is "not found", as everywhere.
+      const visible = await listImportableAccounts(db, accountOwnerScope(user));
+      const byId = new Map(visible.map((a) => [a.id.toLowerCase(), a]));
+      const byName = new Map<string, (typeof visible)[number][]>();
+      for (const a of visible) byName.set(a.name.toLowerCase(), [...(byName.get(a.name.toLowerCase()) ?? []), a]);
+      const accountOf = (ref: string) => (UUID.test(ref) ? [byId.get(ref.toLowerCase())].filter((a) => a !== undefined) : (byName.get(ref.toLowerCase()) ?? []));
+      const named = unique(good.flatMap((v) => accountOf(v.account).map((a) => a.id)));
+      const [people, colleagues, logged] = await Promise.all([
+        findContactsByEmail(db, named, unique(good.flatMap((v) => v.theirPeople))),
+        findActiveUsers(db, [], unique(good.flatMap((v) => v.ourPeople))),
+        listTouchpointsOn(db, named, unique(good.map((v) => v.date))),
+      ]);
+      const contactOf = new Map(people.map((p) => [`${p.accountId}|${p.email.toLowerCase()}`, p.id]));
+      const userOf = new Map(colleagues.map((u) => [u.email.toLowerCase(), u.id]));
+      const existing = new Map(logged.map((t) => [touchpointKey(t), t.id]));
+      const latest = today(clock.now(), c.var.deps.config.timeZone);
+
+      const rows: TouchpointImportRow[] = [];
+      const toWrite: { index: number; values: Parameters<typeof insertTouchpoint>[1] }[] = [];
+      const seen = new Map<string, number>();
+      for (const row of parsed) {
+        if (!row.ok) {
+          rows.push({ line: row.line, status: 'error', account: row.account, accountId: null, occurredOn: row.date, kind: null, touchpointId: null, errors: row.errors, note: null });
+          continue;
+        }
+        const v = row.value;
+        const base = { line: row.line, account: v.account, accountId: null, occurredOn: v.date, kind: v.kind, touchpointId: null, note: null };
+        const accounts = accountOf(v.account);
+        const errors: { column: string; message: string }[] = [];
+        if (accounts.length === 0) errors.push({ column: 'account', message: 'account not found' });
+        if (accounts.length > 1) errors.push({ column: 'account', message: 'several accounts have this name: use the account id' });
+        if (v.date > latest) errors.push({ column: 'date', message: 'is in the future: log a touchpoint once it has happened' });
+        const account = accounts.length === 1 ? accounts[0]! : null;
+        const unknownContacts = account ? v.theirPeople.filter((e) => !contactOf.has(`${account.id}|${e}`)) : [];
+        if (unknownContacts.length) errors.push({ column: 'their people', message: `${unknownContacts.join(', ')}: not ${unknownContacts.length === 1 ? 'a contact' : 'contacts'} of this account` });
+        const unknownUsers = v.ourPeople.filter((e) => !userOf.has(e));
+        if (unknownUsers.length) errors.push({ column: 'our people', message: `${unknownUsers.join(', ')}: not ${unknownUsers.length === 1 ? 'an active user' : 'active users'}` });
+        if (errors.length || !account) {
+          rows.push({ ...base, status: 'error', accountId: null, errors });
+          continue;
+        }
+        const values = {
+          accountId: account.id,
+          occurredOn: v.date,
+          kind: v.kind,
+          notes: v.notes,
+          contactIds: v.theirPeople.map((e) => contactOf.get(`${account.id}|${e}`)!),
+          userIds: v.ourPeople.map((e) => userOf.get(e)!),
+          createdBy: user.id,
+        };
+        const key = touchpointKey(values);
+        const resolved = { ...base, account: account.name, accountId: account.id };
+        if (seen.has(key)) {
+          rows.push({ ...resolved, status: 'error', errors: [{ column: 'row', message: `the same touchpoint as line ${seen.get(key)}` }] });
+          continue;
+        }
+        seen.set(key, row.line);
+        const already = existing.get(key);
+        if (already) {
+          rows.push({ ...resolved, status: 'skipped', touchpointId: already, errors: [], note: 'already logged (same account, date, kind and people): left as it is' });
+          continue;
+        }
+        toWrite.push({ index: rows.length, values });
+        rows.push({ ...resolved, status: 'created', errors: [] });
+      }
+      if (!dryRun && toWrite.length) {
+        const now = clock.now();
+        await db.transaction(async (tx) => {
+          for (const item of toWrite) {
+            const written = await insertTouchpoint(tx, item.values, now);
+            rows[item.index]!.touchpointId = written.id;
+            await audit(c, 'touchpoint.created', { type: 'touchpoint', id: written.id }, { ...detailsOf(written), imported: true }, { db: tx });
+          }
+        });
+      }
+      const tally = (s: TouchpointImportRow['status']) => rows.filter((r) => r.status === s).length;
+      return c.json({ dryRun, created: tally('created'), skipped: tally('skipped'), failed: tally('error'), rows } satisfies TouchpointImportResult);
     },
   );

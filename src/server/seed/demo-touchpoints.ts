@@ -19,6 +19,13 @@ function cadence(firstInstigator: boolean, decisionMaker: boolean, index: number
 }
 
 const kinds: TouchpointKind[] = ['meeting', 'call', 'visit', 'qbr', 'email_thread'];
+
+/**
+ * When each key account's yearly social event took place (days ago; default 160). The program evaluation counts
+ * the social events of the last twelve months: Meridian's was longer ago, and price-sensitive Brightline (nobody
+ * mapped at the instigator level, so no executive-level touch either) has not had one.
+ */
+const socialEventDaysAgo: Record<string, number | null> = { 'Brightline Retail': null, 'Meridian Telecom': 400 };
 const notes: Partial<Record<TouchpointKind, string>> = {
   qbr: 'Quarterly business review: delivery figures, open issues, next quarter.',
   visit: 'Site visit: walked the receiving dock with their team.',
@@ -26,15 +33,16 @@ const notes: Partial<Record<TouchpointKind, string>> = {
 };
 
 /**
- * Touchpoints over the last year for the demo's key accounts: meetings, calls, visits, QBRs and one social event
- * each, with the owner (and the executive sponsor at QBRs) present — some contacts recently, some going stale.
+ * Touchpoints over the last year for the demo's key accounts: meetings, calls, visits, QBRs and the yearly social
+ * event (not everywhere), with the owner (and the executive sponsor at QBRs) present — some contacts recently, some
+ * going stale.
  * Idempotent: an account that already has touchpoints is left alone. One insert for all.
  */
 export async function seedDemoTouchpoints(db: Db, clock: Clock): Promise<number> {
   const now = clock.now();
   const exec = await findUserByEmail(db, EXEC_EMAIL);
   const names = demoAccounts.filter((a) => a.stage === 'key_account').map((a) => a.name);
-  const keyAccounts = await db.select({ id: accounts.id, ownerId: accounts.ownerId }).from(accounts).where(inArray(accounts.name, names));
+  const keyAccounts = await db.select({ id: accounts.id, name: accounts.name, ownerId: accounts.ownerId }).from(accounts).where(inArray(accounts.name, names));
   if (!keyAccounts.length) return 0;
   const already = new Set(
     (await db.selectDistinct({ accountId: touchpoints.accountId }).from(touchpoints).where(inArray(touchpoints.accountId, keyAccounts.map((a) => a.id)))).map((r) => r.accountId),
@@ -68,8 +76,9 @@ export async function seedDemoTouchpoints(db: Db, clock: Clock): Promise<number>
     // The yearly social event, with the people who set the direction.
     const byLevel = (level: string) => people.filter((p) => p.level === level).map((p) => p.id);
     const leaders = [byLevel('instigator'), byLevel('influencer'), people.map((p) => p.id)].find((l) => l.length) ?? [];
-    if (leaders.length) {
-      rows.push({ accountId: account.id, occurredOn: day(160), kind: 'social_event', notes: 'Summer dinner with their leadership team.', contactIds: leaders, userIds: exec ? [account.ownerId, exec.id] : [account.ownerId], createdBy: account.ownerId, createdAt: now, updatedAt: now });
+    const socialAgo = account.name in socialEventDaysAgo ? socialEventDaysAgo[account.name] : 160;
+    if (leaders.length && socialAgo != null) {
+      rows.push({ accountId: account.id, occurredOn: day(socialAgo), kind: 'social_event', notes: 'Summer dinner with their leadership team.', contactIds: leaders, userIds: exec ? [account.ownerId, exec.id] : [account.ownerId], createdBy: account.ownerId, createdAt: now, updatedAt: now });
     }
   }
   if (rows.length) await db.insert(touchpoints).values(rows);

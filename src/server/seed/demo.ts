@@ -11,7 +11,10 @@ import { surveyLanguages } from '../domain/survey-templates.js';
 import { seedDemoProgram } from './demo-program.js';
 import { seedDemoHistory } from './demo-history.js';
 import { seedDemoPlans } from './demo-plans.js';
+import { seedDemoPlanShares } from './demo-plan-shares.js';
 import { seedDemoTouchpoints } from './demo-touchpoints.js';
+import { seedDemoPulses } from './demo-pulses.js';
+import { seedDemoTeamPulse } from './demo-team-pulse.js';
 import { rememberPublishedHash } from '../services/safe-start.js';
 
 export interface DemoLogin {
@@ -158,8 +161,18 @@ export async function loadDemo(
   const plans = await seedDemoPlans(db, clock);
   progress.note(`account plans: ${plans} (Northwind Logistics, Atlas Health Group) in ${elapsed(began)}`);
   began = performance.now();
+  if (await seedDemoPlanShares(db, clock)) {
+    progress.note(`a plan shared with its customer (Northwind Logistics: joint goals and actions, their comments and a proposal) in ${elapsed(began)}`);
+  }
+  began = performance.now();
   const touches = await seedDemoTouchpoints(db, clock);
   progress.note(`touchpoints: ${touches} meetings, calls, visits, QBRs and social events over the last year with the key accounts in ${elapsed(began)}`);
+  began = performance.now();
+  const deliveryPulses = await seedDemoPulses(db, links, clock);
+  progress.note(`pulses after events: ${deliveryPulses} delivery pulses over the last five months, most answered, in ${elapsed(began)}`);
+  began = performance.now();
+  const pulse = await seedDemoTeamPulse(db, clock, config.timeZone);
+  progress.note(`team pulse: ${pulse} answers from our own people about three key accounts, this half and the one before, in ${elapsed(began)}`);
   began = performance.now();
   if (await seedDemoCampaign(db, links, clock)) {
     progress.note(`a first NPS campaign to the key accounts (its emails appear in the email log at /outbox within seconds) in ${elapsed(began)}`);

@@ -38,12 +38,21 @@ export async function createWave(
   links: LinkTokens,
   campaign: Pick<CampaignRow, 'id' | 'audience' | 'expiresAfterDays'>,
   wave: number,
-  options: { sendAt: Date; now: Date; minDaysBetweenSurveys: number; surveyLanguages: string[] },
+  options: {
+    sendAt: Date;
+    now: Date;
+    minDaysBetweenSurveys: number;
+    surveyLanguages: string[];
+    /** The audience already decided in this transaction (`decideAudience`), so it is not resolved twice. */
+    decided?: Awaited<ReturnType<typeof decideAudience>>;
+  },
 ): Promise<{ eligible: number; skipped: number }> {
-  const decided = await decideAudience(db, campaign.audience, {
-    sendAt: options.sendAt,
-    minDaysBetweenSurveys: options.minDaysBetweenSurveys,
-  });
+  const decided =
+    options.decided ??
+    (await decideAudience(db, campaign.audience, {
+      sendAt: options.sendAt,
+      minDaysBetweenSurveys: options.minDaysBetweenSurveys,
+    }));
   const expiresAt = new Date(options.sendAt.getTime() + campaign.expiresAfterDays * DAY);
   const rows: NewInvitation[] = decided.map(({ member, decision }) => {
     const id = randomUUID();

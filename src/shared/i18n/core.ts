@@ -29,8 +29,8 @@ export function t(lang: string, key: MessageKey, vars: Record<string, string | n
   return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
-/** Keys used only in emails: never sent to the browser. */
-const emailOnly = (key: string) => key.startsWith('email') || key.startsWith('loop');
+/** Keys used only in emails, or only on pages rendered on the server (the shared plan): never sent to the browser. */
+const emailOnly = (key: string) => key.startsWith('email') || key.startsWith('loop') || key.startsWith('plan');
 
 /** What the survey page's script needs of the respondent's catalogue: every text but the emails'. */
 export function pageMessages(lang: string): { lang: string; messages: Partial<Messages> } {

@@ -16,6 +16,12 @@ export const PlanSection = z.enum(['profile', 'intelligence', 'intentions', 'imp
 export type PlanSection = z.infer<typeof PlanSection>;
 export const PlanGoal = z.enum(['sales', 'value', 'relationships', 'other']);
 export type PlanGoal = z.infer<typeof PlanGoal>;
+/** Intentions that may be shared with the customer (issue 14, part 3); the sales goal is a value figure, never shared. */
+export const JointGoal = z.enum(['value', 'relationships']);
+export type JointGoal = z.infer<typeof JointGoal>;
+/** Whose action it is: our team's, or the customer's people's (they may mark their own side's joint actions done). */
+export const PlanActionSide = z.enum(['ours', 'theirs']);
+export type PlanActionSide = z.infer<typeof PlanActionSide>;
 
 export const PlanCompetitor = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -42,6 +48,11 @@ const IntentionsFields = z.strictObject({
   salesExpected: Money.nullable(),
   valueToAdd: LongText.nullable(),
   relationships: LongText.nullable(),
+  /** Which of the goal texts above are joint: shown to the customer's contacts the plan is shared with. */
+  jointGoals: z
+    .array(JointGoal)
+    .max(2)
+    .refine((v) => new Set(v).size === v.length, { message: 'lists a goal twice' }),
 });
 
 /** Partial update: any field of any section; a field left out stays as it is. */
@@ -63,8 +74,24 @@ export const CreatePlanAction = z.strictObject({
   dueDate: IsoDate,
   goal: PlanGoal.default('other'),
   priority: z.enum(['high', 'normal', 'low']).default('normal'),
+  /** Shown to the customer's contacts the plan is shared with. */
+  joint: z.boolean().default(false),
+  side: PlanActionSide.default('ours'),
+  /** On their side: the contact of this account who carries it out (the assignee above follows it up). */
+  theirOwnerContactId: z.uuid().nullable().optional(),
 });
 export type CreatePlanAction = z.infer<typeof CreatePlanAction>;
+
+/** Mark an action joint or not, whose side it is on, and who carries it out on their side. */
+export const UpdatePlanAction = z
+  .strictObject({
+    joint: z.boolean(),
+    side: PlanActionSide,
+    theirOwnerContactId: z.uuid().nullable(),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: 'change at least one field' });
+export type UpdatePlanAction = z.infer<typeof UpdatePlanAction>;
 
 export const CreateTeamMember = z.strictObject({
   userId: z.uuid(),
@@ -93,6 +120,12 @@ export const PlanAction = z.object({
   overdue: z.boolean(),
   closedAt: z.string().nullable(),
   resolution: z.string().nullable(),
+  joint: z.boolean(),
+  side: PlanActionSide,
+  /** On their side: the contact who carries it out. */
+  theirOwner: Person.nullable(),
+  /** Set when a customer's contact proposed it on the shared plan. */
+  proposedBy: Person.nullable(),
 });
 export type PlanAction = z.infer<typeof PlanAction>;
 

@@ -34,6 +34,10 @@ export const AuditAction = z.enum([
   'touchpoint.created',
   'touchpoint.changed',
   'touchpoint.deleted',
+  'plan_share.created',
+  'plan_share.revoked',
+  'pulse_event_type.created',
+  'pulse_event_type.changed',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -90,6 +94,10 @@ export const auditActionLabels = {
   'touchpoint.created': 'Logged a touchpoint',
   'touchpoint.changed': 'Changed a touchpoint',
   'touchpoint.deleted': 'Deleted a touchpoint',
+  'plan_share.created': 'Shared an account plan with a contact',
+  'plan_share.revoked': 'Revoked a shared account plan link',
+  'pulse_event_type.created': 'Added a pulse event type',
+  'pulse_event_type.changed': 'Changed a pulse event type',
 } satisfies Record<AuditAction, string>;
 
 /** One or more actions: repeated (`action=a&action=b`) or comma-separated (`action=a,b`). */

@@ -17,7 +17,7 @@ export const Me = z.object({
  * What a key may do on top of its creator's role: `read` only reads (GET), `write` also changes data but nothing
  * only an admin may do, `admin` everything its admin could except managing API keys (sessions only).
  */
-export const ApiKeyScope = z.enum(['read', 'write', 'admin', 'touchpoints:write']);
+export const ApiKeyScope = z.enum(['read', 'write', 'admin', 'touchpoints:write', 'pulses:write']);
 export type ApiKeyScope = z.infer<typeof ApiKeyScope>;
 
 export const ApiKey = z.object({

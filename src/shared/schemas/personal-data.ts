@@ -83,6 +83,11 @@ export const PersonalDataExport = z.object({
   ),
   /** Meetings, calls, visits and events the person was at, with the notes our team wrote. */
   touchpoints: z.array(z.object({ id: z.uuid(), occurredOn: z.string(), kind: TouchpointKind, notes: z.string().nullable() })),
+  /** The account plan shared with them: their personal links, and the comments they wrote on it (their words). */
+  sharedPlan: z.object({
+    links: z.array(z.object({ id: z.uuid(), createdAt: z.string(), expiresAt: z.string(), revokedAt: z.string().nullable(), lastViewedAt: z.string().nullable() })),
+    comments: z.array(z.object({ id: z.uuid(), actionId: z.uuid().nullable(), body: z.string(), createdAt: z.string() })),
+  }),
   /** Emails sent (or queued) to the person, with their content where it is still stored. */
   emails: z.array(
     z.object({

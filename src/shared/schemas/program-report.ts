@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { Level } from './contact.js';
 import { LoopMetrics } from './loop-report.js';
 import { NpsChangeReason } from './report.js';
+import { ProgramTeamPulse } from './team-pulse.js';
 import '../validation-messages.js'; // plain-words validation messages, wherever these schemas are used
 
 /** Program evaluation (issue 6, section 5): every key account over a half year, against the half before. */
@@ -31,6 +32,25 @@ export const ProgramNps = z.object({
   invited: z.number(),
   asked: z.number().nullable(),
   everyoneAnswered: z.boolean(),
+});
+
+/**
+ * Meeting the customer (issue 14): touchpoints in the half, the executive-level ones — at least one instigator-level
+ * contact present — and the latest social event in the twelve months up to the half's end (today while it runs).
+ */
+export const AccountTouches = z.object({
+  touches: z.number().int(),
+  executive: z.number().int(),
+  lastExecutiveOn: z.string().nullable(),
+  socialEventOn: z.string().nullable(),
+});
+export const ProgramTouches = z.object({
+  /** Key accounts with at least one executive-level touch in the half. */
+  withExecutiveTouch: z.number().int(),
+  /** Key accounts with a social event in the twelve months `socialFrom`–`socialTo`. */
+  withSocialEvent: z.number().int(),
+  socialFrom: z.string(),
+  socialTo: z.string(),
 });
 
 const Evaluation = z.object({
@@ -84,6 +104,7 @@ export const ProgramAccount = z.object({
     gaps: z.array(Level),
   }),
   partnership: z.object({ latest: z.number().nullable(), previous: z.number().nullable(), change: z.number().nullable(), assessedAt: z.string().nullable() }),
+  touches: AccountTouches,
   evaluation: Evaluation,
 });
 export type ProgramAccount = z.infer<typeof ProgramAccount>;
@@ -109,5 +130,9 @@ export const ProgramReport = z.object({
   }),
   /** Accounts needing a decision first. */
   accounts: z.array(ProgramAccount),
+  /** Executive-level touches and social events across the key accounts (each account's in `accounts[].touches`). */
+  touches: ProgramTouches,
+  /** What our employees say: the internal team pulse of the half, beside the customers' figures. */
+  teamPulse: ProgramTeamPulse,
 });
 export type ProgramReport = z.infer<typeof ProgramReport>;

@@ -356,6 +356,20 @@ export const AccountPartnership = z.object({
   audit: z
     .object({ campaignName: z.string(), sentAt: z.string(), supplier: z.number().int(), partner: z.number().int() })
     .nullable(),
+  /**
+   * Evidence for the signal "joint action plans" (issue 14, part 3): the plan's joint goals and actions, who they are
+   * shared with through a working link and when each last opened it, and the customer's comments. Null without a plan.
+   */
+  jointPlan: z
+    .object({
+      jointGoals: z.number().int(),
+      jointActions: z.number().int(),
+      sharedWith: z.array(z.object({ name: z.string(), lastViewedAt: z.string().nullable() })),
+      customerComments: z.number().int(),
+      /** One sentence: "2 joint actions shared with Ana Ruiz (last viewed 3 days ago)." */
+      summary: z.string(),
+    })
+    .nullable(),
 });
 export type AccountPartnership = z.infer<typeof AccountPartnership>;
 

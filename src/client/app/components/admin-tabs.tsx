@@ -5,6 +5,7 @@ const tabs = [
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/api-keys', label: 'API keys' },
   { href: '/admin/rules', label: 'Follow-up rules' },
+  { href: '/admin/event-types', label: 'Event types' },
   { href: '/admin/indicators', label: 'Partnership signals' },
   { href: '/admin/settings', label: 'Settings' },
   { href: '/admin/audit-log', label: 'Audit log' },

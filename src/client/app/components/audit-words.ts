@@ -88,6 +88,7 @@ const targetPages: Record<string, (id: string) => string> = {
   campaign: (id) => `/campaigns/${id}`,
   user: () => '/admin/users',
   follow_up_rule: () => '/admin/rules',
+  pulse_event_type: () => '/admin/event-types',
   api_key: () => '/admin/api-keys',
 };
 

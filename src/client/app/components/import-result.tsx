@@ -1,10 +1,13 @@
 import { formatNumber, humanize } from '../format.js';
 
-/** What every CSV import answers (contacts, quarterly values): a summary and one result per row. */
+/** What every CSV import answers (contacts, quarterly values, touchpoints): a summary and one result per row. */
 export interface ImportOutcome<Row extends ImportRow> {
   dryRun: boolean;
   created: number;
-  updated: number;
+  /** Rows that change what is there (contacts, values). */
+  updated?: number;
+  /** Rows already there, left alone (touchpoints). */
+  skipped?: number;
   failed: number;
   rows: Row[];
 }
@@ -13,6 +16,8 @@ interface ImportRow {
   line: number;
   status: string;
   errors: { column: string; message: string }[];
+  /** Why a row was skipped. */
+  note?: string | null;
 }
 
 interface ImportResultProps<Row extends ImportRow> {
@@ -27,8 +32,10 @@ export function ImportResult<Row extends ImportRow>({ result, columns }: ImportR
     <>
       <p class="import-summary">
         {result.dryRun ? 'Checked, nothing written yet: ' : 'Imported: '}
-        {formatNumber(result.created)} {result.dryRun ? 'to create' : 'created'}, {formatNumber(result.updated)} {result.dryRun ? 'to update' : 'updated'},{' '}
-        {formatNumber(result.failed)} with errors{result.failed ? ' (skipped)' : ''}.
+        {formatNumber(result.created)} {result.dryRun ? 'to create' : 'created'},{' '}
+        {result.updated !== undefined && `${formatNumber(result.updated)} ${result.dryRun ? 'to update' : 'updated'}, `}
+        {result.skipped !== undefined && `${formatNumber(result.skipped)} already there (${result.dryRun ? 'to skip' : 'skipped'}), `}
+        {formatNumber(result.failed)} with errors{result.failed ? (result.skipped !== undefined ? ' (not written)' : ' (skipped)') : ''}.
       </p>
       <div class="table-wrap">
         <table class="data import-result">
@@ -55,7 +62,7 @@ export function ImportResult<Row extends ImportRow>({ result, columns }: ImportR
                   <td key={c.label}>{c.value(r) ?? '—'}</td>
                 ))}
                 <td>{r.status === 'error' ? <strong class="overdue">Error</strong> : result.dryRun ? `Will be ${r.status}` : humanize(r.status)}</td>
-                <td>{r.errors.length ? r.errors.map((x) => `${x.column}: ${x.message}`).join('; ') : 'OK'}</td>
+                <td>{r.errors.length ? r.errors.map((x) => `${x.column}: ${x.message}`).join('; ') : (r.note ?? 'OK')}</td>
               </tr>
             ))}
           </tbody>

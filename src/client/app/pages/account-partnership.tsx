@@ -111,6 +111,7 @@ export default function AccountPartnershipPage({ id }: { id: string }) {
             <Loading what="Loading the indicators…" />
           ) : (
             <AssessForm
+              jointPlan={p.jointPlan}
               accountId={id}
               indicators={indicators.data.data.filter((i) => i.enabled).sort((a, b) => a.position - b.position)}
               previous={latest}
@@ -162,6 +163,13 @@ function Summary({ partnership: p }: { partnership: AccountPartnership }) {
         ) : (
           <p class="muted">No audit answers to this question yet — send a relationship audit.</p>
         )}
+      </div>
+      <div class="card">
+        <h2 class="card-title">Joint action plans</h2>
+        <p class="joint-plan-evidence">{p.jointPlan?.summary ?? 'No account plan yet.'}</p>
+        <p class="muted">
+          <a href={`/accounts/${p.accountId}/plan`}>Account plan</a>
+        </p>
       </div>
     </div>
   );
@@ -239,7 +247,9 @@ function AssessForm({
   indicators,
   previous,
   onSaved,
+  jointPlan,
 }: {
+  jointPlan: AccountPartnership['jointPlan'];
   accountId: string;
   indicators: PartnershipIndicator[];
   previous: PartnershipAssessment | null;
@@ -312,6 +322,11 @@ function AssessForm({
                 {ind.description && (
                   <p class="hint" id={`ind-${n}-desc`}>
                     {ind.description}
+                  </p>
+                )}
+                {ind.key === 'joint_action_plans' && (
+                  <p class="hint joint-plan-evidence">
+                    From the account plan: {jointPlan?.summary ?? 'no account plan yet.'}
                   </p>
                 )}
                 <div class="choices">

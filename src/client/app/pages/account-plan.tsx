@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { PrintButton } from '../components/csv-link.js';
 import { QuarterValueForm } from '../components/quarter-value-form.js';
+import { SharedWithCustomer } from './account-plan-sharing.js';
 import {
   CreateCounterpartPair,
   CreatePlanAction,
@@ -126,6 +127,7 @@ export default function AccountPlanPage({ id }: { id: string }) {
       <Intentions plan={p} editable={editable} onSaved={reload} />
       <Implementation plan={p} editable={editable} onSaved={reload} />
       <Team plan={p} editable={editable} onSaved={reload} />
+      <SharedWithCustomer plan={p} editable={editable} onSaved={reload} />
       <History history={history} />
     </article>
   );

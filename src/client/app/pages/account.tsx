@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, issuesByField, withQuery } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
@@ -14,7 +14,9 @@ import { TrendChart } from '../components/trend-chart.js';
 import { CsvLink, PrintButton } from '../components/csv-link.js';
 import { ImportResult } from '../components/import-result.js';
 import { ContactPersonalData } from '../components/contact-personal-data.js';
-import { FreshnessMark, TouchpointQuickAdd } from '../components/touchpoints.js';
+import { FreshnessMark, TouchpointHistory, TouchpointQuickAdd, touchpointsChanged } from '../components/touchpoints.js';
+import { TeamVoice } from '../components/team-pulse.js';
+import { EventPulses } from '../components/event-pulses.js';
 import type { ContactFreshness, PeopleFreshness } from '../../../shared/schemas/touchpoint.js';
 import { Stage, UpdateAccount, type Account, type AccountListItem } from '../../../shared/schemas/account.js';
 import { BuyingRole, CreateContact, Level, UpdateContact, type Contact, type ContactImportResult } from '../../../shared/schemas/contact.js';
@@ -87,8 +89,11 @@ export default function AccountPage({ id }: { id: string }) {
         <div class="account-sections">
           <Profile account={a} names={names} onSaved={account.reload} />
           <PeopleMap accountId={a.id} names={names} staff={staff.data?.data ?? null} />
+          <TouchpointHistory accountId={a.id} staff={staff.data?.data ?? null} />
           <NpsTrend accountId={a.id} />
           <Audit accountId={a.id} />
+          <TeamVoice accountId={a.id} keyAccount={a.stage === 'key_account'} />
+          <EventPulses accountId={a.id} />
           <Responses accountId={a.id} />
           <Tasks accountId={a.id} />
           <Campaigns accountId={a.id} />
@@ -102,8 +107,11 @@ export default function AccountPage({ id }: { id: string }) {
 const sections = [
   { id: 'profile-title', label: 'Profile' },
   { id: 'people-title', label: 'People map' },
+  { id: 'touchpoints-title', label: 'Touchpoints' },
   { id: 'nps-title', label: 'NPS trend' },
   { id: 'audit-title', label: 'Audit' },
+  { id: 'team-voice-title', label: 'What our team says' },
+  { id: 'pulses-title', label: 'Pulses after events' },
   { id: 'responses-title', label: 'Responses' },
   { id: 'tasks-title', label: 'Open tasks' },
   { id: 'campaigns-title', label: 'Campaigns' },
@@ -366,6 +374,9 @@ function PeopleMap({ accountId, names, staff }: { accountId: string; names: Name
   const [message, setMessage] = useState('');
   // Touchpoints: each contact's last touch, who holds the relationship, and the freshness mark.
   const freshness = useApi<PeopleFreshness>(`/api/accounts/${accountId}/people-freshness`);
+  // A touchpoint corrected or deleted in the list below changes the marks.
+  const touchVersion = touchpointsChanged.value;
+  useEffect(() => void (touchVersion && freshness.reload()), [touchVersion]);
   const [logging, setLogging] = useState(false);
   const touchOf = useMemo(() => new Map<string, ContactFreshness>((freshness.data?.contacts ?? []).map((f) => [f.contactId, f])), [freshness.data]);
   const lastAnswer = useMemo(() => {
@@ -965,6 +976,8 @@ function Responses({ accountId }: { accountId: string }) {
                       <span class={`badge ${r.category ?? ''}`}>
                         {r.npsScore} · {humanize(r.category)}
                       </span>
+                    ) : typeof r.answers.pulse_rating === 'number' ? (
+                      <span class="badge">Pulse · {r.answers.pulse_rating}/10</span>
                     ) : (
                       <span class="badge">Audit</span>
                     )}{' '}

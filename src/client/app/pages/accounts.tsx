@@ -9,6 +9,7 @@ import { NpsFigure } from '../components/nps-figure.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
+import { TouchpointImport } from '../components/touchpoint-import.js';
 import { Stage, type AccountListItem, type RiskLevel } from '../../../shared/schemas/account.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type { User } from '../../../shared/schemas/user.js';
@@ -198,6 +199,7 @@ export default function AccountsPage() {
           <Pagination page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="accounts" onPage={(p) => go({ page: String(p) }, true)} />
         </>
       )}
+      {canEdit() && <TouchpointImport />}
     </section>
   );
 }

@@ -27,6 +27,11 @@ const scopes: { value: ApiKeyScope; label: string; explanation: string }[] = [
     label: 'Log touchpoints',
     explanation: 'Only logs meetings, calls and visits on accounts (for a calendar or CRM); cannot read or change anything else.',
   },
+  {
+    value: 'pulses:write',
+    label: 'Post pulses',
+    explanation: 'Only posts events (a delivery, a closed ticket) that send a short survey afterwards (for a delivery or ticketing system); cannot read or change anything else.',
+  },
 ];
 const scopeLabel = (scope: ApiKeyScope) => scopes.find((s) => s.value === scope)!.label;
 

@@ -9,6 +9,8 @@ import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { formatDate, formatDateTime, formatNumber, humanize, plural, relativeDays } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
+import { MyDayTouchpoint } from '../components/touchpoints.js';
+import { TeamPulseCards } from '../components/team-pulse.js';
 import type { MyDay, NewResponse } from '../../../shared/schemas/my-day.js';
 import { FIRST_VISIT_DAYS } from '../../../shared/my-day-window.js';
 import type { Task } from '../../../shared/schemas/task.js';
@@ -31,7 +33,9 @@ export default function MyDayPage() {
     <>
       <h1>My day</h1>
       <p class="muted">Hello {name}. Here is what needs you today.</p>
+      <MyDayTouchpoint />
       <Glance tasks={tasks} risk={risk} />
+      <TeamPulseCards />
       <div class="columns my-day">
         <MyTasks tasks={tasks} />
         <MyAccounts risk={risk} />

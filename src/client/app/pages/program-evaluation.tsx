@@ -6,6 +6,8 @@ import { ProgramTabs } from '../components/program-tabs.js';
 import { changeArrow, HalfYearToolbar, loopWords, meanMargin, useHalfYearReport } from '../components/half-year-report.js';
 import { formatChangeReason, formatDate, formatDecimal, formatMoney, formatNps, formatNumber, formatPercent, humanize, plural, formatPercentChange } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
+import { AccountTouchFacts, ProgramTouchSummary } from '../components/program-touches.js';
+import { ProgramTeamVoice } from '../components/team-pulse.js';
 import type { ProgramAccount, ProgramReport } from '../../../shared/schemas/program-report.js';
 
 const REPORT_PATH = '/api/reports/program';
@@ -134,6 +136,10 @@ function Report({ report }: { report: ProgramReport }) {
           </div>
         </div>
       </section>
+
+      <ProgramTeamVoice pulse={report.teamPulse} npsPeriod={report.running ? report.quarters.join(' + ') : report.period} />
+
+      <ProgramTouchSummary report={report} />
 
       <section aria-labelledby="accounts-heading">
         <h2 id="accounts-heading">Key accounts, {report.period} against {report.previousPeriod}</h2>
@@ -305,6 +311,7 @@ function AccountEvaluation({ account: a, period, previous }: { account: ProgramA
             {a.relationships.gaps.length > 0 && <strong> — nobody at {a.relationships.gaps.map((g) => humanize(g).toLowerCase()).join(', ')} level</strong>}
           </dd>
         </div>
+        <AccountTouchFacts touches={a.touches} />
         <div>
           <dt>Partnership</dt>
           <dd>

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../client.js';
 import {
   accountCounterpartPairs,
@@ -40,7 +41,7 @@ export async function touchPlan(db: Db, accountId: string, userId: string, now: 
 
 export async function recordPlanChange(
   db: Db,
-  change: { planId: string; changedBy: string; changedAt: Date; section: Section; summary: string; changes?: PlanFieldChanges },
+  change: { planId: string; changedBy: string | null; changedByContactId?: string; changedAt: Date; section: Section; summary: string; changes?: PlanFieldChanges },
 ): Promise<void> {
   await db.insert(accountPlanChanges).values({ ...change, changes: change.changes ?? {} });
 }
@@ -49,9 +50,10 @@ export async function recordPlanChange(
 export async function listPlanChanges(db: Db, planId: string, page: { page: number; pageSize: number }) {
   const [rows, [total]] = await Promise.all([
     db
-      .select({ change: accountPlanChanges, name: users.name })
+      .select({ change: accountPlanChanges, name: users.name, contactName: contacts.name })
       .from(accountPlanChanges)
       .leftJoin(users, eq(users.id, accountPlanChanges.changedBy))
+      .leftJoin(contacts, eq(contacts.id, accountPlanChanges.changedByContactId))
       .where(eq(accountPlanChanges.planId, planId))
       .orderBy(desc(accountPlanChanges.changedAt), desc(accountPlanChanges.id))
       .limit(page.pageSize)
@@ -61,18 +63,32 @@ export async function listPlanChanges(db: Db, planId: string, page: { page: numb
   return { rows, total: total?.n ?? 0 };
 }
 
+const theirOwner = alias(contacts, 'their_owner');
+const proposer = alias(contacts, 'proposer');
+
+/** The plan's actions with their tasks, the assignee's name and (issue 14) the customer-side people named on them. */
 export async function listPlanActions(db: Db, planId: string) {
   return db
-    .select({ action: accountPlanActions, task: tasks, assigneeName: users.name })
+    .select({ action: accountPlanActions, task: tasks, assigneeName: users.name, theirOwnerName: theirOwner.name, proposerName: proposer.name })
     .from(accountPlanActions)
     .innerJoin(tasks, eq(tasks.id, accountPlanActions.taskId))
     .innerJoin(users, eq(users.id, tasks.assigneeId))
+    .leftJoin(theirOwner, eq(theirOwner.id, accountPlanActions.theirOwnerContactId))
+    .leftJoin(proposer, eq(proposer.id, accountPlanActions.proposedByContactId))
     .where(eq(accountPlanActions.planId, planId))
     .orderBy(asc(accountPlanActions.position), asc(accountPlanActions.createdAt), asc(accountPlanActions.id));
 }
 
 /** Links a task to the plan as its next action. */
-export async function insertPlanAction(db: Db, action: { planId: string; taskId: string; goal: (typeof accountPlanActions.$inferInsert)['goal']; createdAt: Date }) {
+export async function insertPlanAction(
+  db: Db,
+  action: Pick<typeof accountPlanActions.$inferInsert, 'joint' | 'side' | 'theirOwnerContactId' | 'proposedByContactId'> & {
+    planId: string;
+    taskId: string;
+    goal: (typeof accountPlanActions.$inferInsert)['goal'];
+    createdAt: Date;
+  },
+) {
   const [row] = await db
     .insert(accountPlanActions)
     .values({

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rowsOf } from '../rows.js';
-import { accounts, campaigns, contacts, invitations, responses, surveys, tasks, touchpoints, users } from '../schema/index.js';
+import { accounts, campaigns, contacts, invitations, pulses, responses, surveys, tasks, touchpoints, users } from '../schema/index.js';
 import type { Level } from '../../../shared/schemas/contact.js';
 import type { NpsCounts } from '../../domain/nps-stats.js';
 import { npsCampaignIds } from './nps-report.js';
@@ -168,6 +168,8 @@ export async function loadRiskFacts(
       cross join lateral (
         select i.campaign_id, i.wave, i.sent_at from ${invitations} i
         where i.account_id = a.id and i.sent_at is not null
+          -- A pulse after an event (a one-contact campaign) is not a survey wave of the account.
+          and not exists (select 1 from ${pulses} p where p.campaign_id = i.campaign_id)
         order by i.sent_at desc limit 1
       ) w
       cross join lateral (

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, getTableColumns, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { accounts, campaigns, contacts, invitations, messages, responses } from '../schema/index.js';
+import { accounts, campaigns, contacts, invitations, messages, pulses, responses } from '../schema/index.js';
 import type { CampaignAudience } from '../schema/index.js';
 import type { AudienceCandidate, EligibilityDecision } from '../../domain/eligibility.js';
 import { isErasedAddress } from './erased-emails.js';
@@ -155,7 +155,9 @@ export async function listCampaigns(
   query: PageQuery & { status?: CampaignRow['status']; accountId?: string },
   ownerScope: string | null,
 ): Promise<Page<CampaignRow>> {
-  const conditions: SQL[] = [];
+  // A pulse after an event is sent as a one-contact campaign (routes/pulses.ts); listed, hundreds of them would bury
+  // the campaigns people launch. They are found through the pulses, and by id.
+  const conditions: SQL[] = [sql`not exists (select 1 from ${pulses} p where p.campaign_id = ${campaigns.id})`];
   if (query.status) conditions.push(eq(campaigns.status, query.status));
   if (query.accountId) {
     conditions.push(sql`exists (select 1 from ${invitations} i where i.campaign_id = ${campaigns.id} and i.account_id = ${query.accountId})`);

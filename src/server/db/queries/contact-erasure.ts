@@ -7,12 +7,14 @@ import {
   contacts,
   invitations,
   messages,
+  planComments,
+  planShares,
   responses,
   taskComments,
   tasks,
   touchpoints,
 } from '../schema/index.js';
-import { ERASED_NAME, anonymizeAnswers, redact, redactJson, secretsOf, wordsOf } from '../../domain/erasure.js';
+import { ERASED_NAME, REDACTED, anonymizeAnswers, redact, redactJson, secretsOf, wordsOf } from '../../domain/erasure.js';
 import { suppressErasedAddress } from './erased-emails.js';
 
 export interface ErasureOutcome {
@@ -81,6 +83,9 @@ export async function eraseContactData(tx: Db, contactId: string, now: Date): Pr
   counts.emails += await redactTeamEmails(tx, [...secretsFor.keys()], secretsFor, everything);
   await redactPlanHistory(tx, contact.accountId, identifiers);
   await redactTouchpointNotes(tx, contact.accountId, identifiers);
+  // The shared plan: their links stop working, and the comments they wrote are their words.
+  await tx.update(planShares).set({ revokedAt: now }).where(and(eq(planShares.contactId, contactId), isNull(planShares.revokedAt)));
+  await tx.update(planComments).set({ body: REDACTED }).where(eq(planComments.contactId, contactId));
   // Our notes on the pairing are about the person; the pair itself (our side, the function) stays in the map.
   await tx.update(accountCounterpartPairs).set({ notes: null }).where(eq(accountCounterpartPairs.contactId, contactId));
 

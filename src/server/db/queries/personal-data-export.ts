@@ -8,6 +8,8 @@ import {
   contacts,
   invitations,
   messages,
+  planComments,
+  planShares,
   responses,
   surveys,
   surveyVersions,
@@ -85,6 +87,10 @@ export async function exportPersonalData(
       .orderBy(asc(touchpoints.occurredOn), asc(touchpoints.id)),
   ]);
 
+  const [shareRows, planCommentRows] = await Promise.all([
+    db.select().from(planShares).where(eq(planShares.contactId, contactId)).orderBy(asc(planShares.createdAt), asc(planShares.id)),
+    db.select().from(planComments).where(eq(planComments.contactId, contactId)).orderBy(asc(planComments.createdAt), asc(planComments.id)),
+  ]);
   const invitationIds = invitationRows.map((r) => r.invitation.id);
   const taskIds = taskRows.map((t) => t.id);
   const [emailRows, commentRows] = await Promise.all([
@@ -129,6 +135,10 @@ export async function exportPersonalData(
       pairs: pairs.map((p) => ({ function: p.pair.function, colleague: p.colleague, notes: p.pair.notes, createdAt: p.pair.createdAt.toISOString() })),
     },
     touchpoints: touchpointRows,
+    sharedPlan: {
+      links: shareRows.map((s) => ({ id: s.id, createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt.toISOString(), revokedAt: iso(s.revokedAt), lastViewedAt: iso(s.lastViewedAt) })),
+      comments: planCommentRows.map((c) => ({ id: c.id, actionId: c.actionId, body: c.body, createdAt: c.createdAt.toISOString() })),
+    },
     mailing: { unsubscribed: contact.unsubscribed, bounced: contact.bounced, addressSuppressed: Boolean(found.addressSuppressed) },
     invitations: invitationRows.map(({ invitation: i, campaignName }) => ({
       id: i.id,

@@ -62,7 +62,7 @@ export async function listTasks(db: Db, query: TaskFilters, viewer: string | nul
 }
 
 export type NewTask = Pick<typeof tasks.$inferInsert, 'accountId' | 'title' | 'priority' | 'assigneeId' | 'dueAt'> &
-  Partial<Pick<typeof tasks.$inferInsert, 'contactId' | 'description' | 'createdBy'>>;
+  Partial<Pick<typeof tasks.$inferInsert, 'contactId' | 'description' | 'createdBy' | 'touchpointId'>>;
 
 /**
  * Creates a task by hand (the tasks API, an account plan's action): open, no response or rule behind it. Takes a

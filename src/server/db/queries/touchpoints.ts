@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, sql, count } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { accounts, contacts, touchpoints, users } from '../schema/index.js';
+import { accounts, contacts, tasks, touchpoints, users } from '../schema/index.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type { Touchpoint } from '../../../shared/schemas/touchpoint.js';
 
@@ -105,3 +105,64 @@ export async function userNames(db: Db, ids: string[]): Promise<Map<string, stri
   const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
   return new Map(rows.map((r) => [r.id, r.name]));
 }
+
+/** Live contacts of the given accounts with one of `emails` (lower-case): for resolving an import's people. */
+export async function findContactsByEmail(db: Db, accountIds: string[], emails: string[]) {
+  if (!accountIds.length || !emails.length) return [];
+  return db
+    .select({ id: contacts.id, accountId: contacts.accountId, email: contacts.email })
+    .from(contacts)
+    .where(and(inArray(contacts.accountId, accountIds), isNull(contacts.deletedAt), isNull(contacts.erasedAt), inArray(sql`lower(${contacts.email})`, emails)));
+}
+
+/** The touchpoints already logged on these accounts on these days (an import's re-run check). */
+export async function listTouchpointsOn(db: Db, accountIds: string[], days: string[]) {
+  if (!accountIds.length || !days.length) return [];
+  return db
+    .select({ id: touchpoints.id, accountId: touchpoints.accountId, occurredOn: touchpoints.occurredOn, kind: touchpoints.kind, contactIds: touchpoints.contactIds, userIds: touchpoints.userIds })
+    .from(touchpoints)
+    .where(and(inArray(touchpoints.accountId, accountIds), inArray(touchpoints.occurredOn, days)));
+}
+
+/**
+ * The touchpoints of these accounts from `from` to `to` (YYYY-MM-DD, both included), each with whether an
+ * instigator-level contact was present (the program evaluation's "executive-level touch"). A contact deleted or
+ * erased since still counts with the level they had: the meeting took place, and a half's figures do not change.
+ */
+export async function listTouchesWithLevels(db: Db, accountIds: string[], from: string, to: string) {
+  if (!accountIds.length) return [];
+  return db
+    .select({
+      accountId: touchpoints.accountId,
+      occurredOn: touchpoints.occurredOn,
+      kind: touchpoints.kind,
+      executive: sql<boolean>`exists (select 1 from ${contacts} where ${contacts.id} = any(${touchpoints.contactIds}) and ${contacts.level} = 'instigator')`.mapWith(Boolean),
+    })
+    .from(touchpoints)
+    .where(and(inArray(touchpoints.accountId, accountIds), sql`${touchpoints.occurredOn} between ${from} and ${to}`));
+}
+
+/** Names of contacts by id, deleted ones included (a past meeting still had them); erased ones read as erased. */
+export async function contactNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: contacts.id, name: contacts.name }).from(contacts).where(inArray(contacts.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The follow-up tasks logged with these touchpoints, by touchpoint id. */
+export async function listFollowUpTasks(db: Db, rows: Pick<TouchpointRow, 'id'>[]) {
+  const out = new Map<string, { id: string; title: string; status: string; dueAt: string }[]>();
+  if (!rows.length) return out;
+  const found = await db
+    .select({ id: tasks.id, touchpointId: tasks.touchpointId, title: tasks.title, status: tasks.status, dueAt: tasks.dueAt })
+    .from(tasks)
+    .where(inArray(tasks.touchpointId, rows.map((r) => r.id)))
+    .orderBy(tasks.dueAt, tasks.id);
+  for (const t of found) {
+    const list = out.get(t.touchpointId!) ?? [];
+    list.push({ id: t.id, title: t.title, status: t.status, dueAt: t.dueAt.toISOString() });
+    out.set(t.touchpointId!, list);
+  }
+  return out;
+}
+

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { accounts, contacts } from './accounts.js';
 import { responses } from './surveys.js';
+import { touchpoints } from './touchpoints.js';
 import { timestamps, users } from './users.js';
 
 export const priorityEnum = pgEnum('task_priority', ['high', 'normal', 'low']);
@@ -40,6 +41,8 @@ export const tasks = pgTable(
     contactId: uuid('contact_id').references(() => contacts.id),
     responseId: uuid('response_id').references(() => responses.id),
     ruleId: uuid('rule_id').references(() => followUpRules.id),
+    /** A follow-up action logged with a touchpoint; the task outlives the touchpoint if that is deleted. */
+    touchpointId: uuid('touchpoint_id').references(() => touchpoints.id, { onDelete: 'set null' }),
     title: text('title').notNull(),
     description: text('description'),
     priority: priorityEnum('priority').notNull(),
@@ -63,6 +66,7 @@ export const tasks = pgTable(
       .where(sql`${t.responseId} is not null and ${t.ruleId} is not null`),
     index('tasks_assignee_status_due_idx').on(t.assigneeId, t.status, t.dueAt),
     index('tasks_account_idx').on(t.accountId),
+    index('tasks_touchpoint_idx').on(t.touchpointId).where(sql`${t.touchpointId} is not null`),
     index('tasks_status_due_idx').on(t.status, t.dueAt),
     // A contact's open task for a rule, which their next matching answer joins.
     index('tasks_contact_rule_open_idx')

@@ -31,6 +31,9 @@ import {
   listScoreHistory,
 } from '../../db/queries/program-report.js';
 import type { Db } from '../../db/client.js';
+import { listTouchesWithLevels } from '../../db/queries/touchpoints.js';
+import { touchFigures, yearBefore } from '../../domain/touchpoints.js';
+import { readProgramTeamPulse } from '../../services/team-pulse-report.js';
 import { npsCategory } from '../../../shared/answers.js';
 import { toCsv } from '../../../shared/csv.js';
 import { Level } from '../../../shared/schemas/contact.js';
@@ -135,7 +138,9 @@ export const programReportRoutes = new Hono<AppEnv>().get(
       'For each key account: sales, gross profit and contribution (sums of the two quarters) against the previous half; ' +
       'NPS with margins and whether it moved beyond them; audit marks out of ten (latest two waves) with margins; loop ' +
       'metrics of the tasks created in the half; plan coverage (a plan updated within the half, share of actions done); ' +
-      'contacts per level and gaps; the latest partnership score. An account needs a decision when its NPS fell ' +
+      'contacts per level and gaps; the latest partnership score; touchpoints in the half, the executive-level ones ' +
+      '(at least one instigator-level contact present) and the latest social event in the twelve months up to the ' +
+      "half's end (today while it runs), with program totals in `touches`. An account needs a decision when its NPS fell " +
       'significantly, its contribution is negative, it has no current plan, its partnership score fell 5 points or more, ' +
       'or its renewal is within 90 days — each reason in words. `period` defaults to the current half in ' +
       'KEYPULSE_TIMEZONE; `format=csv` answers one row per account. Managers: own accounts only.',
@@ -170,6 +175,7 @@ export const programReportRoutes = new Hono<AppEnv>().get(
       listLoopTasks(db, ids, current.start, current.end),
       listScoreHistory(db, ids, current.end),
     ]);
+    const touches = await touchesOf(db, ids, localDate(current.start, timeZone), localDate(new Date(current.end.getTime() - 1), timeZone), today);
     const histories = new Map<string, ScoreHistory>();
     for (const r of scoreRows) {
       const h = histories.get(r.contactId) ?? { contactId: r.contactId, accountId: r.accountId, ownerId: r.ownerId, scores: [] };
@@ -240,6 +246,7 @@ export const programReportRoutes = new Hono<AppEnv>().get(
         plan: { exists: plan !== undefined, current: planCurrent, updatedAt: plan?.updatedAt.toISOString() ?? null, actions: done.total, done: done.done, doneShare: done.doneShare },
         relationships: { contacts: contactsByLevel, counterpartPairs: pairs.find((p) => p.accountId === account.id)?.n ?? 0, gaps },
         partnership: { latest: trend.latest, previous: trend.previous, change: trend.change, assessedAt: lastAssessed?.assessedAt.toISOString() ?? null },
+        touches: touches.byAccount.get(account.id)!,
         evaluation,
       });
     }
@@ -267,6 +274,8 @@ export const programReportRoutes = new Hono<AppEnv>().get(
         ]),
       },
       accounts: ordered,
+      touches: touches.program,
+      teamPulse: await readProgramTeamPulse(db, ordered.map(customerSide), period),
     };
     if (q.format === 'csv') {
       await audit(c, 'export.downloaded', null, { what: 'program_report', rows: report.accounts.length, filters: q });
@@ -279,6 +288,35 @@ export const programReportRoutes = new Hono<AppEnv>().get(
   },
 );
 
+/** An account's customer figures, beside which the team pulse shows what our own people say. */
+const customerSide = (a: ProgramAccount) => ({
+  accountId: a.accountId,
+  accountName: a.accountName,
+  customerNps: { nps: a.nps.current.nps, marginOfError: a.nps.current.marginOfError, responses: a.nps.current.responses },
+  customerAudit: a.audit.latest ? { mean: a.audit.latest.mean, marginOfError: a.audit.latest.marginOfError, n: a.audit.latest.n } : null,
+});
+
+/**
+ * Executive-level touches in the half and the social event in the twelve months up to its end (today while it
+ * runs): each account's, and how many key accounts had them (domain/touchpoints.ts touchFigures).
+ */
+async function touchesOf(db: Db, ids: string[], from: string, to: string, today: string) {
+  const socialTo = to < today ? to : today;
+  const social = { from: yearBefore(socialTo), to: socialTo };
+  const rows = await listTouchesWithLevels(db, ids, social.from < from ? social.from : from, to);
+  const byAccount = touchFigures(ids, rows, { from, to }, social);
+  const figures = [...byAccount.values()];
+  return {
+    byAccount,
+    program: {
+      withExecutiveTouch: figures.filter((f) => f.executive > 0).length,
+      withSocialEvent: figures.filter((f) => f.socialEventOn !== null).length,
+      socialFrom: social.from,
+      socialTo: social.to,
+    },
+  };
+}
+
 const csvHeader = [
   'accountId', 'accountName', 'owner', 'needsDecision', 'reasons', 'attention', 'improvements',
   'sales', 'previousSales', 'salesChange', 'grossProfit', 'previousGrossProfit', 'contribution', 'previousContribution',
@@ -289,6 +327,7 @@ const csvHeader = [
   'instigators', 'influencers', 'implementers', 'counterpartPairs', 'relationshipGaps',
   'partnershipScore', 'previousPartnershipScore', 'renewalDate',
   'npsResponses', 'previousNpsResponses', 'npsChangeReason', 'comparedQuarters', 'previousComparedQuarters',
+  'touches', 'executiveTouches', 'lastExecutiveTouch', 'lastSocialEventWithin12Months',
 ] as const;
 
 /** One row per account, in the report's order; lists joined with "; ". */
@@ -303,6 +342,7 @@ function programCsv(report: ProgramReport): string {
     a.relationships.contacts.instigator, a.relationships.contacts.influencer, a.relationships.contacts.implementer, a.relationships.counterpartPairs, a.relationships.gaps.join('; '),
     a.partnership.latest, a.partnership.previous, a.renewalDate,
     a.nps.current.responses, a.nps.previous.responses, a.nps.reason, report.quarters.join('; '), report.previousQuarters.join('; '),
+    a.touches.touches, a.touches.executive, a.touches.lastExecutiveOn, a.touches.socialEventOn,
   ]);
   return toCsv(csvHeader, rows);
 }
