@@ -297,6 +297,58 @@ describe('links that stop working', () => {
     expect(comment!.body).toBe('[erased]');
     expect((await ctx.anonymous().get(`/p/${token}`)).status).toBe(410);
   });
+
+  it('erasing the contact also takes the words of the actions they proposed out of the task and the plan history', async () => {
+    const { maria, accountId, token, ana } = await setUp();
+    expect((await ctx.anonymous().post(`/p/${token}/proposals`, undefined, form({ title: 'Audit our Lyon warehouse' }))).status).toBe(303);
+    const admin = await ctx.signIn('admin');
+    expect((await admin.post(`/api/contacts/${ana}/erase`)).status).toBe(200);
+    const [action] = await ctx.database.db.select().from(accountPlanActions).where(eq(accountPlanActions.proposedByContactId, ana));
+    const [task] = await ctx.database.db.select().from(tasks).where(eq(tasks.id, action!.taskId));
+    expect(task!.title).toBe('[erased]');
+    const history = JSON.stringify(await ctx.database.db.select().from(accountPlanChanges).where(eq(accountPlanChanges.changedByContactId, ana)));
+    expect(history).not.toContain('Lyon');
+    expect(history).not.toContain('Ana Ruiz');
+    expect(JSON.stringify((await maria.get(`/api/accounts/${accountId}/plan`)).body)).not.toContain('Lyon warehouse');
+  });
+});
+
+describe('double clicks and floods', () => {
+  it('the same comment or proposal sent twice (a double click) is written once, with one email', async () => {
+    const { maria, accountId, token, ana } = await setUp();
+    const anon = ctx.anonymous();
+    const twice = await Promise.all([1, 2].map(() => anon.post(`/p/${token}/comments`, undefined, form({ body: 'Same words, twice' }))));
+    expect(twice.map((r) => r.status)).toEqual([303, 303]);
+    expect(await ctx.database.db.select().from(planComments).where(eq(planComments.contactId, ana))).toHaveLength(1);
+    for (let i = 0; i < 2; i++) expect((await anon.post(`/p/${token}/proposals`, undefined, form({ title: 'Joint kick-off in May' }))).status).toBe(303);
+    const plan = await maria.get(`/api/accounts/${accountId}/plan`);
+    expect(plan.body.implementation.actions.filter((a: any) => a.title === 'Joint kick-off in May')).toHaveLength(1);
+    const toOwner = (await ctx.database.db.select().from(messages).where(eq(messages.toAddress, maria.user.email))).filter((m) => m.purpose?.startsWith('plan_'));
+    expect(toOwner).toHaveLength(2);
+    // Later, the same words are a new comment.
+    ctx.clock.advance(11 * 60_000);
+    expect((await anon.post(`/p/${token}/comments`, undefined, form({ body: 'Same words, twice' }))).status).toBe(303);
+    expect(await ctx.database.db.select().from(planComments).where(eq(planComments.contactId, ana))).toHaveLength(2);
+  });
+
+  it('a link writes at most 30 comments and proposals a day: the next is a 429 in their language and writes nothing', async () => {
+    const { maria, token, ana } = await setUp('de');
+    const anon = ctx.anonymous();
+    for (let i = 1; i <= 29; i++) expect((await anon.post(`/p/${token}/comments`, undefined, form({ body: `Comment ${i}` }))).status).toBe(303);
+    expect((await anon.post(`/p/${token}/proposals`, undefined, form({ title: 'The thirtieth write' }))).status).toBe(303);
+    const emails = async () => (await ctx.database.db.select().from(messages).where(eq(messages.toAddress, maria.user.email))).length;
+    const before = { comments: await countOf(planComments), tasks: await countOf(tasks), emails: await emails() };
+    const refused = await anon.post(`/p/${token}/comments`, undefined, form({ body: 'One too many' }));
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain('Sie haben heute hier schon viel geschrieben');
+    expect(refused.text).toContain('One too many'); // their words stay in the form
+    expect((await anon.post(`/p/${token}/proposals`, undefined, form({ title: 'Also too many' }))).status).toBe(429);
+    expect({ comments: await countOf(planComments), tasks: await countOf(tasks), emails: await emails() }).toEqual(before);
+    // A day later they may write again.
+    ctx.clock.advance(24 * 3_600_000 + 1000);
+    expect((await anon.post(`/p/${token}/comments`, undefined, form({ body: 'Next day' }))).status).toBe(303);
+    expect(await ctx.database.db.select().from(planComments).where(eq(planComments.contactId, ana))).toHaveLength(30);
+  });
 });
 
 describe('marking actions joint', () => {

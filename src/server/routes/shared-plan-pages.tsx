@@ -77,7 +77,7 @@ async function readForm(c: Context<AppEnv>): Promise<Record<string, string>> {
 
 type Opened = Extract<OpenedShare, { status: 'ok' }>;
 
-async function planPage(c: Context<AppEnv>, token: string, opened: Opened, extra: Partial<SharedPlanPageProps>, status: 200 | 404 | 409 | 422 = 200) {
+async function planPage(c: Context<AppEnv>, token: string, opened: Opened, extra: Partial<SharedPlanPageProps>, status: 200 | 404 | 409 | 422 | 429 = 200) {
   const plan = await readSharedPlan(c.var.deps.db, opened.found);
   return renderPage(
     c,
@@ -142,6 +142,7 @@ export const sharedPlanPageRoutes = new Hono<AppEnv>()
         return planPage(c, token, opened, { error: { form: 'comment', message: t(lang, 'planCommentInvalid'), values: { body: form.body ?? '', actionId: form.actionId ?? '' } } }, 422);
       }
       const result = await addContactComment(c.var.deps, opened.found, { body: parsed.data.body, actionId: parsed.data.actionId || null });
+      if (!result.ok && result.reason === 'too_many') return planPage(c, token, opened, { error: { form: 'comment', message: t(lang, 'planTooMany'), values: { body: parsed.data.body, actionId: parsed.data.actionId ?? '' } } }, 429);
       if (!result.ok) return planPage(c, token, opened, { error: { form: 'action', message: t(lang, 'planUnknownAction') } }, 404);
       return back(c, token, 'comment', 'comments');
     }),
@@ -168,7 +169,11 @@ export const sharedPlanPageRoutes = new Hono<AppEnv>()
         const message = t(opened.found.contact.language, 'planProposalInvalid');
         return planPage(c, token, opened, { error: { form: 'proposal', message, values: { title: form.title ?? '', dueDate: form.dueDate ?? '' } } }, 422);
       }
-      await proposeAction(c.var.deps, opened.found, { title: parsed.data.title, dueDate: parsed.data.dueDate || null });
+      const result = await proposeAction(c.var.deps, opened.found, { title: parsed.data.title, dueDate: parsed.data.dueDate || null });
+      if (!result.ok) {
+        const message = t(opened.found.contact.language, 'planTooMany');
+        return planPage(c, token, opened, { error: { form: 'proposal', message, values: { title: parsed.data.title, dueDate: parsed.data.dueDate ?? '' } } }, 429);
+      }
       return back(c, token, 'proposal', 'actions-title');
     }),
   );

@@ -1,9 +1,9 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../http/context.js';
 import type { Db } from '../db/client.js';
 import { hashToken } from '../auth/tokens.js';
-import { messages, tasks } from '../db/schema/index.js';
+import { accountPlanActions, messages, planComments, tasks } from '../db/schema/index.js';
 import { listPlanActions, recordPlanChange, insertPlanAction } from '../db/queries/account-plans.js';
 import { findPlanShareByHash, insertPlanComment, listPlanComments, markPlanShareViewed, type FoundPlanShare } from '../db/queries/plan-shares.js';
 import { storedNotification } from '../db/queries/messages.js';
@@ -108,18 +108,64 @@ async function queueOwnerNotice(deps: AppDeps, tx: Db, found: FoundPlanShare, ki
   return row ? batchKey : null;
 }
 
-export type ContactActionResult = { ok: true } | { ok: false; reason: 'unknown_action' | 'not_their_side' };
+export type ContactActionResult = { ok: true } | { ok: false; reason: 'unknown_action' | 'not_their_side' | 'too_many' };
+
+/**
+ * What one contact may write on a shared plan in 24 hours (comments and proposals together): more than any real
+ * conversation needs, few enough that a leaked link cannot flood the owner's inbox. Counted in the database, so it
+ * holds across processes.
+ */
+export const SHARED_PLAN_WRITES_PER_DAY = 30;
+/** The same words sent again this soon are one comment or proposal: a double click, a resent form. */
+const REPEAT_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Serializes one contact's writes on one plan (two clicks at once), then answers whether this write is a repeat
+ * of one just made, or one too many today.
+ */
+async function guardContactWrite(tx: Db, found: FoundPlanShare, now: Date, repeatOf: () => Promise<boolean>): Promise<'write' | 'repeat' | 'too_many'> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`shared-plan:${found.plan.id}:${found.contact.id}`}, 0))`);
+  if (await repeatOf()) return 'repeat';
+  const since = new Date(now.getTime() - 86_400_000);
+  const [comments] = await tx
+    .select({ n: count() })
+    .from(planComments)
+    .where(and(eq(planComments.planId, found.plan.id), eq(planComments.contactId, found.contact.id), gt(planComments.createdAt, since)));
+  const [proposals] = await tx
+    .select({ n: count() })
+    .from(accountPlanActions)
+    .where(and(eq(accountPlanActions.planId, found.plan.id), eq(accountPlanActions.proposedByContactId, found.contact.id), gt(accountPlanActions.createdAt, since)));
+  return (comments?.n ?? 0) + (proposals?.n ?? 0) >= SHARED_PLAN_WRITES_PER_DAY ? 'too_many' : 'write';
+}
 
 /** A comment from the contact, on the plan or one joint action; the owner is told. */
 export async function addContactComment(deps: AppDeps, found: FoundPlanShare, input: { body: string; actionId: string | null }): Promise<ContactActionResult> {
   const { db, clock } = deps;
   if (input.actionId && !(await jointAction(db, found, input.actionId))) return { ok: false, reason: 'unknown_action' };
   const now = clock.now();
-  const batchKey = await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
+    const guard = await guardContactWrite(tx, found, now, async () => {
+      const [same] = await tx
+        .select({ id: planComments.id })
+        .from(planComments)
+        .where(
+          and(
+            eq(planComments.planId, found.plan.id),
+            eq(planComments.contactId, found.contact.id),
+            input.actionId ? eq(planComments.actionId, input.actionId) : sql`${planComments.actionId} is null`,
+            eq(planComments.body, input.body),
+            gt(planComments.createdAt, new Date(now.getTime() - REPEAT_WINDOW_MS)),
+          ),
+        )
+        .limit(1);
+      return Boolean(same);
+    });
+    if (guard !== 'write') return guard;
     const comment = await insertPlanComment(tx, { planId: found.plan.id, actionId: input.actionId, shareId: found.share.id, contactId: found.contact.id, body: input.body, createdAt: now });
     return queueOwnerNotice(deps, tx, found, 'comment', comment.id);
   });
-  await dispatch(deps, [batchKey]);
+  if (outcome === 'too_many') return { ok: false, reason: 'too_many' };
+  if (outcome !== 'repeat') await dispatch(deps, [outcome]);
   return { ok: true };
 }
 
@@ -157,11 +203,29 @@ const DEFAULT_PROPOSAL_DAYS = 30;
  * The contact proposes an action: a task for the account owner to follow up, linked to the plan as a joint action
  * on their side, carried out by the contact; the history says who proposed it, and the owner is told.
  */
-export async function proposeAction(deps: AppDeps, found: FoundPlanShare, input: { title: string; dueDate: string | null }): Promise<void> {
+export async function proposeAction(deps: AppDeps, found: FoundPlanShare, input: { title: string; dueDate: string | null }): Promise<ContactActionResult> {
   const { db, clock } = deps;
   const now = clock.now();
   const dueAt = input.dueDate ? new Date(`${input.dueDate}T17:00:00Z`) : new Date(now.getTime() + DEFAULT_PROPOSAL_DAYS * 86_400_000);
-  const batchKey = await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
+    const guard = await guardContactWrite(tx, found, now, async () => {
+      const [same] = await tx
+        .select({ id: accountPlanActions.id })
+        .from(accountPlanActions)
+        .innerJoin(tasks, eq(tasks.id, accountPlanActions.taskId))
+        .where(
+          and(
+            eq(accountPlanActions.planId, found.plan.id),
+            eq(accountPlanActions.proposedByContactId, found.contact.id),
+            isNotNull(accountPlanActions.proposedByContactId),
+            eq(tasks.title, input.title),
+            gt(accountPlanActions.createdAt, new Date(now.getTime() - REPEAT_WINDOW_MS)),
+          ),
+        )
+        .limit(1);
+      return Boolean(same);
+    });
+    if (guard !== 'write') return guard;
     const task = await createTask(
       tx,
       { accountId: found.account.id, contactId: found.contact.id, title: input.title, priority: 'normal', assigneeId: found.account.ownerId, dueAt },
@@ -188,6 +252,8 @@ export async function proposeAction(deps: AppDeps, found: FoundPlanShare, input:
     });
     return queueOwnerNotice(deps, tx, found, 'proposal', action.id);
   });
-  await dispatch(deps, [batchKey]);
+  if (outcome === 'too_many') return { ok: false, reason: 'too_many' };
+  if (outcome !== 'repeat') await dispatch(deps, [outcome]);
+  return { ok: true };
 }
 

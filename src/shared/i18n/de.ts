@@ -80,6 +80,7 @@ export const de: Messages = {
   planProposalInvalid: "Bitte beschreiben Sie, was getan werden sollte (bis zu 200 Zeichen); schreiben Sie das Datum als JJJJ-MM-TT.",
   planNotYourSide: "Hier können nur Maßnahmen Ihrer Seite als erledigt markiert werden.",
   planUnknownAction: "Diese Maßnahme gehört nicht zum geteilten Plan.",
+  planTooMany: 'Sie haben heute hier schon viel geschrieben. Bitte versuchen Sie es morgen wieder oder antworten Sie auf die E-Mail Ihres Kundenbetreuers.',
   planGoneTitle: "Dieser Link zum Plan funktioniert nicht mehr",
   planGoneBody: "Er ist abgelaufen oder wurde zurückgezogen. Bitten Sie Ihren Ansprechpartner bei {company} um einen neuen Link.",
   emailSubjectNps: 'Eine kurze Frage von {company}',

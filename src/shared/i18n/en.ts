@@ -87,6 +87,7 @@ export const en = {
   planProposalInvalid: "Please say what should be done (up to 200 characters); write the date as YYYY-MM-DD.",
   planNotYourSide: "Only actions on your side can be marked done here.",
   planUnknownAction: "This action is not part of the shared plan.",
+  planTooMany: "You have written a lot here today. Please try again tomorrow, or reply to your account manager's email.",
   planGoneTitle: "This link to the plan no longer works",
   planGoneBody: "It has expired or was withdrawn. Ask your contact at {company} for a new link.",
   // The invitation and reminder emails.

@@ -80,6 +80,7 @@ export const es: Messages = {
   planProposalInvalid: "Indique qué habría que hacer (hasta 200 caracteres); escriba la fecha como AAAA-MM-DD.",
   planNotYourSide: "Aquí solo se pueden marcar como hechas las acciones de su parte.",
   planUnknownAction: "Esta acción no forma parte del plan compartido.",
+  planTooMany: 'Hoy ya ha escrito mucho aquí. Vuelva a intentarlo mañana o responda al correo de su gestor de cuenta.',
   planGoneTitle: "Este enlace al plan ya no funciona",
   planGoneBody: "Ha caducado o se ha retirado. Pida un enlace nuevo a su contacto en {company}.",
   emailSubjectNps: 'Una pregunta rápida de {company}',

@@ -80,6 +80,7 @@ export const fr: Messages = {
   planProposalInvalid: "Veuillez dire ce qu’il faudrait faire (200 caractères au plus) ; écrivez la date au format AAAA-MM-JJ.",
   planNotYourSide: "Seules les actions de votre côté peuvent être marquées comme faites ici.",
   planUnknownAction: "Cette action ne fait pas partie du plan partagé.",
+  planTooMany: "Vous avez beaucoup écrit ici aujourd'hui. Réessayez demain ou répondez à l'e-mail de votre responsable de compte.",
   planGoneTitle: "Ce lien vers le plan ne fonctionne plus",
   planGoneBody: "Il a expiré ou a été retiré. Demandez un nouveau lien à votre contact chez {company}.",
   emailSubjectNps: 'Une petite question de la part de {company}',

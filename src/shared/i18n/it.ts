@@ -80,6 +80,7 @@ export const it: Messages = {
   planProposalInvalid: "Indichi che cosa andrebbe fatto (fino a 200 caratteri); scriva la data come AAAA-MM-GG.",
   planNotYourSide: "Qui si possono segnare come fatte solo le azioni della sua parte.",
   planUnknownAction: "Questa azione non fa parte del piano condiviso.",
+  planTooMany: "Oggi ha già scritto molto qui. Riprovi domani o risponda all'e-mail del suo account manager.",
   planGoneTitle: "Questo link al piano non funziona più",
   planGoneBody: "È scaduto o è stato ritirato. Chieda un nuovo link al suo referente presso {company}.",
   emailSubjectNps: 'Una breve domanda da parte di {company}',

@@ -80,6 +80,7 @@ export const nl: Messages = {
   planProposalInvalid: "Zeg alstublieft wat er moet gebeuren (tot 200 tekens); schrijf de datum als JJJJ-MM-DD.",
   planNotYourSide: "Hier kunnen alleen acties aan uw kant als gedaan worden gemarkeerd.",
   planUnknownAction: "Deze actie hoort niet bij het gedeelde plan.",
+  planTooMany: 'U hebt hier vandaag al veel geschreven. Probeer het morgen opnieuw of beantwoord de e-mail van uw accountmanager.',
   planGoneTitle: "Deze link naar het plan werkt niet meer",
   planGoneBody: "Hij is verlopen of ingetrokken. Vraag uw contactpersoon bij {company} om een nieuwe link.",
   emailSubjectNps: 'Een korte vraag van {company}',

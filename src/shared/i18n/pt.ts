@@ -80,6 +80,7 @@ export const pt: Messages = {
   planProposalInvalid: "Diga o que deveria ser feito (até 200 caracteres); escreva a data como AAAA-MM-DD.",
   planNotYourSide: "Aqui só podem ser marcadas como concluídas as ações do seu lado.",
   planUnknownAction: "Esta ação não faz parte do plano partilhado.",
+  planTooMany: 'Hoje já escreveu muito aqui. Tente novamente amanhã ou responda ao e-mail do seu gestor de conta.',
   planGoneTitle: "Esta ligação para o plano já não funciona",
   planGoneBody: "Expirou ou foi retirada. Peça uma nova ligação ao seu contacto na {company}.",
   emailSubjectNps: 'Uma pergunta rápida de {company}',

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import {
   accountCounterpartPairs,
+  accountPlanActions,
   accountPlanChanges,
   accountPlans,
   contacts,
@@ -44,7 +45,14 @@ export async function eraseContactData(tx: Db, contactId: string, now: Date): Pr
   const theirResponses = await tx.select({ id: responses.id, answers: responses.answers }).from(responses).where(eq(responses.contactId, contactId));
   // Who they are: taken out of everything on the account. What they wrote: out of what was made from their answers.
   const identifiers = secretsOf([contact.name, contact.email]);
-  const everything = secretsOf([contact.name, contact.email, ...theirResponses.flatMap((r) => wordsOf(r.answers))]);
+  // Words they wrote on a shared plan: the actions they proposed (task titles, plan history) and their comments.
+  const proposed = await tx
+    .select({ title: tasks.title })
+    .from(accountPlanActions)
+    .innerJoin(tasks, eq(tasks.id, accountPlanActions.taskId))
+    .where(eq(accountPlanActions.proposedByContactId, contactId));
+  const planWords = proposed.map((p) => p.title);
+  const everything = secretsOf([contact.name, contact.email, ...theirResponses.flatMap((r) => wordsOf(r.answers)), ...planWords]);
 
   for (const r of theirResponses) {
     await tx.update(responses).set({ answers: anonymizeAnswers(r.answers) }).where(eq(responses.id, r.id));
@@ -81,7 +89,7 @@ export async function eraseContactData(tx: Db, contactId: string, now: Date): Pr
 
   counts.emails += await eraseEmailsToThem(tx, contactId, contact.email, accountTasks.filter(isTheirs).map((t) => t.id), now);
   counts.emails += await redactTeamEmails(tx, [...secretsFor.keys()], secretsFor, everything);
-  await redactPlanHistory(tx, contact.accountId, identifiers);
+  await redactPlanHistory(tx, contact.accountId, secretsOf([contact.name, contact.email, ...planWords]));
   await redactTouchpointNotes(tx, contact.accountId, identifiers);
   // The shared plan: their links stop working, and the comments they wrote are their words.
   await tx.update(planShares).set({ revokedAt: now }).where(and(eq(planShares.contactId, contactId), isNull(planShares.revokedAt)));
