@@ -198,6 +198,11 @@ export function TeamVoice({ accountId, keyAccount }: { accountId: string; keyAcc
       <h2 id="team-voice-title">What our team says</h2>
       <p class="muted small">Each half, the people on a key account’s team give two marks out of ten and a few words. {ANONYMITY}</p>
       {!keyAccount && <p>Our team is asked about key accounts only.</p>}
+      {keyAccount && (
+        <p class="small">
+          <a href={`/team-pulse?account=${accountId}`}>On this account’s team? Give or revise your answer</a>
+        </p>
+      )}
       {pulse.loading && !p && <Loading what="Loading what our team says…" />}
       {pulse.error && <ErrorState error={pulse.error} retry={pulse.reload} />}
       {p && !p.current.shown && (
