@@ -5,6 +5,19 @@ export const MAX_IMPORT_ROWS = 5000;
 /** A problem with the whole file (not one row): syntax, missing columns, too many rows. */
 export class ImportFileError extends Error {}
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Finds an import row's account among those the caller may import to: by id, or by name ignoring case (a name may
+ * match several, which the row must then resolve with the id). Another manager's account is simply not there.
+ */
+export function accountFinder<A extends { id: string; name: string }>(accounts: A[]): (ref: string) => A[] {
+  const byId = new Map(accounts.map((a) => [a.id.toLowerCase(), a]));
+  const byName = new Map<string, A[]>();
+  for (const a of accounts) byName.set(a.name.toLowerCase(), [...(byName.get(a.name.toLowerCase()) ?? []), a]);
+  return (ref) => (UUID.test(ref) ? [byId.get(ref.toLowerCase())].filter((a): a is A => a !== undefined) : (byName.get(ref.toLowerCase()) ?? []));
+}
+
 /**
  * The part every spreadsheet import shares: parses the CSV, maps the header through `aliases` (the headings
  * people actually write) and checks the required columns are there and the file is not too long. Returns the

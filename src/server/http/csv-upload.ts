@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from './context.js';
 import { AppError } from './errors.js';
+import { ImportFileError } from '../domain/csv-import.js';
 
 /** The CSV of an import: the raw `text/csv` body, or the multipart form field "file". */
 export async function readCsvUpload(c: Context<AppEnv>): Promise<string> {
@@ -15,6 +16,17 @@ export async function readCsvUpload(c: Context<AppEnv>): Promise<string> {
     return file.text();
   }
   throw new AppError('unsupported_media_type', 'send the CSV as text/csv or as multipart/form-data with a "file" field');
+}
+
+/** Reads the upload and parses it with an import's parser; a problem with the whole file is a 422 saying what. */
+export async function parseCsvUpload<T>(c: Context<AppEnv>, parse: (text: string) => T): Promise<T> {
+  const text = await readCsvUpload(c);
+  try {
+    return parse(text);
+  } catch (error) {
+    if (error instanceof ImportFileError) throw new AppError('unprocessable', error.message);
+    throw error;
+  }
 }
 
 export const csvRequestBody = {

@@ -1,13 +1,14 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
-import { AppError, notFound } from '../http/errors.js';
+import { accountFinder } from '../domain/csv-import.js';
+import { notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireAuth, requireRole } from '../http/auth.js';
 import { loadAccountFor } from '../http/access.js';
-import { csvRequestBody, readCsvUpload } from '../http/csv-upload.js';
+import { csvRequestBody, parseCsvUpload } from '../http/csv-upload.js';
 import { accountOwnerScope } from '../domain/permissions.js';
 import { accountTrend, contributionOf, costToServeOf } from '../domain/account-value.js';
-import { ImportFileError, parseValueImport } from '../domain/value-import.js';
+import { parseValueImport } from '../domain/value-import.js';
 import {
   existingValueKeys,
   getAccountValue,
@@ -27,7 +28,6 @@ import {
   type AccountValueImportRow,
 } from '../../shared/schemas/program.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toAccountValue(row: AccountValueRow, enteredByName: string | null): AccountValue {
   return {
@@ -63,17 +63,9 @@ export const accountValueRoutes = new Hono<AppEnv>()
       const { user } = requireRole(c, 'admin', 'account_manager');
       const { db, clock } = c.var.deps;
       const { dryRun } = c.req.valid('query');
-      let parsed;
-      try {
-        parsed = parseValueImport(await readCsvUpload(c));
-      } catch (error) {
-        if (error instanceof ImportFileError) throw new AppError('unprocessable', error.message);
-        throw error;
-      }
+      const parsed = await parseCsvUpload(c, parseValueImport);
       const visible = await listImportableAccounts(db, accountOwnerScope(user));
-      const byId = new Map(visible.map((a) => [a.id.toLowerCase(), a]));
-      const byName = new Map<string, (typeof visible)[number][]>();
-      for (const a of visible) byName.set(a.name.toLowerCase(), [...(byName.get(a.name.toLowerCase()) ?? []), a]);
+      const accountOf = accountFinder(visible);
       const existing = await existingValueKeys(db, visible.map((a) => a.id));
       const seen = new Map<string, number>();
       const now = clock.now();
@@ -85,7 +77,7 @@ export const accountValueRoutes = new Hono<AppEnv>()
           continue;
         }
         const { account: ref, quarter, ...figures } = row.value;
-        const named = UUID.test(ref) ? [byId.get(ref.toLowerCase())].filter((a) => a !== undefined) : (byName.get(ref.toLowerCase()) ?? []);
+        const named = accountOf(ref);
         const fail = (message: string) =>
           rows.push({ line: row.line, status: 'error', account: ref, accountId: null, quarter, errors: [{ column: 'account', message }] });
         // Another manager's account is "not found" here too.

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/context.js';
-import { AppError, conflict } from '../http/errors.js';
+import { conflict } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { assertUserReference, loadAccountFor, loadContactFor } from '../http/access.js';
-import { csvRequestBody, readCsvUpload } from '../http/csv-upload.js';
+import { csvRequestBody, parseCsvUpload } from '../http/csv-upload.js';
 import { isUniqueViolation } from '../db/errors.js';
 import {
   findContactByEmail,
@@ -13,7 +13,7 @@ import {
   toContact,
   updateContactRow,
 } from '../db/queries/contacts.js';
-import { ImportFileError, parseContactImport } from '../domain/contact-import.js';
+import { parseContactImport } from '../domain/contact-import.js';
 import { audit } from '../http/audit.js';
 import { eraseContactData } from '../db/queries/contact-erasure.js';
 import { exportPersonalData } from '../db/queries/personal-data-export.js';
@@ -77,13 +77,7 @@ export const contactRoutes = new Hono<AppEnv>()
       const { db, clock } = c.var.deps;
       const account = await loadAccountFor(c, c.req.valid('param').id, 'edit');
       const { dryRun } = c.req.valid('query');
-      let parsed;
-      try {
-        parsed = parseContactImport(await readCsvUpload(c));
-      } catch (error) {
-        if (error instanceof ImportFileError) throw new AppError('unprocessable', error.message);
-        throw error;
-      }
+      const parsed = await parseCsvUpload(c, parseContactImport);
 
       const rows: ContactImportRowResult[] = [];
       for (const row of parsed) {

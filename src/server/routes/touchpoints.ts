@@ -1,14 +1,15 @@
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../http/context.js';
+import { accountFinder } from '../domain/csv-import.js';
 import { invalid, notFound, AppError } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireAuth, requireRole } from '../http/auth.js';
-import { csvRequestBody, readCsvUpload } from '../http/csv-upload.js';
+import { csvRequestBody, parseCsvUpload } from '../http/csv-upload.js';
 import { audit } from '../http/audit.js';
 import { loadAccountFor } from '../http/access.js';
 import { accountOwnerScope, canEditAccount, canViewAccount } from '../domain/permissions.js';
-import { ImportFileError, parseTouchpointImport, touchpointKey } from '../domain/touchpoint-import.js';
+import { parseTouchpointImport, touchpointKey } from '../domain/touchpoint-import.js';
 import { listImportableAccounts } from '../db/queries/account-values.js';
 import { wallClockIn } from '../domain/business-days.js';
 import { peopleFreshness } from '../domain/touchpoints.js';
@@ -45,7 +46,6 @@ import {
 } from '../../shared/schemas/touchpoint.js';
 
 const unique = <T>(items: T[]) => [...new Set(items)];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The people present, checked: contacts must be live contacts of this account, users active users. Ids and
@@ -269,20 +269,11 @@ export const touchpointRoutes = new Hono<AppEnv>()
       const { user } = requireRole(c, 'admin', 'account_manager');
       const { db, clock } = c.var.deps;
       const { dryRun } = c.req.valid('query');
-      let parsed;
-      try {
-        parsed = parseTouchpointImport(await readCsvUpload(c));
-      } catch (error) {
-        if (error instanceof ImportFileError) throw new AppError('unprocessable', error.message);
-        throw error;
-      }
+      const parsed = await parseCsvUpload(c, parseTouchpointImport);
       const good = parsed.flatMap((r) => (r.ok ? [r.value] : []));
       // Only the caller's accounts can be named: another manager's account is "not found", as everywhere.
       const visible = await listImportableAccounts(db, accountOwnerScope(user));
-      const byId = new Map(visible.map((a) => [a.id.toLowerCase(), a]));
-      const byName = new Map<string, (typeof visible)[number][]>();
-      for (const a of visible) byName.set(a.name.toLowerCase(), [...(byName.get(a.name.toLowerCase()) ?? []), a]);
-      const accountOf = (ref: string) => (UUID.test(ref) ? [byId.get(ref.toLowerCase())].filter((a) => a !== undefined) : (byName.get(ref.toLowerCase()) ?? []));
+      const accountOf = accountFinder(visible);
       const named = unique(good.flatMap((v) => accountOf(v.account).map((a) => a.id)));
       const [people, colleagues, logged] = await Promise.all([
         findContactsByEmail(db, named, unique(good.flatMap((v) => v.theirPeople))),

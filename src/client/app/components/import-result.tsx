@@ -1,4 +1,7 @@
+import { useState } from 'preact/hooks';
+import { api, withQuery } from '../api.js';
 import { formatNumber, humanize } from '../format.js';
+import { Loading } from './states.js';
 
 /** What every CSV import answers (contacts, quarterly values, touchpoints): a summary and one result per row. */
 export interface ImportOutcome<Row extends ImportRow> {
@@ -12,7 +15,7 @@ export interface ImportOutcome<Row extends ImportRow> {
   rows: Row[];
 }
 
-interface ImportRow {
+export interface ImportRow {
   line: number;
   status: string;
   errors: { column: string; message: string }[];
@@ -67,6 +70,82 @@ export function ImportResult<Row extends ImportRow>({ result, columns }: ImportR
             ))}
           </tbody>
         </table>
+      </div>
+    </>
+  );
+}
+
+interface CsvImportControlsProps<Row extends ImportRow> extends Pick<ImportResultProps<Row>, 'columns'> {
+  /** Unique on the page: the file input's id. */
+  id: string;
+  /** The import endpoint; `dryRun` is added to it. */
+  url: string;
+  /** What the import button counts: ['row', 'rows'], ['touchpoint', 'touchpoints']. */
+  noun: [one: string, many: string];
+  onImported?: () => void;
+}
+
+/**
+ * Every CSV import's controls (contacts, quarterly values, touchpoints): pick a file, **Check the file** (a dry run:
+ * nothing is written), read the result per row, then **Import n rows** — the rows that would be written.
+ */
+export function CsvImportControls<Row extends ImportRow>({ id, url, noun, columns, onImported }: CsvImportControlsProps<Row>) {
+  const [csv, setCsv] = useState<string | null>(null);
+  const [result, setResult] = useState<ImportOutcome<Row> | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const run = async (dryRun: boolean) => {
+    if (csv === null) return setError('Choose a CSV file first.');
+    setBusy(true);
+    setError('');
+    const res = await api.send<ImportOutcome<Row>>('POST', withQuery(url, { dryRun }), csv, 'text/csv');
+    setBusy(false);
+    if (!res.ok) {
+      setResult(null);
+      return setError(res.error.message);
+    }
+    setResult(res.data);
+    if (!dryRun) onImported?.();
+  };
+  const writable = result ? result.created + (result.updated ?? 0) : 0;
+  const errorId = `${id}-error`;
+
+  return (
+    <>
+      <div class="actions">
+        <div class="field">
+          <label for={id}>CSV file</label>
+          <input
+            id={id}
+            type="file"
+            accept=".csv,text/csv"
+            aria-describedby={error ? errorId : undefined}
+            onChange={async (e) => {
+              const file = e.currentTarget.files?.[0];
+              setResult(null);
+              setError('');
+              setCsv(file ? await file.text() : null);
+            }}
+          />
+        </div>
+        <button type="button" class="secondary" disabled={busy} onClick={() => run(true)}>
+          Check the file
+        </button>
+        {result?.dryRun && writable > 0 && (
+          <button type="button" disabled={busy} onClick={() => run(false)}>
+            Import {formatNumber(writable)} {writable === 1 ? noun[0] : noun[1]}
+          </button>
+        )}
+      </div>
+      <div aria-live="polite">
+        {busy && <Loading what="Reading the file…" />}
+        {error && (
+          <p class="field-error" id={errorId} role="alert">
+            {error}
+          </p>
+        )}
+        {result && <ImportResult result={result} columns={columns} />}
       </div>
     </>
   );

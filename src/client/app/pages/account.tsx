@@ -12,7 +12,7 @@ import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { TrendChart } from '../components/trend-chart.js';
 import { CsvLink, PrintButton } from '../components/csv-link.js';
-import { ImportResult } from '../components/import-result.js';
+import { CsvImportControls } from '../components/import-result.js';
 import { ContactPersonalData } from '../components/contact-personal-data.js';
 import { FreshnessMark, TouchpointHistory, TouchpointQuickAdd, touchpointsChanged } from '../components/touchpoints.js';
 import { TeamVoice } from '../components/team-pulse.js';
@@ -655,64 +655,19 @@ function ContactForm({ accountId, staff, contact, onDone, onCancel }: { accountI
 }
 
 function ContactImport({ accountId, onImported }: { accountId: string; onImported: () => void }) {
-  const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
-  const [result, setResult] = useState<ContactImportResult | null>(null);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const run = async (dryRun: boolean) => {
-    if (!csv) return;
-    setBusy(true);
-    setError('');
-    const res = await api.send<ContactImportResult>('POST', withQuery(`/api/accounts/${accountId}/contacts/import`, { dryRun }), csv.text, 'text/csv');
-    setBusy(false);
-    if (!res.ok) {
-      setResult(null);
-      return setError(res.error.message);
-    }
-    setResult(res.data);
-    if (!dryRun) onImported();
-  };
-
   return (
     <section class="contact-import" aria-labelledby="import-title">
       <h3 id="import-title">Import contacts from CSV</h3>
       <p class="muted small">
         Columns: name, email, title, level, role, language. Existing emails are updated. Check the file first; nothing is written until you import.
       </p>
-      <div class="actions">
-        <div class="field">
-          <label for="import-file">CSV file</label>
-          <input
-            id="import-file"
-            type="file"
-            accept=".csv,text/csv"
-            onChange={async (e) => {
-              const file = e.currentTarget.files?.[0];
-              setResult(null);
-              setError('');
-              setCsv(file ? { name: file.name, text: await file.text() } : null);
-            }}
-          />
-        </div>
-        <button type="button" class="secondary" disabled={!csv || busy} onClick={() => run(true)}>
-          Check the file
-        </button>
-        {result?.dryRun && result.created + result.updated > 0 && (
-          <button type="button" disabled={busy} onClick={() => run(false)}>
-            Import {formatNumber(result.created + result.updated)} {result.created + result.updated === 1 ? 'row' : 'rows'}
-          </button>
-        )}
-      </div>
-      <div aria-live="polite">
-        {busy && <Loading what="Reading the file…" />}
-        {error && (
-          <p class="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        {result && <ImportResult result={result} columns={[{ label: 'Email', value: (r) => r.email }]} />}
-      </div>
+      <CsvImportControls<ContactImportResult['rows'][number]>
+        id="import-file"
+        url={`/api/accounts/${accountId}/contacts/import`}
+        noun={['row', 'rows']}
+        onImported={onImported}
+        columns={[{ label: 'Email', value: (r) => r.email }]}
+      />
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, withQuery } from '../api.js';
+import { withQuery } from '../api.js';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { canEdit, isManager } from '../session.js';
@@ -7,7 +7,7 @@ import { Empty, ErrorState, Loading } from '../components/states.js';
 import { CsvLink } from '../components/csv-link.js';
 import { ProgramTabs } from '../components/program-tabs.js';
 import { formatMoney, formatNumber, formatPercent, humanize } from '../format.js';
-import { ImportResult } from '../components/import-result.js';
+import { CsvImportControls } from '../components/import-result.js';
 import { Quarter, type AccountValueImportResult, type ValueReport } from '../../../shared/schemas/program.js';
 import type { z } from 'zod';
 
@@ -248,26 +248,6 @@ function Trend({ report }: { report: ValueReport }) {
 }
 
 function ValueImport({ onImported }: { onImported: () => void }) {
-  const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
-  const [result, setResult] = useState<ImportResult | null>(null);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-
-  const run = async (dryRun: boolean) => {
-    if (!csv) return setError('Choose a CSV file first.');
-    setBusy(true);
-    setError('');
-    const res = await api.send<ImportResult>('POST', withQuery('/api/accounts/value/import', { dryRun }), csv.text, 'text/csv');
-    setBusy(false);
-    if (!res.ok) {
-      setResult(null);
-      return setError(res.error.message);
-    }
-    setResult(res.data);
-    if (!dryRun) onImported();
-  };
-  const writable = result ? result.created + result.updated : 0;
-
   return (
     <section class="value-import no-print" aria-labelledby="import-heading">
       <h2 id="import-heading">Import quarterly figures from CSV</h2>
@@ -275,48 +255,16 @@ function ValueImport({ onImported }: { onImported: () => void }) {
         Columns: account (name or id), quarter (2026-Q3), revenue, gross profit, team cost, discounts — amounts in currency units such as 1250.50.
         {isManager() ? ' Your own accounts only.' : ''} Existing quarters are replaced. Check the file first; nothing is written until you import.
       </p>
-      <div class="actions">
-        <div class="field">
-          <label for="value-import-file">CSV file</label>
-          <input
-            id="value-import-file"
-            type="file"
-            accept=".csv,text/csv"
-            aria-describedby={error ? 'value-import-error' : undefined}
-            onChange={async (e) => {
-              const file = e.currentTarget.files?.[0];
-              setResult(null);
-              setError('');
-              setCsv(file ? { name: file.name, text: await file.text() } : null);
-            }}
-          />
-        </div>
-        <button type="button" class="secondary" disabled={busy} onClick={() => run(true)}>
-          Check the file
-        </button>
-        {result?.dryRun && writable > 0 && (
-          <button type="button" disabled={busy} onClick={() => run(false)}>
-            Import {formatNumber(writable)} {writable === 1 ? 'row' : 'rows'}
-          </button>
-        )}
-      </div>
-      <div aria-live="polite">
-        {busy && <Loading what="Reading the file…" />}
-        {error && (
-          <p class="field-error" id="value-import-error" role="alert">
-            {error}
-          </p>
-        )}
-        {result && (
-          <ImportResult
-            result={result}
-            columns={[
-              { label: 'Account', value: (r) => r.account },
-              { label: 'Quarter', value: (r) => r.quarter },
-            ]}
-          />
-        )}
-      </div>
+      <CsvImportControls<ImportResult['rows'][number]>
+        id="value-import-file"
+        url="/api/accounts/value/import"
+        noun={['row', 'rows']}
+        onImported={onImported}
+        columns={[
+          { label: 'Account', value: (r) => r.account },
+          { label: 'Quarter', value: (r) => r.quarter },
+        ]}
+      />
     </section>
   );
 }
