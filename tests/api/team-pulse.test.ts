@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { createTestContext, TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
 import { createAccountWithContacts } from '../helpers/survey-fixtures.js';
 import { teamPulseAnswers } from '../../src/server/db/schema/index.js';
+import { parseCsv } from '../../src/shared/csv.js';
 
 /**
  * Our own team's voice: Acme's team is María (owner), Tom, Erin (executive sponsor), Uma and Ugo. Bolt's team is
@@ -252,6 +253,14 @@ describe('the program evaluation', () => {
     // Beside each account, the customer's side: no survey answers yet in this story.
     expect(byName.Acme.customerNps).toEqual({ nps: null, marginOfError: null, responses: 0 });
     expect(byName.Acme.customerAudit).toBeNull();
+
+    // The CSV carries the same per account, and nothing of Bolt's hidden marks.
+    const csv = parseCsv((await erin.get('/api/reports/program?format=csv')).text).map((r) => r.fields);
+    const col = (name: string) => csv[0]!.indexOf(name);
+    const rowOf = (name: string) => csv.find((r) => r[1] === name)!;
+    const teamCells = (name: string) => ['teamAsked', 'teamAnswered', 'teamDeliveryMark', 'teamDeliveryMargin', 'teamCollaborationMark', 'teamCollaborationMargin'].map((c) => rowOf(name)[col(c)]);
+    expect(teamCells('Acme')).toEqual(['5', '4', '8.5', '1.27', '7', '0.8']);
+    expect(teamCells('Bolt')).toEqual(['2', '2', '', '', '', '']);
 
     // A manager's evaluation holds only their accounts; another manager's has none of these.
     expect((await maria.get('/api/reports/program')).body.teamPulse.current.answered).toBe(6);

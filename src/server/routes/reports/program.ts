@@ -328,10 +328,13 @@ const csvHeader = [
   'partnershipScore', 'previousPartnershipScore', 'renewalDate',
   'npsResponses', 'previousNpsResponses', 'npsChangeReason', 'comparedQuarters', 'previousComparedQuarters',
   'touches', 'executiveTouches', 'lastExecutiveTouch', 'lastSocialEventWithin12Months',
+  'teamAsked', 'teamAnswered', 'teamDeliveryMark', 'teamDeliveryMargin', 'teamCollaborationMark', 'teamCollaborationMargin',
 ] as const;
 
 /** One row per account, in the report's order; lists joined with "; ". */
 function programCsv(report: ProgramReport): string {
+  // Our team's marks per account, empty while fewer than the minimum answered (as on the page: never attributable).
+  const teamOf = new Map(report.teamPulse.accounts.map((t) => [t.accountId, t.team]));
   const rows = report.accounts.map((a) => [
     a.accountId, a.accountName, a.owner.name, a.evaluation.needsDecision, a.evaluation.reasons.join('; '), a.evaluation.attention.join('; '), a.evaluation.improvements.join('; '),
     a.sales.current, a.sales.previous, a.sales.change, a.grossProfit.current, a.grossProfit.previous, a.contribution.current, a.contribution.previous,
@@ -343,6 +346,20 @@ function programCsv(report: ProgramReport): string {
     a.partnership.latest, a.partnership.previous, a.renewalDate,
     a.nps.current.responses, a.nps.previous.responses, a.nps.reason, report.quarters.join('; '), report.previousQuarters.join('; '),
     a.touches.touches, a.touches.executive, a.touches.lastExecutiveOn, a.touches.socialEventOn,
+    ...teamColumns(teamOf.get(a.accountId)),
   ]);
   return toCsv(csvHeader, rows);
+}
+
+function teamColumns(team: ProgramReport['teamPulse']['accounts'][number]['team'] | undefined) {
+  if (!team) return [null, null, null, null, null, null];
+  const shown = team.shown;
+  return [
+    team.asked,
+    team.answered,
+    shown ? team.delivery.mean : null,
+    shown ? team.delivery.marginOfError : null,
+    shown ? team.collaboration.mean : null,
+    shown ? team.collaboration.marginOfError : null,
+  ];
 }
