@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, issuesByField } from '../api.js';
 import { useApi } from '../use-api.js';
+import { halfWords } from './team-pulse-cards.js';
 import { ErrorState, Loading } from './states.js';
 import { Field, describedBy, zodErrors } from './field.js';
 import { NpsFigure } from './nps-figure.js';
@@ -11,46 +12,19 @@ import {
   type AccountTeamPulse,
   type MarkChange,
   type MyTeamPulse,
-  type MyTeamPulses,
   type ProgramTeamPulse,
   type TeamPulseHalf,
 } from '../../../shared/schemas/team-pulse.js';
 
+export { halfWords };
+
 /**
- * Our own team's voice: the pulse cards on My day, the answer form, what the team says on the account page and
+ * Our own team's voice (the cards on My day are in team-pulse-cards.tsx, kept light): the answer form, what the team says on the account page and
  * "what our employees say" in the program evaluation. Nothing here ever names who answered.
  */
 
-/** '2026-H2' → 'H2 2026'. */
-export const halfWords = (period: string) => period.replace(/^(\d{4})-(H[12])$/, '$2 $1');
-
 const ANONYMITY =
   'Answers are shown to the account’s manager, executives and admins without names, and only once at least three people on the team have answered.';
-
-/** My day: one card per key account whose team I am on and have not answered this half. */
-export function TeamPulseCards() {
-  const pulses = useApi<MyTeamPulses>('/api/team-pulse');
-  const open = pulses.data?.pulses.filter((p) => p.answer === null) ?? [];
-  if (!open.length) return null;
-  return (
-    <section aria-labelledby="team-pulse-cards-title" class="team-pulse-cards">
-      <h2 id="team-pulse-cards-title">Your team pulse</h2>
-      <ul class="cards">
-        {open.map((p) => (
-          <li key={p.accountId} class="card">
-            <p class="card-label">
-              How are we doing for {p.accountName}? ({halfWords(p.period)})
-            </p>
-            <p class="muted small">Two marks out of ten and a few words, shown without your name.</p>
-            <p>
-              <a href={`/team-pulse?account=${p.accountId}`}>Answer for {p.accountName}</a>
-            </p>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-}
 
 const marks = Array.from({ length: 11 }, (_, i) => i);
 

@@ -285,9 +285,9 @@ export function TouchpointHistory({ accountId, staff }: { accountId: string; sta
  * My day's "Log a touchpoint": pick one of my accounts, then the account page's quick add, with that account's
  * contacts (and, for an admin, every colleague; a manager logs themselves and names colleagues on the account page).
  */
-export function MyDayTouchpoint() {
+export function MyDayTouchpoint({ startOpen = false }: { startOpen?: boolean }) {
   const me = currentUser.value;
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState(startOpen);
   const [accountId, setAccountId] = useState('');
   const [message, setMessage] = useState('');
   const mine = useApi<Page<AccountListItem>>(open && me ? withQuery('/api/accounts', { ownerId: me.id, pageSize: 100 }) : null);

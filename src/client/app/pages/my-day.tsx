@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { ComponentType } from 'preact';
 import { useLocation } from 'preact-iso';
 import { api, withQuery } from '../api.js';
 import { useApi, type Resource } from '../use-api.js';
@@ -9,8 +10,7 @@ import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { formatDate, formatDateTime, formatNumber, humanize, plural, relativeDays } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
-import { MyDayTouchpoint } from '../components/touchpoints.js';
-import { TeamPulseCards } from '../components/team-pulse.js';
+import { TeamPulseCards } from '../components/team-pulse-cards.js';
 import type { MyDay, NewResponse } from '../../../shared/schemas/my-day.js';
 import { FIRST_VISIT_DAYS } from '../../../shared/my-day-window.js';
 import type { Task } from '../../../shared/schemas/task.js';
@@ -33,7 +33,7 @@ export default function MyDayPage() {
     <>
       <h1>My day</h1>
       <p class="muted">Hello {name}. Here is what needs you today.</p>
-      <MyDayTouchpoint />
+      <LogTouchpoint />
       <Glance tasks={tasks} risk={risk} />
       <TeamPulseCards />
       <div class="columns my-day">
@@ -315,6 +315,32 @@ function NewAnswers() {
           {furtherBack}
         </>
       )}
+    </section>
+  );
+}
+
+/**
+ * "Log a touchpoint": the button alone until pressed, then the quick add (components/touchpoints.tsx). The form and
+ * its validation load only then, so My day, the page most people open first, stays light.
+ */
+function LogTouchpoint() {
+  const [Form, setForm] = useState<ComponentType<{ startOpen?: boolean }> | null>(null);
+  const [failed, setFailed] = useState(false);
+  if (!canEdit()) return null;
+  if (Form) return <Form startOpen />;
+  const open = () =>
+    import('../components/touchpoints.js').then(
+      (m) => setForm(() => m.MyDayTouchpoint),
+      () => setFailed(true),
+    );
+  return (
+    <section class="my-day-touchpoint" aria-label="Log a touchpoint">
+      <p role="status" class="saved">
+        {failed && 'The form could not be loaded. Check your connection and try again.'}
+      </p>
+      <button type="button" class="secondary" onClick={open}>
+        Log a touchpoint
+      </button>
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { RiskBadge } from '../components/risk-badge.js';
 import { TrendChart } from '../components/trend-chart.js';
 import { formatChangeReason, formatDate, formatDateTime, formatNps, formatNpsMargin, formatNumber, formatPercent, humanize, plural, formatHours } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
-import { TeamPulseCards } from '../components/team-pulse.js';
+import { TeamPulseCards } from '../components/team-pulse-cards.js';
 import { toCsv } from '../../../shared/csv.js';
 import type { NpsReport, NpsReportPeriod } from '../../../shared/schemas/report.js';
 import type { RiskReport } from '../../../shared/schemas/risk-report.js';
