@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv.js';
 import { accountQuarterValues, partnershipAnswers, partnershipAssessments, partnershipIndicators } from '../../src/server/db/schema/index.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
-import { createAccountWithContacts, emailTo, sendCampaign } from '../helpers/survey-fixtures.js';
+import { answerLatestNps, createAccountWithContacts, sendCampaign } from '../helpers/survey-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -10,15 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-/** Contacts answer the NPS question of the latest email each got. */
-async function answer(emails: string[], scores: (number | null)[]) {
-  for (const [i, score] of scores.entries()) {
-    if (score === null) continue;
-    const email = await emailTo(ctx, emails[i]!);
-    const res = await ctx.anonymous().post(`/s/${email.surveyToken}/answers`, { answers: { nps: score }, complete: true });
-    expect(res.status).toBeLessThan(400);
-  }
-}
+const answer = (emails: string[], scores: (number | null)[]) => answerLatestNps(ctx, emails, scores);
 
 describe('GET /api/reports/program', () => {
   it('evaluates each key account over the half year against the one before, the accounts needing a decision first', async () => {

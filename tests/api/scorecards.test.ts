@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/shared/csv.js';
 import { accountQuarterValues, touchpoints } from '../../src/server/db/schema/index.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
-import { createAccountWithContacts, emailTo, sendCampaign } from '../helpers/survey-fixtures.js';
+import { answerLatestNps, createAccountWithContacts, emailTo, sendCampaign } from '../helpers/survey-fixtures.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -10,14 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => ctx.close());
 
-async function answer(emails: string[], scores: (number | null)[]) {
-  for (const [i, score] of scores.entries()) {
-    if (score === null) continue;
-    const email = await emailTo(ctx, emails[i]!);
-    const res = await ctx.anonymous().post(`/s/${email.surveyToken}/answers`, { answers: { nps: score }, complete: true });
-    expect(res.status).toBeLessThan(400);
-  }
-}
+const answer = (emails: string[], scores: (number | null)[]) => answerLatestNps(ctx, emails, scores);
 
 /** Contacts answer the latest audit they got: marks out of ten (and what the audit asks besides). */
 async function answerAudit(emails: string[], marks: (number | null)[]) {

@@ -104,6 +104,16 @@ export async function emailTo(ctx: TestContext, address: string): Promise<SentEm
   return found[found.length - 1]!;
 }
 
+/** Each contact answers the NPS question of the latest email they got (null: that one does not answer). */
+export async function answerLatestNps(ctx: TestContext, emails: string[], scores: (number | null)[]): Promise<void> {
+  for (const [i, score] of scores.entries()) {
+    if (score === null) continue;
+    const email = await emailTo(ctx, emails[i]!);
+    const res = await ctx.anonymous().post(`/s/${email.surveyToken}/answers`, { answers: { nps: score }, complete: true });
+    if (res.status >= 400) throw new Error(`answering as ${emails[i]} failed: ${res.status} ${res.text}`);
+  }
+}
+
 export type { TestUser };
 
 /**

@@ -99,6 +99,11 @@ export function periodBounds(key: string, timeZone: string): { start: Date; end:
   };
 }
 
+/** The instants a run of consecutive periods covers (e.g. a half's compared quarters): the first's start to the last's end. */
+export function spanBounds(keys: string[], timeZone: string): { start: Date; end: Date } {
+  return { start: periodBounds(keys[0]!, timeZone).start, end: periodBounds(keys.at(-1)!, timeZone).end };
+}
+
 function firstMonthOf({ groupBy, year, index }: Period): { year: number; month: number } {
   return { year, month: index * monthsIn[groupBy] + 1 };
 }

@@ -6,7 +6,7 @@ import { requireAuth } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { compareNps, estimateNpsLevel, type NpsCounts } from '../../domain/nps-stats.js';
 import { measureLoopBy, measureLoop, type ScoreHistory } from '../../domain/loop-metrics.js';
-import { periodBounds, periodKey } from '../../domain/periods.js';
+import { periodBounds, periodKey, spanBounds } from '../../domain/periods.js';
 import { wallClockIn } from '../../domain/business-days.js';
 import { shareDone } from '../../domain/account-plan.js';
 import { partnershipTrend, scorePartnership, type PartnershipAnswer } from '../../domain/partnership.js';
@@ -164,8 +164,7 @@ export const programReportRoutes = new Hono<AppEnv>().get(
     // Like with like: a running half compares its complete quarters with the same quarters of the half before.
     const span = comparedQuarters(period, periodKey(now, 'quarter', timeZone));
     const [thisQuarters, lastQuarters] = [span.quarters, span.previousQuarters];
-    const rangeOf = (quarters: string[]) => ({ start: periodBounds(quarters[0]!, timeZone).start, end: periodBounds(quarters.at(-1)!, timeZone).end });
-    const [npsNow, npsBefore] = [rangeOf(thisQuarters), rangeOf(lastQuarters)];
+    const [npsNow, npsBefore] = [spanBounds(thisQuarters, timeZone), spanBounds(lastQuarters, timeZone)];
     const [values, planData, levels, pairs, partnershipRows, loopTasks, scoreRows] = await Promise.all([
       listQuarterValues(db, ids, [...lastQuarters, ...thisQuarters]),
       listPlansWithActions(db, ids),

@@ -6,7 +6,7 @@ import { requireAuth } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { compareNps, estimateNpsLevel, type NpsCounts } from '../../domain/nps-stats.js';
 import { measureLoop, type ScoreHistory, type TaskTimes } from '../../domain/loop-metrics.js';
-import { periodBounds, periodKey } from '../../domain/periods.js';
+import { periodBounds, periodKey, spanBounds } from '../../domain/periods.js';
 import { comparedQuarters, previousHalf } from '../../domain/program-evaluation.js';
 import { compareAuditMarks, measureCoverage, measureCustomerShare, measureExpansion, type MeanStats } from '../../domain/scorecards.js';
 import { countNpsInvitationsByPeriod, countNpsScoresByPeriod } from '../../db/queries/nps-report.js';
@@ -128,8 +128,7 @@ export const scorecardRoutes = new Hono<AppEnv>().get(
     const period = q.period ?? periodKey(now, 'half_year', timeZone);
     const previousPeriod = previousHalf(period);
     const span = comparedQuarters(period, periodKey(now, 'quarter', timeZone));
-    const rangeOf = (quarters: string[]) => ({ start: periodBounds(quarters[0]!, timeZone).start, end: periodBounds(quarters.at(-1)!, timeZone).end });
-    const [later, earlier] = [rangeOf(span.quarters), rangeOf(span.previousQuarters)];
+    const [later, earlier] = [spanBounds(span.quarters, timeZone), spanBounds(span.previousQuarters, timeZone)];
     const half = periodBounds(period, timeZone);
     const halfBefore = periodBounds(previousPeriod, timeZone);
 
