@@ -1,9 +1,9 @@
-import { and, count, eq, gt, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { AppDeps } from '../http/context.js';
 import type { Db } from '../db/client.js';
 import { hashToken } from '../auth/tokens.js';
-import { accountPlanActions, messages, planComments, tasks } from '../db/schema/index.js';
+import { accountPlanActions, messages, planComments, tasks, type PlanFieldChanges } from '../db/schema/index.js';
 import { listPlanActions, recordPlanChange, insertPlanAction } from '../db/queries/account-plans.js';
 import { findPlanShareByHash, insertPlanComment, listPlanComments, markPlanShareViewed, type FoundPlanShare } from '../db/queries/plan-shares.js';
 import { storedNotification } from '../db/queries/messages.js';
@@ -169,6 +169,11 @@ export async function addContactComment(deps: AppDeps, found: FoundPlanShare, in
   return { ok: true };
 }
 
+/** A line in the plan's history by the contact (their actions are the plan's implementation). */
+function recordContactChange(tx: Db, found: FoundPlanShare, now: Date, summary: string, changes: PlanFieldChanges): Promise<void> {
+  return recordPlanChange(tx, { planId: found.plan.id, changedBy: null, changedByContactId: found.contact.id, changedAt: now, section: 'implementation', summary, changes });
+}
+
 /** The contact closes one of their own side's open joint actions; ours are refused. Done twice is harmless. */
 export async function markTheirActionDone(deps: AppDeps, found: FoundPlanShare, actionId: string): Promise<ContactActionResult> {
   const { db, clock } = deps;
@@ -184,14 +189,8 @@ export async function markTheirActionDone(deps: AppDeps, found: FoundPlanShare, 
       .where(and(eq(tasks.id, row.task.id), inArray(tasks.status, ['open', 'in_progress'])))
       .returning({ id: tasks.id });
     if (!closed) return;
-    await recordPlanChange(tx, {
-      planId: found.plan.id,
-      changedBy: null,
-      changedByContactId: found.contact.id,
-      changedAt: now,
-      section: 'implementation',
-      summary: `Marked done on the shared plan by ${found.contact.name}: ${row.task.title}`,
-      changes: { status: { from: row.task.status, to: 'done' } },
+    await recordContactChange(tx, found, now, `Marked done on the shared plan by ${found.contact.name}: ${row.task.title}`, {
+      status: { from: row.task.status, to: 'done' },
     });
   });
   return { ok: true };
@@ -217,7 +216,6 @@ export async function proposeAction(deps: AppDeps, found: FoundPlanShare, input:
           and(
             eq(accountPlanActions.planId, found.plan.id),
             eq(accountPlanActions.proposedByContactId, found.contact.id),
-            isNotNull(accountPlanActions.proposedByContactId),
             eq(tasks.title, input.title),
             gt(accountPlanActions.createdAt, new Date(now.getTime() - REPEAT_WINDOW_MS)),
           ),
@@ -241,14 +239,8 @@ export async function proposeAction(deps: AppDeps, found: FoundPlanShare, input:
       theirOwnerContactId: found.contact.id,
       proposedByContactId: found.contact.id,
     });
-    await recordPlanChange(tx, {
-      planId: found.plan.id,
-      changedBy: null,
-      changedByContactId: found.contact.id,
-      changedAt: now,
-      section: 'implementation',
-      summary: `Proposed on the shared plan by ${found.contact.name}: ${input.title}`,
-      changes: { action: { from: null, to: { title: input.title, dueDate: dueAt.toISOString().slice(0, 10), side: 'theirs', joint: true } } },
+    await recordContactChange(tx, found, now, `Proposed on the shared plan by ${found.contact.name}: ${input.title}`, {
+      action: { from: null, to: { title: input.title, dueDate: dueAt.toISOString().slice(0, 10), side: 'theirs', joint: true } },
     });
     return queueOwnerNotice(deps, tx, found, 'proposal', action.id);
   });
