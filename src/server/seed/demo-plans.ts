@@ -41,8 +41,8 @@ const demoPlans: DemoPlan[] = [
     competitors: [{ name: 'SwiftFreight', shareOfSpend: 35 }, { name: 'Local carriers', shareOfSpend: 15 }],
     ourShareOfSpend: 50,
     salesExpected: 2_400_000_00,
-    valueToAdd: 'Cut their late deliveries by half in the new hubs.',
-    relationships: 'Meet their CFO; an executive sponsor for the hub project.',
+    valueToAdd: 'Halve late deliveries in the new hubs.',
+    relationships: 'Quarterly meetings with the CFO, and an executive sponsor on each side for the hub project.',
     actions: [
       { title: 'Fix the invoice errors and confirm with their accounts payable', goal: 'value', dueInDays: -10, done: 'Credit notes issued; new invoice check in place' },
       { title: 'Quarterly business review with the COO and CFO', goal: 'relationships', dueInDays: 21 },
