@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, issuesByField } from '../api.js';
 import { useApi } from '../use-api.js';
 import { formatDate, formatDateTime } from '../format.js';
@@ -31,22 +31,38 @@ export function SharedWithCustomer({ plan, editable, onSaved }: Readonly<Props>)
   const [error, setError] = useState('');
   const people = contacts.data?.data ?? [];
 
-  const saveGoals = async (goals: JointGoal[]) => {
+  // What the boxes show: the saved plan, or the change being saved. A box follows a click at once, even when the
+  // page re-renders before the server answers (the lists below load at the same time), and goes back on an error.
+  const saved = plan.intentions.jointGoals;
+  const [goals, setGoals] = useState<JointGoal[]>(saved);
+  useEffect(() => setGoals(saved), [saved.join()]);
+  const [jointNow, setJointNow] = useState<Record<string, boolean>>({});
+
+  const saveGoals = async (next: JointGoal[]) => {
     setError('');
-    const res = await api.patch<AccountPlan>(`/api/accounts/${plan.accountId}/plan`, { intentions: { jointGoals: goals } });
-    if (!res.ok) return setError(res.error.message);
+    setGoals(next);
+    const res = await api.patch<AccountPlan>(`/api/accounts/${plan.accountId}/plan`, { intentions: { jointGoals: next } });
+    if (!res.ok) {
+      setGoals(saved);
+      return setError(res.error.message);
+    }
     await onSaved();
-    setMessage(goals.length ? `Joint goals: ${goals.map((g) => (g === 'value' ? 'value to add' : 'relationships to build')).join(', ')}.` : 'No goal is shared now.');
+    setMessage(next.length ? `Joint goals: ${next.map((g) => (g === 'value' ? 'value to add' : 'relationships to build')).join(', ')}.` : 'No goal is shared now.');
   };
-  const saveAction = async (a: PlanAction, patch: Record<string, unknown>) => {
+  const saveAction = async (a: PlanAction, patch: { joint?: boolean } & Record<string, unknown>) => {
     setError('');
+    if (patch.joint !== undefined) setJointNow((j) => ({ ...j, [a.id]: patch.joint! }));
     const res = await api.patch<PlanAction>(`/api/accounts/${plan.accountId}/plan/actions/${a.id}`, patch);
-    if (!res.ok) return setError(res.error.message);
+    const settled = () => setJointNow(({ [a.id]: _, ...rest }) => rest);
+    if (!res.ok) {
+      settled();
+      return setError(res.error.message);
+    }
     await onSaved();
+    settled();
     setMessage(`“${res.data.title}”: ${res.data.joint ? `joint, on ${res.data.side === 'theirs' ? "the customer's" : 'our'} side` : 'internal only'}.`);
   };
 
-  const goals = plan.intentions.jointGoals;
   const toggleGoal = (g: JointGoal, on: boolean) => saveGoals(on ? [...new Set([...goals, g])] : goals.filter((x) => x !== g));
   const list = shares.data?.data ?? [];
   return (
@@ -102,7 +118,7 @@ export function SharedWithCustomer({ plan, editable, onSaved }: Readonly<Props>)
                   <td>
                     {editable ? (
                       <label class="checkbox">
-                        <input type="checkbox" checked={a.joint} onChange={(e) => saveAction(a, { joint: e.currentTarget.checked })} />
+                        <input type="checkbox" checked={jointNow[a.id] ?? a.joint} onChange={(e) => saveAction(a, { joint: e.currentTarget.checked })} />
                         <span class="visually-hidden">Share “{a.title}” with the customer</span>
                       </label>
                     ) : a.joint ? (
