@@ -7,6 +7,7 @@ import { countUsers, findUserByEmail, insertUser } from './db/queries/users.js';
 import { hashPassword } from './auth/passwords.js';
 import { createLogger } from './http/logger.js';
 import { createLinkTokens } from './auth/link-tokens.js';
+import { createSecretBox } from './auth/secret-box.js';
 import { loadLinkSecret } from './auth/link-secret.js';
 import { ensureBuiltInSurveys } from './db/queries/surveys.js';
 import { ensureDefaultRules } from './db/queries/tasks.js';
@@ -70,13 +71,15 @@ export async function buildDeps(
   // Sender, time zone and survey window an admin changed in the workspace override the environment's.
   await refreshSettings(database.db, config);
   await applyAuditRetention(database.db, config, clock.now());
+  const serverSecret = await loadLinkSecret(database.db, config, createLogger(config.logLevel));
   return {
     db: database.db,
     config,
     clock,
     logger: createLogger(config.logLevel),
     signInLimits: createSignInLimits(database.db, config),
-    links: createLinkTokens(await loadLinkSecret(database.db, config, createLogger(config.logLevel))),
+    links: createLinkTokens(serverSecret),
+    secrets: createSecretBox(serverSecret),
     transport: options.transport ?? createTransport(config),
     jobs: options.jobs,
     answerWrites: createAnswerWrites(database.answerDb),

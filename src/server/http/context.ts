@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import type { Actor } from '../domain/permissions.js';
 import type { LinkTokens } from '../auth/link-tokens.js';
+import type { SecretBox } from '../auth/secret-box.js';
 import type { EmailTransport } from '../email/transport.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { AnswerWrites } from '../services/answer-writes.js';
@@ -30,6 +31,8 @@ export interface AppDeps {
   signInLimits: SignInLimits;
   /** Survey and unsubscribe link tokens. */
   links: LinkTokens;
+  /** Seals integration credentials (webhook URLs and secrets, CRM tokens) with a key from the server secret. */
+  secrets: SecretBox;
   /** Resend when configured, else the local outbox. */
   transport: EmailTransport;
   jobs: JobQueue;

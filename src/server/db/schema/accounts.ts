@@ -31,6 +31,8 @@ export const accounts = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     name: text('name').notNull(),
     industry: text('industry'),
+    /** The company's web domain (`northwind.com`, lower case, no scheme): CRM sync and imports match on it. */
+    domain: text('domain'),
     ownerId: uuid('owner_id')
       .notNull()
       .references(() => users.id),
@@ -49,6 +51,7 @@ export const accounts = pgTable(
     index('accounts_owner_idx').on(t.ownerId),
     index('accounts_stage_idx').on(t.stage),
     index('accounts_name_lower_idx').on(sql`lower(${t.name})`),
+    index('accounts_domain_idx').on(t.domain).where(sql`${t.domain} is not null`),
   ],
 );
 

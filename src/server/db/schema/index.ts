@@ -6,3 +6,4 @@ export * from './program.js';
 export * from './touchpoints.js';
 export * from './pulses.js';
 export * from './team-pulses.js';
+export * from './integrations.js';

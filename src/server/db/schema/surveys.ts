@@ -88,6 +88,8 @@ export const campaigns = pgTable(
      */
     renewalAccountId: uuid('renewal_account_id').references(() => accounts.id),
     renewalDate: date('renewal_date', { mode: 'string' }),
+    /** Set on the campaign that holds answers brought in from another tool (`delighted`): never sent, kept out of lists. */
+    importedFrom: text('imported_from'),
     ...timestamps,
   },
   (t) => [
@@ -174,6 +176,9 @@ export const responses = pgTable(
     completedAt: timestamp('completed_at', { withTimezone: true }),
     /** When follow-up rules last looked at this response (re-run after every change). */
     rulesEvaluatedAt: timestamp('rules_evaluated_at', { withTimezone: true }),
+    /** Answers brought in from another tool keep where they came from and its id (a re-import skips them). */
+    importedFrom: text('imported_from'),
+    externalId: text('external_id'),
   },
   (t) => [
     index('responses_account_updated_idx').on(t.accountId, t.updatedAt),
@@ -184,6 +189,9 @@ export const responses = pgTable(
     // statistics for the expressions of whole-table indexes only, and without them it misjudges how many rows a
     // portfolio trend reads and sorts a million rows instead of hashing them (measured: 1 s against 0.35 s).
     index('responses_account_answered_idx').on(t.accountId, sql`coalesce(${t.completedAt}, ${t.updatedAt})`),
+    uniqueIndex('responses_imported_external_idx')
+      .on(t.importedFrom, t.externalId)
+      .where(sql`${t.externalId} is not null`),
   ],
 );
 
