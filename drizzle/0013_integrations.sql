@@ -61,6 +61,7 @@ CREATE TABLE "outgoing_events" (
 	"version" text DEFAULT 'v1' NOT NULL,
 	"payload" jsonb NOT NULL,
 	"account_owner_id" uuid,
+	"contact_id" uuid,
 	"dedupe_key" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -130,6 +131,7 @@ CREATE UNIQUE INDEX "crm_sync_runs_one_running_idx" ON "crm_sync_runs" USING btr
 CREATE INDEX "import_runs_source_created_idx" ON "import_runs" USING btree ("source","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "outgoing_events_dedupe_idx" ON "outgoing_events" USING btree ("dedupe_key") WHERE "outgoing_events"."dedupe_key" is not null;--> statement-breakpoint
 CREATE INDEX "outgoing_events_created_idx" ON "outgoing_events" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "outgoing_events_contact_idx" ON "outgoing_events" USING btree ("contact_id") WHERE "outgoing_events"."contact_id" is not null;--> statement-breakpoint
 CREATE INDEX "webhook_attempts_delivery_idx" ON "webhook_attempts" USING btree ("delivery_id","attempted_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "webhook_deliveries_endpoint_event_idx" ON "webhook_deliveries" USING btree ("endpoint_id","event_id");--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("next_attempt_at") WHERE "webhook_deliveries"."status" = 'pending';--> statement-breakpoint

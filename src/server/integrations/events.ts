@@ -31,6 +31,8 @@ export interface NewEvent {
   payload: Record<string, unknown>;
   /** The owner of the account the event is about: their own channels hear it too. */
   accountOwnerId?: string | null;
+  /** The contact whose name, email or words the payload holds: erasing them deletes the event. */
+  contactId?: string | null;
   /** The same happening announced twice (a retried request, two sweeps) writes one event: `task.closed:<id>`. */
   dedupeKey?: string | null;
 }
@@ -53,9 +55,9 @@ export async function recordEvent(db: Db, event: NewEvent, now: Date): Promise<s
       where enabled and ${event.type} = any(event_types)
         and (user_id is null or user_id = ${event.accountOwnerId ?? null}::uuid)
     ), inserted as (
-      insert into outgoing_events (id, type, version, payload, account_owner_id, dedupe_key, created_at)
+      insert into outgoing_events (id, type, version, payload, account_owner_id, contact_id, dedupe_key, created_at)
       select ${id}, ${event.type}, 'v1', ${JSON.stringify(event.payload)}::jsonb, ${event.accountOwnerId ?? null}::uuid,
-        ${event.dedupeKey ?? null}, ${now.toISOString()}::timestamptz
+        ${event.contactId ?? null}::uuid, ${event.dedupeKey ?? null}, ${now.toISOString()}::timestamptz
       where exists (select 1 from listeners)
       on conflict (dedupe_key) where dedupe_key is not null do nothing
       returning id

@@ -77,6 +77,8 @@ export const outgoingEvents = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     /** The owner of the account it is about: a manager's own channel hears only these. Null = not about one account. */
     accountOwnerId: uuid('account_owner_id'),
+    /** The contact whose data the payload holds, if any: erasing them deletes the event and its deliveries. */
+    contactId: uuid('contact_id'),
     /**
      * Set when the same happening must not be announced twice (`response.completed:<responseId>`); unique, so a
      * retried request or an overlapping sweep writes one event.
@@ -87,6 +89,7 @@ export const outgoingEvents = pgTable(
   (t) => [
     uniqueIndex('outgoing_events_dedupe_idx').on(t.dedupeKey).where(sql`${t.dedupeKey} is not null`),
     index('outgoing_events_created_idx').on(t.createdAt),
+    index('outgoing_events_contact_idx').on(t.contactId).where(sql`${t.contactId} is not null`),
   ],
 );
 
