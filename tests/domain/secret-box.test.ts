@@ -16,9 +16,9 @@ describe('secret box', () => {
 
   it('refuses a sealed value that was tampered with', () => {
     const sealed = box.seal('whsec_secret');
-    const [version, iv, body] = sealed.split('.');
+    const [version, iv, body] = sealed.split('.') as [string, string, string];
     const flipped = Buffer.from(body, 'base64url');
-    flipped[0] ^= 1;
+    flipped.writeUInt8(flipped.readUInt8(0) ^ 1, 0);
     expect(() => box.unseal(`${version}.${iv}.${flipped.toString('base64url')}`)).toThrow();
     expect(() => box.unseal('plain text')).toThrow();
   });
