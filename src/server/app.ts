@@ -21,6 +21,8 @@ import { surveyRoutes } from './routes/surveys.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { messageRoutes } from './routes/messages.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
+import { chatChannelRoutes } from './routes/chat-channels.js';
 import { responseRoutes } from './routes/responses.js';
 import { taskRoutes } from './routes/tasks.js';
 import { followUpRuleRoutes } from './routes/follow-up-rules.js';
@@ -49,6 +51,9 @@ import { sharedPlanPageRoutes } from './routes/shared-plan-pages.js';
 import { programReportRoutes } from './routes/reports/program.js';
 import { scorecardRoutes } from './routes/reports/scorecards.js';
 import { auditLogRoutes } from './routes/audit-log.js';
+import { portfolioImportRoutes } from './routes/portfolio-import.js';
+import { crmRoutes } from './routes/crm.js';
+import { delightedImportRoutes, DELIGHTED_MAX_BYTES } from './routes/delighted-import.js';
 import { healthRoutes, type HealthOptions } from './routes/health.js';
 import type { ErrorEnvelope } from '../shared/schemas/common.js';
 
@@ -86,7 +91,12 @@ function buildApi() {
     .route('/', planShareRoutes)
     .route('/reports', programReportRoutes)
     .route('/reports', scorecardRoutes)
-    .route('/audit-log', auditLogRoutes);
+    .route('/chat-channels', chatChannelRoutes)
+    .route('/webhooks', webhookEndpointRoutes)
+    .route('/audit-log', auditLogRoutes)
+    .route('/integrations', crmRoutes)
+    .route('/import', delightedImportRoutes)
+    .route('/import', portfolioImportRoutes);
 }
 
 /**
@@ -106,14 +116,22 @@ export function createApp(deps: AppDeps, options: Partial<HealthOptions> = {}) {
   // Probes first: before sessions, body limits and the pages that would redirect them to /signin.
   app.route('/', healthRoutes({ isDraining: options.isDraining ?? (() => false) }));
 
+  // Imports carry whole exports (tens of MB): a limit of their own instead of the API's 1 MB.
+  const importBodyLimit = limitBody({
+    maxSize: DELIGHTED_MAX_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', `the upload is larger than ${DELIGHTED_MAX_BYTES / 1024 / 1024} MB`);
+    },
+  });
+  const apiBodyLimit = limitBody({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new AppError('payload_too_large', `the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    },
+  });
   app.use(
     '/api/*',
-    limitBody({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError('payload_too_large', `the body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
-      },
-    }),
+    (c, next) => (c.req.path.startsWith('/api/import/') ? importBodyLimit(c, next) : apiBodyLimit(c, next)),
     authenticate,
     signInGate(app, [
       ['GET', '/api/openapi.json'],

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { parseTrustProxy } from './domain/trusted-proxies.js';
+import { isValidAllowSetting } from './integrations/delivery/ssrf.js';
 import { isCurrency, type Logo } from '../shared/schemas/settings.js';
 
 const flag = z
@@ -54,6 +55,7 @@ const EnvSchema = z.object({
   RESEND_API_KEY: z.string().optional(),
   RESEND_BASE_URL: z.string().url().optional(),
   RESEND_WEBHOOK_SECRET: z.string().optional(),
+  KEYPULSE_HUBSPOT_BASE_URL: z.string().url().default('https://api.hubapi.com'),
   KEYPULSE_RESEND_RPS: z.coerce.number().positive().default(2),
   KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS: z.coerce.number().int().min(0).default(30),
   KEYPULSE_TASK_EMAILS: z.enum(['immediate', 'daily', 'off']).default('immediate'),
@@ -75,6 +77,10 @@ const EnvSchema = z.object({
     }, 'must be an IANA time zone such as Europe/Madrid'),
   KEYPULSE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   KEYPULSE_DEV: flag.optional(),
+  KEYPULSE_WEBHOOK_ALLOW_PRIVATE: z
+    .string()
+    .optional()
+    .refine(isValidAllowSetting, 'must be comma-separated addresses, CIDR blocks or host names (e.g. 127.0.0.1/32,10.0.0.0/8)'),
 });
 
 export type Config = ReturnType<typeof buildConfig>;
@@ -154,6 +160,9 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
       webhookSecret: env.RESEND_WEBHOOK_SECRET ?? null,
       requestsPerSecond: env.KEYPULSE_RESEND_RPS,
     },
+    /** HubSpot's API base URL: from the environment only, never from a request body (no SSRF surface); tests point it at a loopback fake.
+     * `retries`: the SDK's own retries on 429 and 5xx (tests use 0, so a failing fake fails at once). */
+    hubspot: { baseUrl: env.KEYPULSE_HUBSPOT_BASE_URL.replace(/\/+$/, ''), retries: 3 },
     minDaysBetweenSurveys: env.KEYPULSE_MIN_DAYS_BETWEEN_SURVEYS,
     /** Days before a key account's renewal date the scheduler launches its audit campaign; 0 turns it off. */
     renewalAuditDays: env.KEYPULSE_RENEWAL_AUDIT_DAYS,
@@ -168,6 +177,11 @@ function buildConfig(env: z.infer<typeof EnvSchema>) {
     workersInWebProcess: env.KEYPULSE_WORKERS ?? true,
     /** `npm run dev`: rebuild the browser files when they change and reload open pages. */
     dev: env.KEYPULSE_DEV ?? false,
+    /**
+     * Outgoing webhooks, Slack and Teams may reach these private addresses (CIDR blocks, addresses or host names)
+     * despite the SSRF guard: self-hosted receivers. Empty: only public addresses.
+     */
+    webhookAllowPrivate: (env.KEYPULSE_WEBHOOK_ALLOW_PRIVATE ?? '').split(',').map((v) => v.trim()).filter(Boolean),
   };
 }
 

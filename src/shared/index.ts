@@ -13,3 +13,4 @@ export * from './schemas/response.js';
 export * from './schemas/task.js';
 export * from './schemas/report.js';
 export * from './schemas/risk-report.js';
+export * from './schemas/webhooks.js';

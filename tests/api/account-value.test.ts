@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
 import { accountQuarterValues } from '../../src/server/db/schema/index.js';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 
 type Client = TestClient & { user: TestUser };
 let ctx: TestContext;

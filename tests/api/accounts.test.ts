@@ -72,6 +72,7 @@ describe('creating an account', () => {
       id: expect.any(String),
       name: 'Acme Industrial',
       industry: 'Manufacturing',
+      domain: null,
       ownerId: manager.user.id,
       stage: 'customer',
       annualRevenue: 120_000_00,

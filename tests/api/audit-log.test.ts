@@ -7,7 +7,7 @@ import { testConfig } from '../../src/server/config.js';
 import { schedulerTick } from '../../src/server/jobs/scheduler-tick.js';
 import { insertAuditEntry, type NewAuditEntry } from '../../src/server/db/queries/audit-log.js';
 import { getSettingRows } from '../../src/server/db/queries/settings.js';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 import type { AuditEntry } from '../../src/shared/schemas/audit.js';
 
 /**

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import { chooseEncoding, compressResponses } from '../../src/server/http/compression.js';
 import { createApp } from '../../src/server/app.js';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 import { createTestContext, ORIGIN, type TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
 import { createAccountWithContacts, emailTo, sendCampaign } from '../helpers/survey-fixtures.js';
 

@@ -339,7 +339,8 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes every request body, including the CSV upload', () => {
-    // Logout, cancel, "send the risk report now", "send a reset link" and erasure take no body; the webhook's
+    // Logout, cancel, "send the risk report now", "send a reset link", erasure, a chat channel's or webhook
+    // endpoint's test message, a secret rotation, a replay and "sync HubSpot now" take no body; the webhook's
     // body is Resend's, verified raw.
     const bodyless = new Set([
       'post /api/auth/logout',
@@ -348,6 +349,11 @@ describe('the OpenAPI document', () => {
       'post /webhooks/resend',
       'post /api/users/{id}/password-reset',
       'post /api/contacts/{id}/erase',
+      'post /api/chat-channels/{id}/test',
+      'post /api/webhooks/{id}/rotate-secret',
+      'post /api/webhooks/{id}/test',
+      'post /api/webhooks/{id}/deliveries/{deliveryId}/replay',
+      'post /api/integrations/hubspot/sync',
     ]);
     for (const { method, path, op } of operations()) {
       if (!['post', 'put', 'patch'].includes(method) || bodyless.has(`${method} ${path}`)) continue;
@@ -389,6 +395,10 @@ describe('the OpenAPI document', () => {
       '/api/accounts/{id}/plan/shares',
       '/api/accounts/{id}/plan/comments',
       '/api/pulse-event-types',
+      // At most 20 Slack and Teams channels per owner.
+      '/api/chat-channels',
+      // Webhook endpoints an admin registered: a handful (their delivery logs are paged).
+      '/api/webhooks',
     ]);
     for (const { path, op } of lists.filter((l) => !whole.has(l.path))) {
       const query = (op.parameters ?? []).filter((p: { in: string }) => p.in === 'query');

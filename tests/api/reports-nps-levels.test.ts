@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 import { createTestContext, type TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
 import { seedWhoIsSpeaking } from '../helpers/nps-level-fixture.js';
 

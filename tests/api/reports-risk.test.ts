@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { createTestContext, type TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
 import { createAccountWithContacts, sendCampaign, type FixtureContact } from '../helpers/survey-fixtures.js';
 import { messages } from '../../src/server/db/schema/index.js';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 
 // Monday 2 March 2026, 09:00 UTC: the report's "now". Q1 2026 is the latest quarter, Q4 2025 the one before.
 const NOW = '2026-03-02T09:00:00Z';

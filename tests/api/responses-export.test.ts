@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 import { accounts, campaigns, messages } from '../../src/server/db/schema/index.js';
 import { getSurveyWithVersion } from '../../src/server/db/queries/surveys.js';
 import { createTestContext, type TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';

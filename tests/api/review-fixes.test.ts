@@ -6,7 +6,7 @@ import { renderToString } from 'preact-render-to-string';
 import { createTestContext, ORIGIN, TestClient, type TestContext } from '../helpers/test-app.js';
 import { createAccountWithContacts, emailTo, sendCampaign, templateSurveyId } from '../helpers/survey-fixtures.js';
 import { surveys, surveyVersions } from '../../src/server/db/schema/index.js';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 import { createLogger } from '../../src/server/http/logger.js';
 import type { Logger } from '../../src/server/http/context.js';
 import type { Db } from '../../src/server/db/client.js';

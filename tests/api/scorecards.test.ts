@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 import { accountQuarterValues, touchpoints } from '../../src/server/db/schema/index.js';
 import { createTestContext, type TestContext } from '../helpers/test-app.js';
 import { answerLatestNps, createAccountWithContacts, emailTo, sendCampaign } from '../helpers/survey-fixtures.js';

@@ -3,7 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { createTestContext, TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
 import { createAccountWithContacts } from '../helpers/survey-fixtures.js';
 import { teamPulseAnswers } from '../../src/server/db/schema/index.js';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 
 /**
  * Our own team's voice: Acme's team is María (owner), Tom, Erin (executive sponsor), Uma and Ugo. Bolt's team is

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, parseCsv, toCsv } from '../../src/shared/csv.js';
+import { CsvSyntaxError, parseCsv, streamCsv, toCsv } from '../../src/server/domain/csv.js';
 
 const fieldsOf = (text: string) => parseCsv(text).map((r) => r.fields);
 const linesOf = (text: string) => parseCsv(text).map((r) => r.line);
@@ -92,8 +92,33 @@ describe('parseCsv', () => {
     expect(fieldsOf(' a , b ')).toEqual([[' a ', ' b ']]);
   });
 
-  it('counts every physical line, whatever the line endings', () => {
-    expect(linesOf('h\r\n\r\nx\ny\r\n"q\r\nq"\nz')).toEqual([1, 3, 4, 5, 7]);
+  it('counts every physical line, a CRLF inside a quoted field as one', () => {
+    expect(linesOf('h\r\n\r\nx\r\ny\r\n"q\r\nq"\r\nz')).toEqual([1, 3, 4, 5, 7]);
+    expect(linesOf('h\n\nx\ny\n"q\r\nq"\nz')).toEqual([1, 3, 4, 5, 7]);
+  });
+
+  it('reads CRLF lines in a file that starts with LF ones (two files pasted together) as line ends', () => {
+    const records = parseCsv('a,b\n1,2\r\n\r\n3,"x"\n4,5\r\n');
+    expect(records.map((r) => r.fields)).toEqual([['a', 'b'], ['1', '2'], ['3', 'x'], ['4', '5']]);
+    expect(records.map((r) => r.line)).toEqual([1, 2, 4, 5]);
+  });
+
+  it('streams a file in chunks split anywhere, with the same records and lines', async () => {
+    const text = '\uFEFFname,notes\r\nAna,"first line\r\nsecond line"\r\n\r\nBo,x\r\n';
+    const chunks = async function* () {
+      for (let i = 0; i < text.length; i += 3) yield new TextEncoder().encode(text.slice(i, i + 3));
+    };
+    const records = [];
+    for await (const r of streamCsv(chunks())) records.push(r);
+    expect(records).toEqual(parseCsv(text));
+    expect(records.map((r) => r.line)).toEqual([1, 2, 5]);
+  });
+
+  it('streams a syntax error as CsvSyntaxError naming its line', async () => {
+    const read = async () => {
+      for await (const _ of streamCsv([new TextEncoder().encode('a\n1\n"open\nmore')])) void _;
+    };
+    await expect(read()).rejects.toMatchObject({ line: 3, message: 'a quoted field is not closed' });
   });
 });
 

@@ -12,7 +12,7 @@ import {
   type E2eServer,
 } from '../helpers/browser.js';
 import { findAccountByName } from '../../src/server/db/queries/accounts.js';
-import { parseCsv } from '../../src/shared/csv.js';
+import { parseCsv } from '../../src/server/domain/csv.js';
 
 let env: E2eServer;
 beforeAll(async () => {

@@ -82,6 +82,18 @@ export const api = {
       return { ok: false, error: { status: 0, code: 'network', message: 'Keypulse could not be reached. Check your connection and try again.', issues: [] } };
     }
   },
+  /** Files as multipart/form-data (the browser writes the content type with its boundary). */
+  upload: async <T>(path: string, form: FormData): Promise<ApiResult<T>> => {
+    try {
+      const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' }, body: form });
+      if (res.status === 401) signInAgain();
+      const json = await res.json().catch(() => null);
+      if (!res.ok) return { ok: false, error: { status: res.status, code: json?.error?.code ?? 'internal', message: json?.error?.message ?? `The server answered ${res.status}.`, issues: json?.error?.issues ?? [] } };
+      return { ok: true, data: json as T };
+    } catch {
+      return { ok: false, error: { status: 0, code: 'network', message: 'Keypulse could not be reached. Check your connection and try again.', issues: [] } };
+    }
+  },
 };
 
 /** Field path → message, for showing the API's validation issues beside each input. */

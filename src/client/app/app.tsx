@@ -21,6 +21,10 @@ const AdminSettings = lazy(() => import('./pages/admin-settings.js'));
 const AdminIndicators = lazy(() => import('./pages/admin-indicators.js'));
 const AdminEventTypes = lazy(() => import('./pages/admin-event-types.js'));
 const AdminAuditLog = lazy(() => import('./pages/admin-audit-log.js'));
+const AdminWebhooks = lazy(() => import('./pages/admin-webhooks.js'));
+const AdminChat = lazy(() => import('./pages/admin-chat.js'));
+const AdminHubspot = lazy(() => import('./pages/admin-hubspot.js'));
+const AdminImportDelighted = lazy(() => import('./pages/admin-import-delighted.js'));
 const ProgramSelection = lazy(() => import('./pages/program-selection.js'));
 const ProgramValue = lazy(() => import('./pages/program-value.js'));
 const ProgramEvaluation = lazy(() => import('./pages/program-evaluation.js'));
@@ -75,6 +79,10 @@ export function App() {
             <Route path="/admin/indicators" component={AdminIndicators} />
             <Route path="/admin/event-types" component={AdminEventTypes} />
             <Route path="/admin/audit-log" component={AdminAuditLog} />
+            <Route path="/admin/webhooks" component={AdminWebhooks} />
+            <Route path="/admin/chat" component={AdminChat} />
+            <Route path="/admin/hubspot" component={AdminHubspot} />
+            <Route path="/admin/import-delighted" component={AdminImportDelighted} />
             <Route path="/profile" component={Profile} />
             <Route path="/emails" component={Emails} />
             <Route path="/emails/:id" component={Email} />

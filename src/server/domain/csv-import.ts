@@ -1,4 +1,4 @@
-import { parseCsv, CsvSyntaxError, type CsvRecord } from '../../shared/csv.js';
+import { parseCsv, CsvSyntaxError, type CsvRecord } from './csv.js';
 
 export const MAX_IMPORT_ROWS = 5000;
 

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from './context.js';
-import { toCsv } from '../../shared/csv.js';
+import { toCsvRows } from '../domain/csv.js';
 
 /**
  * A CSV download streamed a batch at a time as the client reads, so a long export never sits in memory whole.
@@ -20,7 +20,7 @@ export function streamCsv<T>(
   const { logger } = c.var.deps;
   const { batches, header, toRows } = options;
   const encoder = new TextEncoder();
-  const headerLine = toCsv(header, []);
+  const headerLine = toCsvRows([header]);
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controller.enqueue(encoder.encode(headerLine));
@@ -32,7 +32,7 @@ export function streamCsv<T>(
           if (next.done) return controller.close();
           const rows = next.value.flatMap(toRows);
           if (!rows.length) continue;
-          return controller.enqueue(encoder.encode(toCsv(header, rows).slice(headerLine.length)));
+          return controller.enqueue(encoder.encode(toCsvRows(rows)));
         }
       } catch (error) {
         logger.error(`${options.what} export failed`, { requestId: c.var.requestId, error: String(error) });

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import * as z from 'zod';
 import { OPENAPI_META, type MetaPart, type OperationMeta } from './validate.js';
 import { ErrorEnvelope } from '../../shared/schemas/common.js';
+import { buildWebhooksSection } from './openapi-webhooks.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -104,5 +105,6 @@ export function buildOpenApiDocument(app: Hono<any>, info: { version: string; se
       schemas: { Error: toJsonSchema(ErrorEnvelope, 'output') },
     },
     paths,
+    webhooks: buildWebhooksSection(),
   };
 }

@@ -35,6 +35,11 @@ export interface NewEvent {
   contactId?: string | null;
   /** The same happening announced twice (a retried request, two sweeps) writes one event: `task.closed:<id>`. */
   dedupeKey?: string | null;
+  /**
+   * Only the owner's own channels hear it, not the installation-wide ones: a summary of one manager's accounts,
+   * where installation channels get the portfolio's own event.
+   */
+  ownerChannelsOnly?: boolean;
 }
 
 /** `msg_` + 128 random bits, the `webhook-id` receivers deduplicate on. */
@@ -53,7 +58,7 @@ export async function recordEvent(db: Db, event: NewEvent, now: Date): Promise<s
     with listeners as (
       select id from webhook_endpoints
       where enabled and ${event.type} = any(event_types)
-        and (user_id is null or user_id = ${event.accountOwnerId ?? null}::uuid)
+        and ((user_id is null and not ${event.ownerChannelsOnly ?? false}::boolean) or user_id = ${event.accountOwnerId ?? null}::uuid)
     ), inserted as (
       insert into outgoing_events (id, type, version, payload, account_owner_id, contact_id, dedupe_key, created_at)
       select ${id}, ${event.type}, 'v1', ${JSON.stringify(event.payload)}::jsonb, ${event.accountOwnerId ?? null}::uuid,

@@ -7,6 +7,8 @@ import { DISPATCH_CAMPAIGN, dispatchCampaign } from './dispatch-campaign.js';
 import { SCHEDULER_TICK, schedulerTick } from './scheduler-tick.js';
 import { PASSWORD_RESET_REQUEST, handlePasswordResetRequest } from './password-reset-request.js';
 import { redactPath } from '../http/redact-path.js';
+import { CRM_SYNC, crmSync } from './crm-sync.js';
+import { DELIVER_WEBHOOKS, deliverWebhooks } from '../integrations/delivery/engine.js';
 
 /** What routes and jobs need from the queue: hand over work that must survive a crash. */
 export interface JobQueue {
@@ -22,6 +24,8 @@ const handlers = {
   [DISPATCH_CAMPAIGN]: (deps: AppDeps, data: any) => dispatchCampaign(deps, data),
   [SCHEDULER_TICK]: (deps: AppDeps) => schedulerTick(deps),
   [PASSWORD_RESET_REQUEST]: (deps: AppDeps, data: any) => handlePasswordResetRequest(deps, data),
+  [CRM_SYNC]: (deps: AppDeps, data: any) => crmSync(deps, data),
+  [DELIVER_WEBHOOKS]: (deps: AppDeps, data: any) => deliverWebhooks(deps, data),
 } as const;
 export type JobName = keyof typeof handlers;
 const jobNames = Object.keys(handlers) as JobName[];

@@ -18,6 +18,9 @@ import { pruneRateLimits } from '../services/rate-limits.js';
 import { DISPATCH_CAMPAIGN } from './dispatch-campaign.js';
 import { SEND_EMAILS } from './send-emails.js';
 import { sendDuePulses } from './send-pulses.js';
+import { syncWhenDue } from '../services/crm-sync.js';
+import { hasDueDeliveries, nudgeDeliveries } from '../integrations/delivery/engine.js';
+import { announceFinishedCampaigns, announceRiskChanges } from '../services/webhook-sweeps.js';
 
 export const SCHEDULER_TICK = 'scheduler-tick';
 /**
@@ -49,6 +52,12 @@ export async function schedulerTick(deps: AppDeps): Promise<void> {
   await pruneAuditLog(deps);
   await pruneEmailBodies(deps);
   await pruneRateLimits(deps.db, deps.clock.now(), deps.config.loginThrottle.windowMs);
+  // HubSpot: a sync every `syncEveryMinutes`, and a run whose worker died resumed from its cursor.
+  await syncWhenDue(deps);
+  await announceFinishedCampaigns(deps);
+  await announceRiskChanges(deps);
+  // Webhook retries come due with time, and a nudge after a commit can be lost: the tick queues the delivery job.
+  if (await hasDueDeliveries(deps.db, deps.clock.now())) await nudgeDeliveries(deps);
 }
 
 /** Completed responses the request path could not evaluate, and partial ones idle for a day. */

@@ -32,6 +32,7 @@ function toResponse(row: ResponseRow & { accountName: string; contactName: strin
     startedAt: row.startedAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null,
+    importedFrom: row.importedFrom,
   };
 }
 

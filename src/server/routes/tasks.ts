@@ -9,6 +9,8 @@ import { assertUserReference, loadAccountFor } from '../http/access.js';
 import { accountOwnerScope, canViewTask, canWorkOnTask } from '../domain/permissions.js';
 import { isOverdue } from '../domain/business-days.js';
 import { createTask, firstAction, getTaskSurroundings, getTaskWithOwner, listComments, listTaskPeople, listTasks, type TaskRow } from '../db/queries/tasks.js';
+import { recordTaskEvent } from '../integrations/webhook-events.js';
+import { nudgeDeliveries } from '../integrations/delivery/engine.js';
 import { taskComments, tasks } from '../db/schema/index.js';
 import { getContactWithOwner } from '../db/queries/contacts.js';
 import { IdParams, pageOf } from '../../shared/schemas/common.js';
@@ -120,11 +122,17 @@ export const taskRoutes = new Hono<AppEnv>()
       const assigneeId = body.assigneeId ?? account.ownerId;
       if (body.assigneeId) await assertUserReference(db, 'assigneeId', body.assigneeId, false);
       const now = clock.now();
-      const row = await createTask(
-        db,
-        { accountId: account.id, contactId: body.contactId, title: body.title, description: body.description, priority: body.priority, assigneeId, createdBy: user.id, dueAt: dueDate(body.dueAt) },
-        now,
-      );
+      // The task and its webhook event commit together; the delivery job is nudged after.
+      const row = await db.transaction(async (tx) => {
+        const created = await createTask(
+          tx,
+          { accountId: account.id, contactId: body.contactId, title: body.title, description: body.description, priority: body.priority, assigneeId, createdBy: user.id, dueAt: dueDate(body.dueAt) },
+          now,
+        );
+        await recordTaskEvent(tx, 'task.created', created.id, c.var.deps.config.publicUrl, now);
+        return created;
+      });
+      await nudgeDeliveries(c.var.deps);
       return c.json(toTask({ ...row, accountName: account.name }, now), 201);
     },
   )
@@ -297,11 +305,13 @@ export const taskRoutes = new Hono<AppEnv>()
           .set({ status: body.dismiss ? 'dismissed' : 'done', resolution: body.resolution, closedAt: now, firstActionAt: firstAction(now), updatedAt: now })
           .where(eq(tasks.id, task.id))
           .returning();
+        await recordTaskEvent(tx, 'task.closed', task.id, c.var.deps.config.publicUrl, now);
         if (!body.notifyContact) return { row: row!, notice: 'not_requested' as const, batchKey: null };
         const queued = await queueLoopClosedEmail(c.var.deps, tx, task.id, body.resolution);
         return { row: row!, ...queued };
       });
       await dispatch(c.var.deps, [batchKey]);
+      await nudgeDeliveries(c.var.deps);
       return c.json({ ...toTask({ ...row, accountName: task.accountName }, now), customerNotified: notice });
     },
   );

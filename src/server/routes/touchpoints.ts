@@ -32,6 +32,8 @@ import {
   contactNames,
   listFollowUpTasks,
 } from '../db/queries/touchpoints.js';
+import { recordTaskEvent } from '../integrations/webhook-events.js';
+import { nudgeDeliveries } from '../integrations/delivery/engine.js';
 import { IdParams } from '../../shared/schemas/common.js';
 import {
   CreateTouchpoint,
@@ -180,10 +182,12 @@ export const touchpointRoutes = new Hono<AppEnv>()
             now,
           );
           taskIds.push(task.id);
+          await recordTaskEvent(tx, 'task.created', task.id, c.var.deps.config.publicUrl, now);
         }
         await audit(c, 'touchpoint.created', { type: 'touchpoint', id: row.id }, { ...detailsOf(row), followUps: taskIds.length }, { db: tx });
         return { ...toTouchpoint(row), taskIds };
       });
+      if (result.taskIds.length) await nudgeDeliveries(c.var.deps);
       return c.json(result, 201);
     },
   )

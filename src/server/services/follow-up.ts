@@ -5,6 +5,9 @@ import { accounts, contacts, followUpRules, responses, surveyVersions, taskRespo
 import { matchRules } from '../domain/follow-up-rules.js';
 import { addBusinessDays } from '../domain/business-days.js';
 import { dispatch, queueTaskAssignedEmail } from './task-notifications.js';
+import { recordDetractorAlert } from './chat-alerts.js';
+import { nudgeDeliveries } from '../integrations/delivery/engine.js';
+import { recordResponseEvent, recordTaskEvent } from '../integrations/webhook-events.js';
 
 const REVISED = 'The customer changed their answer; this follow-up no longer applies.';
 
@@ -23,6 +26,7 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
       response: responses,
       definition: surveyVersions.definition,
       ownerId: accounts.ownerId,
+      accountName: accounts.name,
       contactName: contacts.name,
       counterpartId: contacts.counterpartId,
       counterpartActive: sql<boolean>`coalesce(not ${users.disabled}, false)`,
@@ -38,11 +42,14 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
   const matches = matchRules(rules, found.response.answers, found.definition, { contactName: found.contactName, companyName: config.companyName });
 
   const contactId = found.response.contactId;
+  let alerted = false;
+  let webhookEvents = 0;
   const batchKeys = await db.transaction(async (tx) => {
     // One contact's answers are turned into tasks one at a time, across every process (a transaction-scoped
     // advisory lock, released at commit): two answers arriving at once cannot both open a task for one rule.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'follow-up:' + contactId}, 0))`);
     const keys: (string | null)[] = [];
+    const opened: { taskId: string; questionKey: string }[] = [];
     const linked = await tx
       .select({ taskId: tasks.id, ruleId: tasks.ruleId, primary: sql<boolean>`${tasks.responseId} = ${responseId}` })
       .from(taskResponses)
@@ -101,6 +108,7 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
       if (!saved) continue;
       await tx.insert(taskResponses).values({ taskId: saved.id, responseId, addedAt: now }).onConflictDoNothing();
       if (saved.inserted && config.taskEmails === 'immediate') keys.push(await queueTaskAssignedEmail(deps, tx, saved.id));
+      if (saved.inserted) opened.push({ taskId: saved.id, questionKey: rule.questionKey });
     }
     const matched = matches.map((m) => m.rule.id);
     const unmatched = (ruleId: string | null) => ruleId !== null && !matched.includes(ruleId);
@@ -121,9 +129,24 @@ export async function evaluateFollowUps(deps: AppDeps, responseId: string): Prom
         ),
       );
     await tx.update(responses).set({ rulesEvaluatedAt: now }).where(eq(responses.id, responseId));
+    // Webhooks, with this transaction: the response (created and completed, once each: dedupe keys; the answer path
+    // announces `response.created` sooner, this catches a crash in between) and the tasks it opened.
+    webhookEvents += (await recordResponseEvent(tx, 'response.created', responseId, config.publicUrl, now)) ? 1 : 0;
+    webhookEvents += (await recordResponseEvent(tx, 'response.completed', responseId, config.publicUrl, now)) ? 1 : 0;
+    for (const o of opened) webhookEvents += (await recordTaskEvent(tx, 'task.created', o.taskId, config.publicUrl, now)) ? 1 : 0;
+    // Slack and Teams hear of a detractor with the task opened for them (once per response: its dedupe key).
+    alerted = await recordDetractorAlert(tx, deps, {
+      responseId,
+      npsScore: found.response.npsScore,
+      answers: found.response.answers,
+      questions: found.definition.questions,
+      account: { id: found.response.accountId, name: found.accountName, ownerId: found.ownerId },
+      contact: { id: contactId, name: found.contactName },
+    }, opened);
     return keys;
   });
   await dispatch(deps, batchKeys);
+  if (alerted || webhookEvents > 0) await nudgeDeliveries(deps);
   return matches.length;
 }
 

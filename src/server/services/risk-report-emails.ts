@@ -6,6 +6,7 @@ import { dueWeeklySlot } from '../domain/report-schedule.js';
 import { renderRiskReport } from '../email/risk-report-template.js';
 import { buildRiskReport } from './account-risk.js';
 import { dispatch } from './task-notifications.js';
+import { queueRiskSummaries } from './chat-alerts.js';
 
 /**
  * The Monday Morning Report by email: executives get the whole portfolio, each account manager their own
@@ -36,6 +37,11 @@ export async function queueRiskReportEdition(
   deps: AppDeps,
   edition: { keyPrefix: string; weekOf: string | null },
 ): Promise<number> {
+  // Slack and Teams channels get the edition's summary, each audience once (its own dedupe keys). A failure there
+  // must not hold the emails back; the next sweep tries the summaries again.
+  await queueRiskSummaries(deps, { edition: edition.keyPrefix.replace(/^risk:/, ''), weekOf: edition.weekOf }).catch((error) =>
+    deps.logger.warn('could not queue the risk summary for chat channels', { error: String(error) }),
+  );
   const recipients = await reportRecipients(deps);
   const keyOf = (userId: string) => `${edition.keyPrefix}:${userId}`;
   const done = await queuedReportKeys(deps.db, recipients.map((r) => keyOf(r.id)));

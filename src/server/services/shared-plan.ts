@@ -11,6 +11,8 @@ import { createTask, firstAction } from '../db/queries/tasks.js';
 import { contactMayMarkDone, jointGoalTexts, shareState, sharedActions, type ActionFacts } from '../domain/plan-share.js';
 import { renderPlanFeedback } from '../email/plan-share-templates.js';
 import { dispatch } from './task-notifications.js';
+import { recordTaskEvent } from '../integrations/webhook-events.js';
+import { nudgeDeliveries } from '../integrations/delivery/engine.js';
 import type { PlanComment, SharedPlan } from '../../shared/schemas/plan-share.js';
 
 /**
@@ -182,17 +184,19 @@ export async function markTheirActionDone(deps: AppDeps, found: FoundPlanShare, 
   if (row.action.side !== 'theirs') return { ok: false, reason: 'not_their_side' };
   if (!contactMayMarkDone({ joint: row.action.joint, side: row.action.side, status: row.task.status })) return { ok: true };
   const now = clock.now();
-  await db.transaction(async (tx) => {
+  const announced = await db.transaction(async (tx) => {
     const [closed] = await tx
       .update(tasks)
       .set({ status: 'done', resolution: `Marked done by ${found.contact.name} on the shared plan`, closedAt: now, firstActionAt: firstAction(now), updatedAt: now })
       .where(and(eq(tasks.id, row.task.id), inArray(tasks.status, ['open', 'in_progress'])))
       .returning({ id: tasks.id });
-    if (!closed) return;
+    if (!closed) return null;
     await recordContactChange(tx, found, now, `Marked done on the shared plan by ${found.contact.name}: ${row.task.title}`, {
       status: { from: row.task.status, to: 'done' },
     });
+    return recordTaskEvent(tx, 'task.closed', closed.id, deps.config.publicUrl, now);
   });
+  if (announced) await nudgeDeliveries(deps);
   return { ok: true };
 }
 
@@ -206,6 +210,7 @@ export async function proposeAction(deps: AppDeps, found: FoundPlanShare, input:
   const { db, clock } = deps;
   const now = clock.now();
   const dueAt = input.dueDate ? new Date(`${input.dueDate}T17:00:00Z`) : new Date(now.getTime() + DEFAULT_PROPOSAL_DAYS * 86_400_000);
+  let announcedTask = false;
   const outcome = await db.transaction(async (tx) => {
     const guard = await guardContactWrite(tx, found, now, async () => {
       const [same] = await tx
@@ -229,6 +234,7 @@ export async function proposeAction(deps: AppDeps, found: FoundPlanShare, input:
       { accountId: found.account.id, contactId: found.contact.id, title: input.title, priority: 'normal', assigneeId: found.account.ownerId, dueAt },
       now,
     );
+    if (await recordTaskEvent(tx, 'task.created', task.id, deps.config.publicUrl, now)) announcedTask = true;
     const action = await insertPlanAction(tx, {
       planId: found.plan.id,
       taskId: task.id,
@@ -246,6 +252,7 @@ export async function proposeAction(deps: AppDeps, found: FoundPlanShare, input:
   });
   if (outcome === 'too_many') return { ok: false, reason: 'too_many' };
   if (outcome !== 'repeat') await dispatch(deps, [outcome]);
+  if (announcedTask) await nudgeDeliveries(deps);
   return { ok: true };
 }
 

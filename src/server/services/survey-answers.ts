@@ -9,6 +9,8 @@ import {
 } from '../db/queries/responses.js';
 import type { Db } from '../db/client.js';
 import { evaluateFollowUps } from './follow-up.js';
+import { anyEndpointListens, recordResponseEvent } from '../integrations/webhook-events.js';
+import { nudgeDeliveries } from '../integrations/delivery/engine.js';
 import { checkAnswers, mergeAnswers } from '../../shared/answers.js';
 import type { Answers, SurveyDefinition, SurveyKind } from '../../shared/schemas/survey.js';
 
@@ -125,6 +127,7 @@ export async function saveSurveyAnswers(
     },
   );
   if (input.complete) await evaluateFollowUpsLogged(deps, response.id);
+  else if (!link.response) await announceResponse(deps, response, 0);
   return { ok: true, response };
 }
 
@@ -173,12 +176,30 @@ export async function submitSurveyAnswers(
     if (!found || !WELL_FORMED_TOKEN.test(token)) return null;
     if (found.saved) {
       if (input.complete) await evaluateFollowUpsLogged(deps, found.saved.id);
+      else await announceResponse(deps, found.saved, given.length);
       return { ok: true, response: found.saved };
     }
   }
   const link = await openSurveyLink(deps, token);
   if (!link) return null;
   return saveSurveyAnswers(deps, link, input);
+}
+
+/**
+ * `response.created` for webhooks on a partial save that may be the first (a complete one is announced by the follow-up
+ * evaluation, in its transaction, with the same dedupe key). A save whose merged answers hold more than it sent was
+ * not the first and costs nothing; otherwise one tiny query, and the event's statement only when an endpoint listens. Not in the
+ * answer's own statement (the group commit): a crash in between leaves it to the evaluation a day later.
+ */
+async function announceResponse(deps: AppDeps, saved: SavedResponse, sent: number) {
+  if (sent > 0 && Object.keys(saved.answers).length > sent) return;
+  try {
+    if (!(await anyEndpointListens(deps.db, 'response.created'))) return;
+    const id = await recordResponseEvent(deps.db, 'response.created', saved.id, deps.config.publicUrl, deps.clock.now());
+    if (id) await nudgeDeliveries(deps);
+  } catch (error) {
+    deps.logger.warn('could not record response.created; the follow-up evaluation will', { responseId: saved.id, error: String(error) });
+  }
 }
 
 /** Worrying answers become tasks now; should this fail, the scheduler's sweep picks the response up. */

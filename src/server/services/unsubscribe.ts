@@ -3,6 +3,8 @@ import type { AppDeps } from '../http/context.js';
 import { hashLinkToken } from '../auth/link-tokens.js';
 import { findInvitationByUnsubscribeHash } from '../db/queries/responses.js';
 import { contacts } from '../db/schema/index.js';
+import { recordContactUnsubscribed } from '../integrations/webhook-events.js';
+import { nudgeDeliveries } from '../integrations/delivery/engine.js';
 
 export interface UnsubscribeTarget {
   email: string;
@@ -24,9 +26,18 @@ export async function unsubscribeByToken(deps: AppDeps, token: string): Promise<
   const found = await findInvitationByUnsubscribeHash(deps.db, hashLinkToken(token));
   if (!found) return null;
   // The person asked to stop: every contact record with their address, in any account.
-  await deps.db
-    .update(contacts)
-    .set({ unsubscribed: true, updatedAt: deps.clock.now() })
-    .where(and(sql`lower(${contacts.email}) = ${found.contact.email.toLowerCase()}`, eq(contacts.unsubscribed, false)));
+  const now = deps.clock.now();
+  const announced = await deps.db.transaction(async (tx) => {
+    const changed = await tx
+      .update(contacts)
+      .set({ unsubscribed: true, updatedAt: now })
+      .where(and(sql`lower(${contacts.email}) = ${found.contact.email.toLowerCase()}`, eq(contacts.unsubscribed, false)))
+      .returning({ id: contacts.id });
+    // Webhooks hear it with the change, once per contact record.
+    let events = 0;
+    for (const c of changed) if (await recordContactUnsubscribed(tx, c.id, deps.config.publicUrl, now)) events++;
+    return events;
+  });
+  if (announced) await nudgeDeliveries(deps);
   return { email: found.contact.email, language: found.invitation.language, unsubscribed: true };
 }

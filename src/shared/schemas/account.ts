@@ -8,9 +8,26 @@ export type RiskLevel = z.infer<typeof RiskLevel>;
 export const Stage = z.enum(['suspect', 'prospect', 'customer', 'key_account']);
 export type Stage = z.infer<typeof Stage>;
 
+/**
+ * The company's web domain as CRM sync and imports match on it: lower case, without scheme, `www.`, path or port
+ * (`https://www.Northwind.com/about` → `northwind.com`).
+ */
+export const AccountDomain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .transform((v) => v.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/^www\./, '').replace(/[/?#:].*$/, '').replace(/\.$/, ''))
+  .pipe(
+    z
+      .string()
+      .max(253)
+      .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/, { message: 'must be a web domain such as northwind.com' }),
+  );
+
 const AccountFields = {
   name: z.string().trim().min(1, { message: 'is required' }).max(200),
   industry: z.string().trim().max(100).nullable(),
+  domain: AccountDomain.nullable(),
   ownerId: z.uuid({ message: 'must be a user id (UUID)' }),
   stage: Stage,
   annualRevenue: Money.nullable(),
@@ -33,6 +50,7 @@ export type Account = z.infer<typeof Account>;
 export const CreateAccount = z.strictObject({
   name: AccountFields.name,
   industry: AccountFields.industry.optional(),
+  domain: AccountFields.domain.optional(),
   /** Defaults to the caller when they are an account manager. */
   ownerId: AccountFields.ownerId.optional(),
   stage: Stage.default('customer'),

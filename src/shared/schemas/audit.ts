@@ -38,6 +38,16 @@ export const AuditAction = z.enum([
   'plan_share.revoked',
   'pulse_event_type.created',
   'pulse_event_type.changed',
+  'webhook.created',
+  'webhook.deleted',
+  'webhook.secret_rotated',
+  'webhook.enabled',
+  'webhook.disabled',
+  'import.delighted',
+  'import.portfolio',
+  'chat_channel.created',
+  'chat_channel.changed',
+  'chat_channel.deleted',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
@@ -98,6 +108,16 @@ export const auditActionLabels = {
   'plan_share.revoked': 'Revoked a shared account plan link',
   'pulse_event_type.created': 'Added a pulse event type',
   'pulse_event_type.changed': 'Changed a pulse event type',
+  'webhook.created': 'Added a webhook endpoint',
+  'webhook.deleted': 'Deleted a webhook endpoint',
+  'webhook.secret_rotated': "Rotated a webhook endpoint's signing secret",
+  'webhook.enabled': 'Turned a webhook endpoint on',
+  'webhook.disabled': 'Turned a webhook endpoint off',
+  'import.delighted': 'Imported answers from Delighted',
+  'import.portfolio': 'Imported a portfolio file',
+  'chat_channel.created': 'Added a Slack or Teams channel',
+  'chat_channel.changed': 'Changed a Slack or Teams channel',
+  'chat_channel.deleted': 'Removed a Slack or Teams channel',
 } satisfies Record<AuditAction, string>;
 
 /** One or more actions: repeated (`action=a&action=b`) or comma-separated (`action=a,b`). */

@@ -23,6 +23,8 @@ export const SurveyResponse = z.object({
   startedAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().nullable(),
+  /** Set when the answer was imported from another tool (`delighted`): a historical answer, never sent from here. */
+  importedFrom: z.string().nullable(),
 });
 export type SurveyResponse = z.infer<typeof SurveyResponse>;
 

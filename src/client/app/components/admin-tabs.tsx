@@ -8,6 +8,10 @@ const tabs = [
   { href: '/admin/event-types', label: 'Event types' },
   { href: '/admin/indicators', label: 'Partnership signals' },
   { href: '/admin/settings', label: 'Settings' },
+  { href: '/admin/webhooks', label: 'Webhooks' },
+  { href: '/admin/chat', label: 'Slack and Teams' },
+  { href: '/admin/hubspot', label: 'HubSpot' },
+  { href: '/admin/import-delighted', label: 'Import from Delighted' },
   { href: '/admin/audit-log', label: 'Audit log' },
 ];
 

@@ -164,7 +164,7 @@ function Health({ id, name }: { id: string; name: string }) {
 
 // ---------------------------------------------------------------------------------------------- profile
 
-type ProfileForm = Record<'name' | 'industry' | 'stage' | 'annualRevenue' | 'grossProfit' | 'costToServe' | 'contractStart' | 'renewalDate' | 'serviceNotes', string>;
+type ProfileForm = Record<'name' | 'industry' | 'domain' | 'stage' | 'annualRevenue' | 'grossProfit' | 'costToServe' | 'contractStart' | 'renewalDate' | 'serviceNotes', string>;
 
 const moneyText = (cents: number | null) => (cents === null ? '' : String(cents / 100));
 /** Whole currency units typed → minor units stored; text that is not a number is passed on for zod to refuse. */
@@ -186,6 +186,7 @@ function Profile({ account: a, names, onSaved }: { account: Account; names: Name
     setForm({
       name: a.name,
       industry: a.industry ?? '',
+      domain: a.domain ?? '',
       stage: a.stage,
       annualRevenue: moneyText(a.annualRevenue),
       grossProfit: moneyText(a.grossProfit),
@@ -205,6 +206,7 @@ function Profile({ account: a, names, onSaved }: { account: Account; names: Name
     const values: Record<string, unknown> = {
       name: form.name,
       industry: form.industry.trim() || null,
+      domain: form.domain.trim() || null,
       stage: form.stage,
       annualRevenue: moneyValue(form.annualRevenue),
       grossProfit: moneyValue(form.grossProfit),
@@ -278,6 +280,7 @@ function Profile({ account: a, names, onSaved }: { account: Account; names: Name
           <div class="form-grid">
             {field('name', 'Name')}
             {field('industry', 'Industry')}
+            {field('domain', 'Web domain')}
             <Field id="profile-stage" label="Stage" error={errors.stage}>
               <select id="profile-stage" value={form.stage} aria-describedby={describedBy('profile-stage', errors.stage)} onChange={(e) => setForm({ ...form, stage: e.currentTarget.value })}>
                 {Stage.options.map((s) => (
@@ -319,6 +322,10 @@ function Profile({ account: a, names, onSaved }: { account: Account; names: Name
           <div>
             <dt>Industry</dt>
             <dd>{a.industry ?? '—'}</dd>
+          </div>
+          <div>
+            <dt>Web domain</dt>
+            <dd>{a.domain ?? '—'}</dd>
           </div>
           <div>
             <dt>Owner</dt>
@@ -938,6 +945,7 @@ function Responses({ accountId }: { accountId: string }) {
                     )}{' '}
                     <strong>{r.contactName}</strong> <span class="muted small">{formatDateTime(r.completedAt ?? r.updatedAt)}</span>
                     {!r.completedAt && <span class="muted small"> (not finished)</span>}
+                    {r.importedFrom === 'delighted' && <span class="muted small"> · Imported from Delighted</span>}
                   </div>
                   {words.map((w, i) => (
                     <blockquote key={i}>{w}</blockquote>

@@ -10,6 +10,7 @@ import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Pagination } from '../components/pagination.js';
 import { RiskBadge } from '../components/risk-badge.js';
 import { TouchpointImport } from '../components/touchpoint-import.js';
+import { PortfolioImport } from '../components/portfolio-import.js';
 import { Stage, type AccountListItem, type RiskLevel } from '../../../shared/schemas/account.js';
 import type { Page } from '../../../shared/schemas/common.js';
 import type { User } from '../../../shared/schemas/user.js';
@@ -199,6 +200,7 @@ export default function AccountsPage() {
           <Pagination page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} noun="accounts" onPage={(p) => go({ page: String(p) }, true)} />
         </>
       )}
+      {canEdit() && <PortfolioImport onImported={() => void list.reload()} />}
       {canEdit() && <TouchpointImport />}
     </section>
   );

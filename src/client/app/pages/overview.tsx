@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { useApi } from '../use-api.js';
 import { usePageTitle } from '../use-page-title.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
@@ -8,7 +8,7 @@ import { TrendChart } from '../components/trend-chart.js';
 import { formatChangeReason, formatDate, formatDateTime, formatNps, formatNpsMargin, formatNumber, formatPercent, humanize, plural, formatHours } from '../format.js';
 import { NpsFigure } from '../components/nps-figure.js';
 import { TeamPulseCards } from '../components/team-pulse-cards.js';
-import { toCsv } from '../../../shared/csv.js';
+import { csvWriteOptions } from '../../../shared/csv.js';
 import type { NpsReport, NpsReportPeriod } from '../../../shared/schemas/report.js';
 import type { RiskReport } from '../../../shared/schemas/risk-report.js';
 import type { LoopMetrics } from '../../../shared/schemas/loop-report.js';
@@ -179,25 +179,33 @@ function SplitSection({ splits }: { splits: OverviewReport['splits'] }) {
   const [by, setBy] = useState<OverviewSplit>('industry');
   const rows = useMemo(() => splits[by].map((r) => ({ ...r, label: by === 'stage' ? humanize(r.label) : r.label })), [splits, by]);
 
-  const csvHref = useMemo(() => {
-    const csv = toCsv(
-      ['group', 'period', 'nps', 'marginOfError', 'responses', 'changeSince', 'change', 'significant', 'changeReason'],
-      rows.map((r) => [
-        r.label, r.latest?.period, r.latest?.nps, r.latest?.marginOfError, r.latest?.responses ?? 0,
-        r.latest?.change?.since, r.latest?.change?.change, r.latest?.change?.significant, r.latest?.change?.reason,
-      ]),
+  // csv-stringify's browser build is fetched on the first download only: nobody pays for it who never clicks.
+  const downloadCsv = async () => {
+    const { stringify } = await import('csv-stringify/browser/esm/sync');
+    const csv = stringify(
+      [
+        ['group', 'period', 'nps', 'marginOfError', 'responses', 'changeSince', 'change', 'significant', 'changeReason'],
+        ...rows.map((r) => [
+          r.label, r.latest?.period, r.latest?.nps, r.latest?.marginOfError, r.latest?.responses ?? 0,
+          r.latest?.change?.since, r.latest?.change?.change, r.latest?.change?.significant, r.latest?.change?.reason,
+        ]),
+      ],
+      csvWriteOptions,
     );
-    return URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-  }, [rows]);
-  useEffect(() => () => void (csvHref && URL.revokeObjectURL(csvHref)), [csvHref]);
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+    link.download = `keypulse-nps-by-${by}.csv`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 0);
+  };
 
   return (
     <section class="report-section" aria-labelledby="split-heading">
       <div class="section-head">
         <h2 id="split-heading">NPS by {by}</h2>
-        <a class="button secondary no-print" href={csvHref} download={`keypulse-nps-by-${by}.csv`}>
+        <button type="button" class="secondary no-print" onClick={downloadCsv}>
           Download split CSV
-        </a>
+        </button>
       </div>
       <div class="toolbar">
         <div class="field">

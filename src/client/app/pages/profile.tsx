@@ -6,6 +6,7 @@ import { ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
 import { formatDateTime } from '../format.js';
 import { currentUser } from '../session.js';
+import { ChatChannelsPanel } from '../components/chat-channels.js';
 import { ChangePassword } from '../../../shared/schemas/password.js';
 import { PASSWORD_MIN_LENGTH } from '../../../shared/schemas/user.js';
 import type { UserSession } from '../../../shared/schemas/session.js';
@@ -24,6 +25,14 @@ export default function Profile() {
       </p>
       <ChangePasswordForm />
       <SessionsPanel />
+      <section aria-labelledby="chat-alerts" class="profile-chat">
+        <h2 id="chat-alerts">My Slack / Teams alerts</h2>
+        <p class="muted">
+          Detractor alerts and the Monday risk summary for the accounts you own, in a Slack or Microsoft Teams channel of your
+          choice.
+        </p>
+        <ChatChannelsPanel scope="mine" />
+      </section>
     </>
   );
 }

@@ -4,7 +4,7 @@ import { rowsOf } from '../rows.js';
 import { accounts, campaigns, contacts, invitations, pulses, responses, surveys, tasks, touchpoints, users } from '../schema/index.js';
 import type { Level } from '../../../shared/schemas/contact.js';
 import type { NpsCounts } from '../../domain/nps-stats.js';
-import { npsCampaignIds } from './nps-report.js';
+import { importedCampaignIds, npsCampaignIds } from './nps-report.js';
 
 /**
  * The facts behind the risk report, for every account in scope at once: a fixed handful of statements whatever
@@ -170,6 +170,8 @@ export async function loadRiskFacts(
         where i.account_id = a.id and i.sent_at is not null
           -- A pulse after an event (a one-contact campaign) is not a survey wave of the account.
           and not exists (select 1 from ${pulses} p where p.campaign_id = i.campaign_id)
+          -- Nor are answers imported from another tool (they were not asked by this installation).
+          and i.campaign_id not in (${importedCampaignIds})
         order by i.sent_at desc limit 1
       ) w
       cross join lateral (
@@ -215,6 +217,7 @@ export async function loadRiskFacts(
         cross join lateral (
           select i.campaign_id, i.wave, max(i.sent_at) as sent from ${invitations} i
           where i.account_id = tw.account_id and i.sent_at is not null
+            and i.campaign_id not in (${importedCampaignIds})
           group by i.campaign_id, i.wave order by sent desc limit 2
         ) w
       ), wave_count as (

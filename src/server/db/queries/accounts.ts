@@ -11,6 +11,7 @@ export function toAccount(row: AccountRow): Account {
     id: row.id,
     name: row.name,
     industry: row.industry,
+    domain: row.domain,
     ownerId: row.ownerId,
     stage: row.stage,
     annualRevenue: row.annualRevenue,

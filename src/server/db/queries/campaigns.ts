@@ -42,7 +42,8 @@ export async function findAudienceCandidates(db: Db, audience: CampaignAudience)
     })
     .from(invitations)
     .innerJoin(campaigns, eq(campaigns.id, invitations.campaignId))
-    .where(inArray(invitations.status, ['pending', 'sent']))
+    // Invitations imported from another tool are history, not asks from this installation: they do not count.
+    .where(and(inArray(invitations.status, ['pending', 'sent']), sql`${campaigns.importedFrom} is null`))
     .groupBy(invitations.contactId)
     .as('last_invited');
 
@@ -158,6 +159,9 @@ export async function listCampaigns(
   // A pulse after an event is sent as a one-contact campaign (routes/pulses.ts); listed, hundreds of them would bury
   // the campaigns people launch. They are found through the pulses, and by id.
   const conditions: SQL[] = [sql`not exists (select 1 from ${pulses} p where p.campaign_id = ${campaigns.id})`];
+  // The campaign holding answers imported from another tool was never sent: its answers show on accounts and in
+  // trends, marked imported, not as a campaign anyone launched.
+  conditions.push(sql`${campaigns.importedFrom} is null`);
   if (query.status) conditions.push(eq(campaigns.status, query.status));
   if (query.accountId) {
     conditions.push(sql`exists (select 1 from ${invitations} i where i.campaign_id = ${campaigns.id} and i.account_id = ${query.accountId})`);

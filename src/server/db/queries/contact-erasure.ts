@@ -17,6 +17,7 @@ import {
 } from '../schema/index.js';
 import { ERASED_NAME, REDACTED, anonymizeAnswers, redact, redactJson, secretsOf, wordsOf } from '../../domain/erasure.js';
 import { suppressErasedAddress } from './erased-emails.js';
+import { deleteContactEvents } from './webhooks.js';
 
 export interface ErasureOutcome {
   erasedAt: Date;
@@ -115,6 +116,8 @@ export async function eraseContactData(tx: Db, contactId: string, now: Date): Pr
     .set({ name: ERASED_NAME, email: '', title: null, erasedAt: now, deletedAt: contact.deletedAt ?? now, updatedAt: now })
     .where(eq(contacts.id, contactId));
   if (contact.email) await suppressErasedAddress(tx, contact.email, now);
+  // Webhook events holding their name, address or words: gone, with what was still to be sent of them (cascade).
+  await deleteContactEvents(tx, contactId);
   return { erasedAt: now, erasedNow: true, counts };
 }
 

@@ -31,6 +31,8 @@ export async function listNewResponses(
     eq(accounts.ownerId, query.ownerId),
     eq(accounts.archived, false),
     sql`${responses.answers} <> '{}'::jsonb`,
+    // Answers imported from another tool are history, never "new" (an import of years of answers would bury the day).
+    sql`${responses.importedFrom} is null`,
     lte(submittedAt, sql`${query.upTo.toISOString()}::timestamptz`),
   ];
   if (query.since) conditions.push(gt(submittedAt, sql`${query.since.toISOString()}::timestamptz`));

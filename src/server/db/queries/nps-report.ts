@@ -38,7 +38,15 @@ export interface PeriodScores {
 /** The campaigns whose survey asks the NPS question: only their invitations count as NPS invitations. */
 export const npsCampaignIds = sql`select ${campaigns.id} from ${campaigns}
   join ${surveyVersions} on ${surveyVersions.id} = ${campaigns.surveyVersionId}
-  where ${surveyVersions.definition} -> 'questions' @> '[{"kind":"nps"}]'::jsonb`;
+  where ${surveyVersions.definition} -> 'questions' @> '[{"kind":"nps"}]'::jsonb
+    and ${campaigns.importedFrom} is null`;
+
+/**
+ * Campaigns holding answers imported from another tool (Delighted): their answers count in NPS trends, but their
+ * invitations were not sent by this installation and the export lists no one who did not answer — so they count
+ * neither as invitations (a response rate of 100 %) nor as a wave.
+ */
+export const importedCampaignIds = sql`select ${campaigns.id} from ${campaigns} where ${campaigns.importedFrom} is not null`;
 
 export const npsAnsweredAt = sql`coalesce(${responses.completedAt}, ${responses.updatedAt})`;
 
@@ -167,6 +175,7 @@ export async function latestWaveCoverage(db: Db, accountId: string): Promise<Nps
     with w as (
       select i.campaign_id, i.wave, i.sent_at from ${invitations} i
       where i.account_id = ${accountId}::uuid and i.sent_at is not null
+        and i.campaign_id not in (${importedCampaignIds})
       order by i.sent_at desc limit 1
     )
     select w.campaign_id, w.wave, w.sent_at, cp.name as campaign_name, c.level,

@@ -13,7 +13,7 @@ import {
   type AuditWaveRow,
 } from '../../db/queries/audit-report.js';
 import { npsCategory } from '../../../shared/answers.js';
-import { toCsv } from '../../../shared/csv.js';
+import { toCsv } from '../../domain/csv.js';
 import type { Question, SurveyDefinition } from '../../../shared/schemas/survey.js';
 import { AuditReport, AuditReportQuery, type AuditQuestionReport } from '../../../shared/schemas/report.js';
 

@@ -7,7 +7,7 @@ import { requireAuth } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { measureLoop, measureLoopBy, type LoopMetrics, type ScoreHistory } from '../../domain/loop-metrics.js';
 import { accounts, responses, tasks, users } from '../../db/schema/index.js';
-import { toCsv } from '../../../shared/csv.js';
+import { toCsv } from '../../domain/csv.js';
 import { LoopReport, LoopReportQuery } from '../../../shared/schemas/loop-report.js';
 
 const csvColumns = ['tasks', 'open', 'medianHoursToFirstAction', 'medianHoursToClose', 'closedOnTimeShare', 'detractorsFollowedUp', 'detractorsImprovedShare'] as const;

@@ -16,7 +16,7 @@ import {
   type NpsScopeFilter,
 } from '../../db/queries/nps-report.js';
 import { buildNpsLevelTrends, buildNpsReport, npsReportRange } from '../../services/nps-report.js';
-import { toCsv } from '../../../shared/csv.js';
+import { toCsv } from '../../domain/csv.js';
 import { NpsReport, NpsReportQuery, type NpsChange, type NpsScope } from '../../../shared/schemas/report.js';
 
 /**

@@ -35,7 +35,7 @@ import { listTouchesWithLevels } from '../../db/queries/touchpoints.js';
 import { touchFigures, yearBefore } from '../../domain/touchpoints.js';
 import { readProgramTeamPulse } from '../../services/team-pulse-report.js';
 import { npsCategory } from '../../../shared/answers.js';
-import { toCsv } from '../../../shared/csv.js';
+import { toCsv } from '../../domain/csv.js';
 import { Level } from '../../../shared/schemas/contact.js';
 import { ProgramReport, ProgramReportQuery, type ProgramAccount } from '../../../shared/schemas/program-report.js';
 

@@ -8,7 +8,7 @@ import { accountOwnerScope } from '../../domain/permissions.js';
 import { getUser } from '../../db/queries/users.js';
 import { buildRiskReport } from '../../services/account-risk.js';
 import { sendRiskReportNow } from '../../services/risk-report-emails.js';
-import { toCsv } from '../../../shared/csv.js';
+import { toCsv } from '../../domain/csv.js';
 import { RiskReport, RiskReportQuery, RiskReportSent } from '../../../shared/schemas/risk-report.js';
 
 const csvHeader = ['accountId', 'name', 'ownerId', 'ownerName', 'stage', 'level', 'score', 'nps', 'npsMargin', 'npsPeriod', 'renewalDate', 'reasons', 'link', 'npsResponses', 'npsEveryoneAnswered'] as const;

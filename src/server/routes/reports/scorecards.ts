@@ -15,7 +15,7 @@ import { countContactsByLevel, listKeyAccounts, listLoopTasks, listQuarterValues
 import { listAnsweredLevels, listShareOfSpend, listTouchedLevels } from '../../db/queries/scorecards.js';
 import type { Db } from '../../db/client.js';
 import { npsCategory } from '../../../shared/answers.js';
-import { toCsv } from '../../../shared/csv.js';
+import { toCsv } from '../../domain/csv.js';
 import { ScorecardQuery, ScorecardReport, type Scorecard } from '../../../shared/schemas/scorecards.js';
 
 /**

@@ -6,7 +6,7 @@ import { requireAuth } from '../../http/auth.js';
 import { accountOwnerScope } from '../../domain/permissions.js';
 import { accountTrend, analyzePareto, contributionOf, shiftQuarter } from '../../domain/account-value.js';
 import { latestValueQuarter, listPortfolioValues } from '../../db/queries/account-values.js';
-import { toCsv } from '../../../shared/csv.js';
+import { toCsv } from '../../domain/csv.js';
 import { ValueReport, ValueReportQuery } from '../../../shared/schemas/program.js';
 
 /** Cents as currency units (a number, so the CSV keeps it a number), importable again. */
