@@ -3,6 +3,8 @@ import { accentOn, contrastRatio, textOnAccent } from '../../src/shared/schemas/
 import { accentStylesheet, accentStylesheetUrl } from '../../src/server/domain/brand.js';
 import { logoBox, sniffImage } from '../../src/server/domain/logo-image.js';
 import { thanksText } from '../../src/client/survey/survey-page.js';
+// The survey page is handed its respondent's catalogue; the server (and so this test) loads them all.
+import '../../src/shared/i18n.js';
 
 // Eight levels of each channel (512 colours, the corners included) and all 256 greys, where white and black
 // text come closest to failing.
