@@ -71,30 +71,23 @@ export const api = {
   put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
   delete: <T>(path: string) => call<T>('DELETE', path),
   /** A raw body (CSV import). */
-  send: async <T>(method: string, path: string, body: BodyInit, contentType: string): Promise<ApiResult<T>> => {
-    try {
-      const res = await fetch(path, { method, credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': contentType }, body });
-      if (res.status === 401) signInAgain();
-      const json = await res.json().catch(() => null);
-      if (!res.ok) return { ok: false, error: { status: res.status, code: json?.error?.code ?? 'internal', message: json?.error?.message ?? `The server answered ${res.status}.`, issues: json?.error?.issues ?? [] } };
-      return { ok: true, data: json as T };
-    } catch {
-      return { ok: false, error: { status: 0, code: 'network', message: 'Keypulse could not be reached. Check your connection and try again.', issues: [] } };
-    }
-  },
+  send: <T>(method: string, path: string, body: BodyInit, contentType: string) => sendBody<T>(method, path, body, { 'content-type': contentType }),
   /** Files as multipart/form-data (the browser writes the content type with its boundary). */
-  upload: async <T>(path: string, form: FormData): Promise<ApiResult<T>> => {
-    try {
-      const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json' }, body: form });
-      if (res.status === 401) signInAgain();
-      const json = await res.json().catch(() => null);
-      if (!res.ok) return { ok: false, error: { status: res.status, code: json?.error?.code ?? 'internal', message: json?.error?.message ?? `The server answered ${res.status}.`, issues: json?.error?.issues ?? [] } };
-      return { ok: true, data: json as T };
-    } catch {
-      return { ok: false, error: { status: 0, code: 'network', message: 'Keypulse could not be reached. Check your connection and try again.', issues: [] } };
-    }
-  },
+  upload: <T>(path: string, form: FormData) => sendBody<T>('POST', path, form, {}),
 };
+
+/** A body that is not JSON (a CSV file, a multipart form), with the same answers and errors as `call`. */
+async function sendBody<T>(method: string, path: string, body: BodyInit, headers: Record<string, string>): Promise<ApiResult<T>> {
+  try {
+    const res = await fetch(path, { method, credentials: 'same-origin', headers: { accept: 'application/json', ...headers }, body });
+    if (res.status === 401) signInAgain();
+    const json = await res.json().catch(() => null);
+    if (!res.ok) return { ok: false, error: { status: res.status, code: json?.error?.code ?? 'internal', message: json?.error?.message ?? `The server answered ${res.status}.`, issues: json?.error?.issues ?? [] } };
+    return { ok: true, data: json as T };
+  } catch {
+    return { ok: false, error: { status: 0, code: 'network', message: 'Keypulse could not be reached. Check your connection and try again.', issues: [] } };
+  }
+}
 
 /** Field path → message, for showing the API's validation issues beside each input. */
 export function issuesByField(problem: ApiProblem | null | undefined): Record<string, string> {

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { rowsOf } from '../db/rows.js';
+import { WebhookEventType } from '../../shared/schemas/webhooks.js';
+import { ChatEventType } from '../../shared/schemas/chat-channels.js';
 
 /**
  * Events other systems hear about (issue 15). Written with the change that causes them — pass the transaction —
@@ -10,20 +12,11 @@ import { rowsOf } from '../db/rows.js';
  */
 
 /** Sent to Standard Webhooks receivers; payloads documented in the OpenAPI document's webhooks section. */
-export const WEBHOOK_EVENT_TYPES = [
-  'response.created',
-  'response.completed',
-  'task.created',
-  'task.closed',
-  'contact.unsubscribed',
-  'account.risk_changed',
-  'campaign.finished',
-] as const;
+export const WEBHOOK_EVENT_TYPES = WebhookEventType.options;
 /** Sent to Slack and Teams channels, rendered as Block Kit or an Adaptive Card. */
-export const CHAT_EVENT_TYPES = ['detractor.alert', 'risk.summary'] as const;
+export const CHAT_EVENT_TYPES = ChatEventType.options;
 
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
-export type ChatEventType = (typeof CHAT_EVENT_TYPES)[number];
+export type { WebhookEventType, ChatEventType };
 export type EventType = WebhookEventType | ChatEventType;
 
 export interface NewEvent {

@@ -10,7 +10,7 @@ import { audit } from '../http/audit.js';
 import { outgoingEvents, webhookDeliveries, webhookEndpoints } from '../db/schema/index.js';
 import { getDelivery, getStandardEndpoint, listDeliveries, listStandardEndpoints, type WebhookEndpointRow } from '../db/queries/webhooks.js';
 import { ROTATION_OVERLAP_MS } from '../domain/webhook-retry.js';
-import { newEventId, WEBHOOK_EVENT_TYPES } from '../integrations/events.js';
+import { newEventId } from '../integrations/events.js';
 import { cancelPendingDeliveries, DELIVER_WEBHOOKS, guardFor, nudgeDeliveries, TEST_EVENT_TYPE } from '../integrations/delivery/engine.js';
 import { checkWebhookUrl } from '../integrations/delivery/ssrf.js';
 import { IdParams } from '../../shared/schemas/common.js';
@@ -30,10 +30,6 @@ import {
  * scope). Deliveries happen in the queue (integrations/delivery/engine.ts); these routes only register endpoints,
  * show the delivery log and ask for a replay or a test event.
  */
-
-// The shared list and the server's must name the same events.
-const sameTypes: [WebhookEventType[], readonly (typeof WEBHOOK_EVENT_TYPES)[number][]] = [[...WEBHOOK_EVENT_TYPES], WebhookEventType.options];
-void sameTypes;
 
 /** `whsec_` + base64 of 192 random bits, the Standard Webhooks secret format. */
 export function newWebhookSecret(): string {

@@ -7,7 +7,7 @@ import '../validation-messages.js'; // plain-words validation messages, wherever
  * accounts they own.
  */
 
-/** The events a chat channel can hear (the same names as integrations/events.ts CHAT_EVENT_TYPES). */
+/** The events a chat channel can hear (integrations/events.ts takes its list from here). */
 export const ChatEventType = z.enum(['detractor.alert', 'risk.summary']);
 export type ChatEventType = z.infer<typeof ChatEventType>;
 

@@ -8,7 +8,7 @@ import { PageQuery, pageOf } from './common.js';
  * its `data` follows the versioned payload schemas below (documented in the OpenAPI document's `webhooks` section).
  */
 
-/** The same names as integrations/events.ts WEBHOOK_EVENT_TYPES (the server checks they agree). */
+/** The events webhook receivers can subscribe to (integrations/events.ts takes its list from here). */
 export const WebhookEventType = z.enum([
   'response.created',
   'response.completed',
