@@ -108,6 +108,7 @@ CREATE TABLE "webhook_endpoints" (
 	"disabled_at" timestamp with time zone,
 	"failing_since" timestamp with time zone,
 	"last_success_at" timestamp with time zone,
+	"paced_until" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

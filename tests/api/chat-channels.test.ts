@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, count, eq, gt, lte } from 'drizzle-orm';
 import { createTestContext, type TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
 import { createAccountWithContacts, emailTo, sendCampaign } from '../helpers/survey-fixtures.js';
 import { startFakeChatReceiver, type FakeChatReceiver, type ReceivedChatMessage } from '../helpers/fake-chat-receiver.js';
 import { schedulerTick } from '../../src/server/jobs/scheduler-tick.js';
-import { nudgeDeliveries } from '../../src/server/integrations/delivery/engine.js';
-import { webhookEndpoints } from '../../src/server/db/schema/index.js';
+import { deliverWebhooks, nudgeDeliveries } from '../../src/server/integrations/delivery/engine.js';
+import { webhookDeliveries, webhookEndpoints } from '../../src/server/db/schema/index.js';
 
 type Client = TestClient & { user: TestUser };
 
@@ -90,6 +90,25 @@ describe('Slack and Teams channels', () => {
     return r;
   };
 
+  /**
+   * Runs the queue, stepping the fake clock over Slack and Teams pacing (one message a second per channel): while a
+   * delivery waits for its channel's next second, a second passes and the queue runs again.
+   */
+  async function runJobsPaced() {
+    await ctx.runJobs();
+    for (let step = 0; step < 30; step++) {
+      const now = ctx.clock.now();
+      const [waiting] = await ctx.database.db
+        .select({ n: count() })
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.status, 'pending'), gt(webhookDeliveries.nextAttemptAt, now), lte(webhookDeliveries.nextAttemptAt, new Date(now.getTime() + 1000))));
+      if (!waiting!.n) return;
+      ctx.clock.advance(1000);
+      await nudgeDeliveries(ctx.deps);
+      await ctx.runJobs();
+    }
+  }
+
   /** A contact of the manager's (new) account answers the NPS survey; the follow-up runs on the answer. */
   async function detractorAnswers(manager: Client, accountName: string, contactName: string, answers: Record<string, unknown>) {
     const { accountId, contactIds, emails } = await createAccountWithContacts(manager, [{ name: contactName }], { name: accountName });
@@ -97,7 +116,7 @@ describe('Slack and Teams channels', () => {
     const mail = await emailTo(ctx, emails[0]!);
     const res = await ctx.anonymous().post(`/s/${mail.surveyToken}/answers`, { answers, complete: true });
     expect(res.status).toBe(200);
-    await ctx.runJobs();
+    await runJobsPaced();
     return { accountId, contactId: contactIds[0]! };
   }
 
@@ -239,9 +258,9 @@ describe('Slack and Teams channels', () => {
       await sendCampaign(ctx, maria, { accountIds: [accountId] });
       const mail = await emailTo(ctx, emails[0]!);
       await ctx.anonymous().post(`/s/${mail.surveyToken}/answers`, { answers: { nps: 5 }, complete: true });
-      await ctx.runJobs();
+      await runJobsPaced();
       await ctx.anonymous().post(`/s/${mail.surveyToken}/answers`, { answers: { nps: 2, reason: 'Worse on reflection' }, complete: true });
-      await ctx.runJobs();
+      await runJobsPaced();
       await slackAll.waitForAccepted(before + 1);
       expect(slackAll.requests()).toHaveLength(before + 1);
       expect(slackText(slackAll.accepted().at(-1)!)).toContain('Eridanus');
@@ -255,7 +274,7 @@ describe('Slack and Teams channels', () => {
       ctx.clock.set('2026-03-09T07:00:00Z'); // Monday 07:00 in UTC
       await schedulerTick(ctx.deps);
       await Promise.all([schedulerTick(ctx.deps), schedulerTick(ctx.deps)]); // overlapping sweeps
-      await ctx.runJobs();
+      await runJobsPaced();
       const slack = (await slackAll.waitForAccepted(before.slack + 1)).at(-1)!;
       const teams = (await teamsAll.waitForAccepted(before.teams + 1)).at(-1)!;
       const mine = (await slackMaria.waitForAccepted(before.maria + 1)).at(-1)!;
@@ -283,7 +302,7 @@ describe('Slack and Teams channels', () => {
       // Later sweeps the same Monday send nothing more.
       ctx.clock.set('2026-03-09T07:05:00Z');
       await schedulerTick(ctx.deps);
-      await ctx.runJobs();
+      await runJobsPaced();
       expect(slackAll.accepted()).toHaveLength(before.slack + 1);
       expect(slackMaria.accepted()).toHaveLength(before.maria + 1);
       expect(teamsTom.accepted()).toHaveLength(before.tom + 1);
@@ -300,17 +319,17 @@ describe('Slack and Teams channels', () => {
       const sent = await tom.post(`/api/chat-channels/${created.body.id}/test`);
       expect(sent.status).toBe(202);
       expect(sent.body.eventId).toMatch(/^msg_/);
-      await ctx.runJobs();
+      await runJobsPaced();
       expect(limited.requests().map((r) => r.status)).toEqual([429]);
 
       ctx.clock.advance(60_000); // not yet: Slack asked for 120 s
       await nudgeDeliveries(ctx.deps);
-      await ctx.runJobs();
+      await runJobsPaced();
       expect(limited.requests()).toHaveLength(1);
 
       ctx.clock.advance(61_000);
       await schedulerTick(ctx.deps);
-      await ctx.runJobs();
+      await runJobsPaced();
       const [message] = await limited.waitForAccepted(1);
       expect(limited.requests().map((r) => r.status)).toEqual([429, 200]);
       expectSlackMessage(message!.body);
@@ -318,14 +337,43 @@ describe('Slack and Teams channels', () => {
 
       ctx.clock.advance(3600_000);
       await schedulerTick(ctx.deps);
-      await ctx.runJobs();
+      await runJobsPaced();
       expect(limited.accepted()).toHaveLength(1);
+    });
+
+    it('a channel gets at most one message a second, however many are due, across workers', async () => {
+      const paced = await receiver('teams');
+      const created = await tom.post('/api/chat-channels', { format: 'teams', url: paced.url, events: ['detractor.alert'] });
+      expect(created.status).toBe(201);
+      for (let i = 0; i < 3; i++) expect((await tom.post(`/api/chat-channels/${created.body.id}/test`)).status).toBe(202);
+
+      // Two workers at once, at the same instant: one message between them.
+      await Promise.all([deliverWebhooks(ctx.deps), deliverWebhooks(ctx.deps)]);
+      await ctx.runJobs();
+      await paced.waitForAccepted(1);
+      expect(paced.requests()).toHaveLength(1);
+      ctx.clock.advance(999);
+      await deliverWebhooks(ctx.deps);
+      expect(paced.requests()).toHaveLength(1);
+      ctx.clock.advance(1);
+      await deliverWebhooks(ctx.deps);
+      await paced.waitForAccepted(2);
+      expect(paced.requests()).toHaveLength(2);
+      ctx.clock.advance(1000);
+      await deliverWebhooks(ctx.deps);
+      await paced.waitForAccepted(3);
+      // Each message once: the ones that waited were put back, not counted as failed attempts.
+      const attempts = await ctx.database.db
+        .select({ attempts: webhookDeliveries.attempts, status: webhookDeliveries.status })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.endpointId, created.body.id));
+      expect(attempts).toEqual([1, 1, 1].map(() => ({ attempts: 1, status: 'succeeded' })));
     });
 
     it('a test goes to that one channel only; a switched-off channel gets no test and no alerts', async () => {
       const before = { all: slackAll.requests().length, tom: teamsTom.requests().length };
       expect((await maria.post(`/api/chat-channels/${mariaChannelId}/test`)).status).toBe(202);
-      await ctx.runJobs();
+      await runJobsPaced();
       const last = (await slackMaria.waitForAccepted(slackMaria.accepted().length)).at(-1)!;
       expect(last.body.text).toContain('[Test]');
       expect(slackAll.requests()).toHaveLength(before.all);

@@ -34,3 +34,10 @@ export function shouldSwitchOff(failingSince: Date | null, now: Date): boolean {
 
 /** The previous signing secret keeps signing this long after a rotation, while receivers switch to the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 3600_000;
+
+/**
+ * The least time between two sends to one endpoint, by format. Slack allows about one message a second per incoming
+ * webhook (short bursts tolerated, then 429); Teams' webhooks throttle alike. Standard Webhooks receivers are
+ * ours to pace (none: they answer 429 with Retry-After if they must).
+ */
+export const MIN_SEND_INTERVAL_MS = { standard: 0, slack: 1_000, teams: 1_000 } as const;

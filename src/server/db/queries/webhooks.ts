@@ -47,6 +47,35 @@ export async function claimDueDeliveries(db: Db, now: Date, limit: number): Prom
   return rowsOf<{ id: string }>(rows).map((r) => ({ id: r.id, leaseUntil }));
 }
 
+/**
+ * Takes the endpoint's next send slot (Slack and Teams pacing): when the endpoint is free, marks it busy for
+ * `intervalMs` and answers null (send now); when another send holds it, answers when it frees up. The row lock
+ * makes every worker and process take turns.
+ */
+export async function takeSendSlot(db: Db, endpointId: string, now: Date, intervalMs: number): Promise<Date | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ pacedUntil: webhookEndpoints.pacedUntil })
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, endpointId))
+      .for('update');
+    if (row?.pacedUntil && row.pacedUntil > now) return row.pacedUntil;
+    await tx
+      .update(webhookEndpoints)
+      .set({ pacedUntil: new Date(now.getTime() + intervalMs) })
+      .where(eq(webhookEndpoints.id, endpointId));
+    return null;
+  });
+}
+
+/** Puts a claimed delivery back, due at `at`, without counting an attempt (it waits for its endpoint's turn). */
+export async function deferDelivery(db: Db, id: string, leaseUntil: Date, at: Date): Promise<void> {
+  await db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: at, leaseUntil: null })
+    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.leaseUntil, leaseUntil), eq(webhookDeliveries.status, 'pending')));
+}
+
 /** Claims one delivery whatever its status (a replay): only when no worker holds it. */
 export async function claimDelivery(db: Db, id: string, now: Date): Promise<Date | null> {
   const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS);

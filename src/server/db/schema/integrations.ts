@@ -60,6 +60,11 @@ export const webhookEndpoints = pgTable(
     /** The first failed attempt since the last success: an endpoint failing for days is switched off. */
     failingSince: timestamp('failing_since', { withTimezone: true }),
     lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    /**
+     * Slack and Teams take about one message a second per webhook: the next send to this endpoint waits until then.
+     * Kept here, not in a process, so every worker paces the same channel together.
+     */
+    pacedUntil: timestamp('paced_until', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [index('webhook_endpoints_user_idx').on(t.userId)],

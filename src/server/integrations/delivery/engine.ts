@@ -7,11 +7,13 @@ import {
   cancelPendingDeliveries,
   claimDelivery,
   claimDueDeliveries,
+  deferDelivery,
   insertAttempt,
   loadDeliveryForSending,
+  takeSendSlot,
 } from '../../db/queries/webhooks.js';
 import { storedNotification } from '../../db/queries/messages.js';
-import { nextRetryDelayMs, shouldSwitchOff, SWITCH_OFF_AFTER_MS } from '../../domain/webhook-retry.js';
+import { MIN_SEND_INTERVAL_MS, nextRetryDelayMs, shouldSwitchOff, SWITCH_OFF_AFTER_MS } from '../../domain/webhook-retry.js';
 import { renderWebhookDisabled } from '../../email/webhook-disabled-template.js';
 import { SEND_EMAILS } from '../../jobs/send-emails.js';
 import { createGuard } from './ssrf.js';
@@ -56,9 +58,9 @@ export function guardFor(deps: Pick<AppDeps, 'config'>) {
  * Queues the delivery job, once (singleton key). Call it after the transaction that recorded events commits; if it is
  * lost, the scheduler tick queues the job anyway when deliveries are due.
  */
-export async function nudgeDeliveries(deps: Pick<AppDeps, 'jobs' | 'logger'>): Promise<void> {
+export async function nudgeDeliveries(deps: Pick<AppDeps, 'jobs' | 'logger'>, startAfter?: Date): Promise<void> {
   try {
-    await deps.jobs.enqueue(DELIVER_WEBHOOKS, {}, { singletonKey: DELIVER_WEBHOOKS });
+    await deps.jobs.enqueue(DELIVER_WEBHOOKS, {}, { singletonKey: DELIVER_WEBHOOKS, ...(startAfter ? { startAfter } : {}) });
   } catch (error) {
     deps.logger.warn('could not queue webhook deliveries; the scheduler will', { error: String(error) });
   }
@@ -74,13 +76,17 @@ export async function deliverWebhooks(deps: AppDeps, data: DeliverJob = {}): Pro
     await replayDelivery(deps, data.replayDeliveryId);
     return;
   }
+  let waitingUntil: Date | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const claimed = await claimDueDeliveries(deps.db, deps.clock.now(), CLAIM_BATCH);
-    if (claimed.length === 0) return;
+    if (claimed.length === 0) break;
     // One at a time per claim, several claims in parallel: a slow receiver holds only its own delivery.
-    await Promise.all(claimed.map((c) => attemptDelivery(deps, c.id, c.leaseUntil, 'scheduled')));
+    const deferred = await Promise.all(claimed.map((c) => attemptDelivery(deps, c.id, c.leaseUntil, 'scheduled')));
+    for (const at of deferred) if (at && (!waitingUntil || at < waitingUntil)) waitingUntil = at;
+    if (round === MAX_ROUNDS - 1) return nudgeDeliveries(deps);
   }
-  await nudgeDeliveries(deps);
+  // Deliveries put back to wait for their channel's turn: a job for when the first of them is due.
+  if (waitingUntil) await nudgeDeliveries(deps, waitingUntil);
 }
 
 async function replayDelivery(deps: AppDeps, deliveryId: string) {
@@ -92,10 +98,11 @@ async function replayDelivery(deps: AppDeps, deliveryId: string) {
 
 type Trigger = 'scheduled' | 'replay' | 'test';
 
-async function attemptDelivery(deps: AppDeps, deliveryId: string, leaseUntil: Date, trigger: Trigger): Promise<void> {
+/** Sends one claimed delivery; answers when it was put back to wait for its endpoint's turn (pacing), else null. */
+async function attemptDelivery(deps: AppDeps, deliveryId: string, leaseUntil: Date, trigger: Trigger): Promise<Date | null> {
   const { db, clock, secrets } = deps;
   const row = await loadDeliveryForSending(db, deliveryId);
-  if (!row) return;
+  if (!row) return null;
   const { delivery, endpoint, event } = row;
   const isTest = event.type === TEST_EVENT_TYPE;
   // A switched-off endpoint gets nothing automatic; an admin's replay or test event still goes (to check a fix).
@@ -104,9 +111,18 @@ async function attemptDelivery(deps: AppDeps, deliveryId: string, leaseUntil: Da
       .update(webhookDeliveries)
       .set({ status: 'cancelled', nextAttemptAt: null, leaseUntil: null })
       .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.status, 'pending')));
-    return;
+    return null;
   }
   const now = clock.now();
+  // Slack and Teams take about one message a second per channel: the endpoint's row says when the next may go.
+  const interval = MIN_SEND_INTERVAL_MS[endpoint.format];
+  if (interval > 0 && trigger === 'scheduled') {
+    const busyUntil = await takeSendSlot(db, endpoint.id, now, interval);
+    if (busyUntil) {
+      await deferDelivery(db, deliveryId, leaseUntil, busyUntil);
+      return busyUntil;
+    }
+  }
   const guard = guardFor(deps);
   let target: DeliveryTarget;
   try {
@@ -123,12 +139,13 @@ async function attemptDelivery(deps: AppDeps, deliveryId: string, leaseUntil: Da
     };
   } catch {
     // Sealed under another server secret: nothing to send with; logged like any failed attempt.
-    return recordOutcome(deps, delivery.endpointId, delivery.id, leaseUntil, trigger === 'scheduled' && isTest ? 'test' : trigger, now, 0, {
+    await recordOutcome(deps, delivery.endpointId, delivery.id, leaseUntil, trigger === 'scheduled' && isTest ? 'test' : trigger, now, 0, {
       ok: false,
       statusCode: null,
       responseExcerpt: null,
       error: 'stored URL or secret cannot be unsealed (was the server secret changed?)',
     });
+    return null;
   }
   const toSend: EventToSend = { id: event.id, type: event.type, version: event.version, payload: event.payload, createdAt: event.createdAt };
   const sender = senderFor(endpoint.format);
@@ -151,6 +168,7 @@ async function attemptDelivery(deps: AppDeps, deliveryId: string, leaseUntil: Da
   }
   const duration = Math.round(performance.now() - started);
   await recordOutcome(deps, delivery.endpointId, delivery.id, leaseUntil, trigger === 'scheduled' && isTest ? 'test' : trigger, now, duration, result);
+  return null;
 }
 
 /**
