@@ -75,31 +75,41 @@ export function ImportResult<Row extends ImportRow>({ result, columns }: ImportR
   );
 }
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Beyond this many rows the table lists the rows with errors only: 20,000 table rows would stall a phone. */
+const LIST_ALL_UP_TO = 500;
+
 interface CsvImportControlsProps<Row extends ImportRow> extends Pick<ImportResultProps<Row>, 'columns'> {
   /** Unique on the page: the file input's id. */
   id: string;
-  /** The import endpoint; `dryRun` is added to it. */
+  /** The import endpoint; `dryRun` (and the file's name) are added to it. */
   url: string;
   /** What the import button counts: ['row', 'rows'], ['touchpoint', 'touchpoints']. */
   noun: [one: string, many: string];
+  /** Also take .xlsx files (the portfolio import). */
+  xlsx?: boolean;
   onImported?: () => void;
 }
 
 /**
- * Every CSV import's controls (contacts, quarterly values, touchpoints): pick a file, **Check the file** (a dry run:
- * nothing is written), read the result per row, then **Import n rows** — the rows that would be written.
+ * Every file import's controls (contacts, quarterly values, touchpoints, the portfolio): pick a file, **Check the
+ * file** (a dry run: nothing is written), read the result per row, then **Import n rows** — the rows that would be
+ * written. The file goes up as it is, not read into a string here, so the server can stream it.
  */
-export function CsvImportControls<Row extends ImportRow>({ id, url, noun, columns, onImported }: CsvImportControlsProps<Row>) {
-  const [csv, setCsv] = useState<string | null>(null);
-  const [result, setResult] = useState<ImportOutcome<Row> | null>(null);
+export function CsvImportControls<Row extends ImportRow>({ id, url, noun, columns, xlsx = false, onImported }: CsvImportControlsProps<Row>) {
+  const [file, setFile] = useState<File | null>(null);
+  const [result, setResult] = useState<(ImportOutcome<Row> & { unknownColumns?: string[] }) | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const kinds = xlsx ? 'CSV or XLSX' : 'CSV';
 
   const run = async (dryRun: boolean) => {
-    if (csv === null) return setError('Choose a CSV file first.');
+    if (!file) return setError(`Choose a ${kinds} file first.`);
+    const isXlsx = xlsx && (/\.xlsx$/i.test(file.name) || file.type === XLSX_TYPE);
     setBusy(true);
     setError('');
-    const res = await api.send<ImportOutcome<Row>>('POST', withQuery(url, { dryRun }), csv, 'text/csv');
+    const query = xlsx ? { dryRun, fileName: file.name } : { dryRun };
+    const res = await api.send<ImportOutcome<Row> & { unknownColumns?: string[] }>('POST', withQuery(url, query), file, isXlsx ? XLSX_TYPE : 'text/csv');
     setBusy(false);
     if (!res.ok) {
       setResult(null);
@@ -109,23 +119,23 @@ export function CsvImportControls<Row extends ImportRow>({ id, url, noun, column
     if (!dryRun) onImported?.();
   };
   const writable = result ? result.created + (result.updated ?? 0) : 0;
+  const shown = result && result.rows.length > LIST_ALL_UP_TO ? { ...result, rows: result.rows.filter((r) => r.status === 'error') } : result;
   const errorId = `${id}-error`;
 
   return (
     <>
       <div class="actions">
         <div class="field">
-          <label for={id}>CSV file</label>
+          <label for={id}>{kinds} file</label>
           <input
             id={id}
             type="file"
-            accept=".csv,text/csv"
+            accept={xlsx ? `.csv,.xlsx,text/csv,${XLSX_TYPE}` : '.csv,text/csv'}
             aria-describedby={error ? errorId : undefined}
-            onChange={async (e) => {
-              const file = e.currentTarget.files?.[0];
+            onChange={(e) => {
               setResult(null);
               setError('');
-              setCsv(file ? await file.text() : null);
+              setFile(e.currentTarget.files?.[0] ?? null);
             }}
           />
         </div>
@@ -145,7 +155,13 @@ export function CsvImportControls<Row extends ImportRow>({ id, url, noun, column
             {error}
           </p>
         )}
-        {result && <ImportResult result={result} columns={columns} />}
+        {result?.unknownColumns?.length ? <p class="muted small">Columns not read (no such field): {result.unknownColumns.join(', ')}.</p> : null}
+        {shown && result && shown.rows.length < result.rows.length && (
+          <p class="muted small">
+            {formatNumber(result.rows.length)} rows: only the {formatNumber(shown.rows.length)} with errors are listed.
+          </p>
+        )}
+        {shown && <ImportResult result={shown} columns={columns} />}
       </div>
     </>
   );

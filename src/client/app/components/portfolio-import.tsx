@@ -1,14 +1,6 @@
-import { useState } from 'preact/hooks';
-import { api, withQuery } from '../api.js';
-import { formatNumber } from '../format.js';
 import { isManager } from '../session.js';
-import { ImportResult } from './import-result.js';
-import { Loading } from './states.js';
+import { CsvImportControls } from './import-result.js';
 import type { PortfolioImportResult } from '../../../shared/schemas/portfolio-import.js';
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-/** Beyond this many rows the table lists the rows with errors only: 20,000 table rows would stall a phone. */
-const LIST_ALL_UP_TO = 500;
 
 /** The template: every column once, with one account and two of its contacts as the example. */
 const TEMPLATE = [
@@ -20,36 +12,8 @@ const templateHref = `data:text/csv;charset=utf-8,${encodeURIComponent(`${TEMPLA
 
 type Row = PortfolioImportResult['rows'][number];
 
-/**
- * The whole portfolio from one CSV or XLSX sheet: choose the file, **Check the file** (a dry run: nothing written),
- * read the result per row with its line, then **Import**. The file goes up as it is (not read into a string here),
- * so the server can stream it.
- */
+/** The whole portfolio from one CSV or XLSX sheet, checked first (a dry run), with each row's result by its line. */
 export function PortfolioImport({ onImported }: { onImported?: () => void }) {
-  const [file, setFile] = useState<File | null>(null);
-  const [result, setResult] = useState<PortfolioImportResult | null>(null);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const id = 'portfolio-import-file';
-  const errorId = `${id}-error`;
-
-  const run = async (dryRun: boolean) => {
-    if (!file) return setError('Choose a CSV or XLSX file first.');
-    const xlsx = /\.xlsx$/i.test(file.name) || file.type === XLSX_TYPE;
-    setBusy(true);
-    setError('');
-    const res = await api.send<PortfolioImportResult>('POST', withQuery('/api/import/portfolio', { dryRun, fileName: file.name }), file, xlsx ? XLSX_TYPE : 'text/csv');
-    setBusy(false);
-    if (!res.ok) {
-      setResult(null);
-      return setError(res.error.message);
-    }
-    setResult(res.data);
-    if (!dryRun) onImported?.();
-  };
-  const writable = result ? result.created + result.updated : 0;
-  const shown = result && result.rows.length > LIST_ALL_UP_TO ? { ...result, rows: result.rows.filter((r) => r.status === 'error') } : result;
-
   return (
     <details class="portfolio-import no-print">
       <summary>Import portfolio</summary>
@@ -62,55 +26,17 @@ export function PortfolioImport({ onImported }: { onImported?: () => void }) {
           Download the template (CSV)
         </a>
       </p>
-      <div class="actions">
-        <div class="field">
-          <label for={id}>CSV or XLSX file</label>
-          <input
-            id={id}
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-describedby={error ? errorId : undefined}
-            onChange={(e) => {
-              setResult(null);
-              setError('');
-              setFile(e.currentTarget.files?.[0] ?? null);
-            }}
-          />
-        </div>
-        <button type="button" class="secondary" disabled={busy} onClick={() => run(true)}>
-          Check the file
-        </button>
-        {result?.dryRun && writable > 0 && (
-          <button type="button" disabled={busy} onClick={() => run(false)}>
-            Import {formatNumber(writable)} {writable === 1 ? 'row' : 'rows'}
-          </button>
-        )}
-      </div>
-      <div aria-live="polite">
-        {busy && <Loading what="Reading the file…" />}
-        {error && (
-          <p class="field-error" id={errorId} role="alert">
-            {error}
-          </p>
-        )}
-        {result && result.unknownColumns.length > 0 && (
-          <p class="muted small">Columns not read (no such field): {result.unknownColumns.join(', ')}.</p>
-        )}
-        {shown && result && shown.rows.length < result.rows.length && (
-          <p class="muted small">
-            {formatNumber(result.rows.length)} rows: only the {formatNumber(shown.rows.length)} with errors are listed.
-          </p>
-        )}
-        {shown && (
-          <ImportResult<Row>
-            result={shown}
-            columns={[
-              { label: 'Account', value: (r) => r.account },
-              { label: 'Email', value: (r) => r.email },
-            ]}
-          />
-        )}
-      </div>
+      <CsvImportControls<Row>
+        id="portfolio-import-file"
+        url="/api/import/portfolio"
+        noun={['row', 'rows']}
+        xlsx
+        onImported={onImported}
+        columns={[
+          { label: 'Account', value: (r) => r.account },
+          { label: 'Email', value: (r) => r.email },
+        ]}
+      />
     </details>
   );
 }
