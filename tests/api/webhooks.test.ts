@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { createTestContext, type TestClient, type TestContext } from '../helpers/test-app.js';
 import { createAccountWithContacts, sendCampaign } from '../helpers/survey-fixtures.js';
 import { startFakeResend, type FakeResend } from '../helpers/fake-resend.js';
 import { createResendTransport } from '../../src/server/email/resend-transport.js';
 import { signSvixPayload } from '../../src/server/email/webhook-signature.js';
 import { testConfig } from '../../src/server/config.js';
-import { messages, webhookEvents } from '../../src/server/db/schema/index.js';
+import { messages, outgoingEvents, webhookEndpoints, webhookEvents } from '../../src/server/db/schema/index.js';
 
 const secret = `whsec_${randomBytes(24).toString('base64')}`;
 
@@ -106,6 +106,23 @@ describe('Resend delivery events', () => {
     expect((await post(event(resendIds[0]!, 'email.complained'))).status).toBe(200);
     expect(await statusOf(manager, emails[0]!)).toBe('complained');
     expect((await manager.get(`/api/contacts/${contactIds[0]}`)).body).toMatchObject({ unsubscribed: true, bounced: false });
+  });
+
+  it('a complaint is announced to outgoing webhooks as contact.unsubscribed, once', async () => {
+    const [endpoint] = await ctx.database.db
+      .insert(webhookEndpoints)
+      .values({ urlSealed: ctx.deps.secrets.seal('https://receiver.example/hook'), urlHint: 'https://receiver.example/…hook', eventTypes: ['contact.unsubscribed'] })
+      .returning();
+    try {
+      const { contactIds, resendIds } = await emailedContacts(['Cyd']);
+      expect((await post(event(resendIds[0]!, 'email.complained'))).status).toBe(200);
+      expect((await post(event(resendIds[0]!, 'email.complained'))).status).toBe(200);
+      const announced = await ctx.database.db.select().from(outgoingEvents).where(eq(outgoingEvents.contactId, contactIds[0]!));
+      expect(announced.map((e) => e.type)).toEqual(['contact.unsubscribed']);
+      expect(announced[0]!.payload).toMatchObject({ contact: { id: contactIds[0] } });
+    } finally {
+      await ctx.database.db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint!.id));
+    }
   });
 
   it('events Keypulse does not track are acknowledged and change nothing', async () => {

@@ -1,12 +1,14 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { eq, sql, TransactionRollbackError } from 'drizzle-orm';
+import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { AppEnv } from '../http/context.js';
 import { AppError } from '../http/errors.js';
 import { describe } from '../http/validate.js';
 import { verifySvixSignature } from '../email/webhook-signature.js';
 import { contacts, messages, webhookEvents } from '../db/schema/index.js';
 import type { Db } from '../db/client.js';
+import { recordContactUnsubscribed } from '../integrations/webhook-events.js';
+import { nudgeDeliveries } from '../integrations/delivery/engine.js';
 
 const ResendEvent = z.object({
   type: z.string().max(100),
@@ -30,14 +32,14 @@ const UNKNOWN_EMAIL_RETRY_SECONDS = 15 * 60;
  * Applies an event. Returns false when the email is unknown: the send may still be being recorded
  * (a webhook can overtake the worker), so the caller asks for a redelivery instead of dropping it.
  */
-async function applyEvent(tx: Db, type: string, providerId: string, now: Date): Promise<boolean> {
+async function applyEvent(tx: Db, type: string, providerId: string, now: Date, publicUrl: string): Promise<{ applied: boolean; announced: number }> {
   const transition = transitions[type];
-  if (!transition) return true;
+  if (!transition) return { applied: true, announced: 0 };
   const [message] = await tx
     .select({ id: messages.id, status: messages.status, invitationId: messages.invitationId, to: messages.toAddress })
     .from(messages)
     .where(eq(messages.providerId, providerId));
-  if (!message) return false;
+  if (!message) return { applied: false, announced: 0 };
   if (transition.from.includes(message.status)) {
     await tx.update(messages).set({ status: transition.to, updatedAt: now }).where(eq(messages.id, message.id));
   }
@@ -45,12 +47,22 @@ async function applyEvent(tx: Db, type: string, providerId: string, now: Date): 
   if (message.to && (type === 'email.bounced' || type === 'email.complained')) {
     // The address is dead (bounce) or the person said stop (complaint): no contact record with this
     // address is mailed again, in whichever account it appears.
-    await tx
-      .update(contacts)
-      .set(type === 'email.bounced' ? { bounced: true, updatedAt: now } : { unsubscribed: true, updatedAt: now })
-      .where(sql`lower(${contacts.email}) = ${message.to.toLowerCase()}`);
+    const sameAddress = sql`lower(${contacts.email}) = ${message.to.toLowerCase()}`;
+    if (type === 'email.bounced') {
+      await tx.update(contacts).set({ bounced: true, updatedAt: now }).where(sameAddress);
+    } else {
+      const changed = await tx
+        .update(contacts)
+        .set({ unsubscribed: true, updatedAt: now })
+        .where(and(sameAddress, eq(contacts.unsubscribed, false)))
+        .returning({ id: contacts.id });
+      // A complaint unsubscribes as the unsubscribe link does, and webhooks hear it the same way.
+      let announced = 0;
+      for (const c of changed) if (await recordContactUnsubscribed(tx, c.id, publicUrl, now)) announced++;
+      return { applied: true, announced };
+    }
   }
-  return true;
+  return { applied: true, announced: 0 };
 }
 
 export const webhookRoutes = new Hono<AppEnv>().post(
@@ -95,16 +107,17 @@ export const webhookRoutes = new Hono<AppEnv>().post(
         .onConflictDoNothing()
         .returning();
       if (!fresh) return 'duplicate' as const;
-      const applied = await applyEvent(tx, event.type, event.data.email_id, now);
+      const { applied, announced } = await applyEvent(tx, event.type, event.data.email_id, now, config.publicUrl);
       if (!applied && now.getTime() - createdAt < UNKNOWN_EMAIL_RETRY_SECONDS * 1000) {
         tx.rollback(); // not recorded: the redelivery will be handled
       }
-      return 'applied' as const;
+      return announced ? ('announced' as const) : ('applied' as const);
     }).catch((error: unknown) => {
       if (error instanceof TransactionRollbackError) return 'retry' as const;
       throw error;
     });
     if (outcome === 'retry') throw new AppError('conflict', 'unknown email id: deliver this event again later');
+    if (outcome === 'announced') await nudgeDeliveries(c.var.deps);
     return c.json({ received: true as const, duplicate: outcome === 'duplicate' });
   },
 );
