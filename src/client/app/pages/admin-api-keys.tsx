@@ -5,6 +5,7 @@ import { usePageTitle } from '../use-page-title.js';
 import { AdminFrame } from '../components/admin-tabs.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
+import { ShownOnce } from '../components/shown-once.js';
 import { formatDateTime } from '../format.js';
 import { CreateApiKey, type ApiKey, type ApiKeyScope } from '../../../shared/schemas/auth.js';
 
@@ -86,7 +87,11 @@ function KeysPanel() {
           keys.reload();
         }}
       />
-      {created && <ShownOnce created={created} onDone={() => setCreated(null)} />}
+      {created && (
+        <ShownOnce title={`Your new key “${created.name}”`} value={created.key} what="key" testId="new-api-key" onDone={() => setCreated(null)}>
+          Keypulse keeps only its hash; if you lose it, revoke it and create another.
+        </ShownOnce>
+      )}
       <h2>Keys</h2>
       <div aria-live="polite" role="status" class="status-line">
         {status && <p class={status.ok ? 'notice' : 'state error'}>{status.text}</p>}
@@ -241,36 +246,3 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedKey) => void }) 
   );
 }
 
-/** The secret, this once: a copy button and the warning that it will not be shown again. */
-function ShownOnce({ created, onDone }: { created: CreatedKey; onDone: () => void }) {
-  const [copied, setCopied] = useState<string | null>(null);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(created.key);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      setCopied('Could not copy: select the key and copy it by hand.');
-    }
-  }
-  return (
-    <section class="key-once" aria-labelledby="key-once-heading" role="alert">
-      <h2 id="key-once-heading">Your new key “{created.name}”</h2>
-      <p>
-        <strong>Copy it now: it is shown only this once.</strong> Keypulse keeps only its hash; if you lose it, revoke it and create
-        another.
-      </p>
-      <p class="key-value">
-        <code data-testid="new-api-key">{created.key}</code>
-      </p>
-      <div class="actions">
-        <button type="button" onClick={copy}>
-          Copy key
-        </button>
-        <button type="button" class="secondary" onClick={onDone}>
-          I have stored it
-        </button>
-        <span aria-live="polite">{copied}</span>
-      </div>
-    </section>
-  );
-}

@@ -5,6 +5,7 @@ import { usePageTitle } from '../use-page-title.js';
 import { AdminFrame } from '../components/admin-tabs.js';
 import { Empty, ErrorState, Loading } from '../components/states.js';
 import { Field, describedBy, zodErrors } from '../components/field.js';
+import { ShownOnce } from '../components/shown-once.js';
 import { formatDateTime } from '../format.js';
 import {
   CreateWebhookEndpoint,
@@ -69,7 +70,12 @@ function WebhooksPanel() {
           endpoints.reload();
         }}
       />
-      {secret && <SecretOnce title={secret.title} secret={secret.endpoint.secret} onDone={() => setSecret(null)} />}
+      {secret && (
+        <ShownOnce title={secret.title} value={secret.endpoint.secret} what="secret" testId="webhook-secret" onDone={() => setSecret(null)}>
+          Your receiver verifies each delivery with it (any Standard Webhooks library: <code>new Webhook(secret).verify(body, headers)</code>).
+          Lost it? Rotate the secret.
+        </ShownOnce>
+      )}
       <h2>Endpoints</h2>
       <div aria-live="polite" role="status" class="status-line">
         {status && <p class={status.ok ? 'notice' : 'state error'}>{status.text}</p>}
@@ -383,36 +389,3 @@ function AddEndpointForm({ onCreated }: { onCreated: (endpoint: WebhookEndpointW
   );
 }
 
-/** The signing secret, this once: a copy button and the warning that it will not be shown again. */
-function SecretOnce({ title, secret, onDone }: { title: string; secret: string; onDone: () => void }) {
-  const [copied, setCopied] = useState<string | null>(null);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('Copied to the clipboard.');
-    } catch {
-      setCopied('Could not copy: select the secret and copy it by hand.');
-    }
-  }
-  return (
-    <section class="key-once" aria-labelledby="secret-once-heading" role="alert">
-      <h2 id="secret-once-heading">{title}</h2>
-      <p>
-        <strong>Copy it now: it is shown only this once.</strong> Your receiver verifies each delivery with it (any Standard Webhooks
-        library: <code>new Webhook(secret).verify(body, headers)</code>). Lost it? Rotate the secret.
-      </p>
-      <p class="key-value">
-        <code data-testid="webhook-secret">{secret}</code>
-      </p>
-      <div class="actions">
-        <button type="button" onClick={copy}>
-          Copy secret
-        </button>
-        <button type="button" class="secondary" onClick={onDone}>
-          I have stored it
-        </button>
-        <span aria-live="polite">{copied}</span>
-      </div>
-    </section>
-  );
-}
