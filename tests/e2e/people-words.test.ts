@@ -41,6 +41,22 @@ describe('changing who someone is asks first (Chromium)', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     expect(await roleOf(mia.id)).toBe('account_manager');
 
+    // Asked again the moment a dialog closes, before it reports closing: the new question gets a dialog of its own,
+    // and the old dialog's late "closed" does not cancel it.
+    await role.selectOption('admin');
+    await page.getByRole('dialog', { name: 'Change Mia Manager from account manager to admin?' }).waitFor();
+    await page.evaluate((selectId) => {
+      document.querySelector('dialog')!.close();
+      const select = document.getElementById(selectId) as HTMLSelectElement;
+      select.value = 'executive';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    }, `role-${mia.id}`);
+    const again = page.getByRole('dialog', { name: 'Change Mia Manager from account manager to executive?' });
+    await again.waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await roleOf(mia.id)).toBe('account_manager');
+
     await role.selectOption('executive');
     await page.getByRole('dialog', { name: 'Change Mia Manager from account manager to executive?' }).getByRole('button', { name: 'Make Mia Manager executive' }).click();
     await page.getByText('Mia Manager is now executive.').waitFor();

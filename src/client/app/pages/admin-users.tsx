@@ -31,6 +31,8 @@ function UsersPanel() {
   const [busy, setBusy] = useState<string | null>(null);
   // A role change or disabling someone waits for a yes in a dialog that names the person and the change.
   const [pending, setPending] = useState<PendingChange | null>(null);
+  const asked = useRef(0);
+  const ask = (user: User, change: PendingChange['change']) => setPending({ id: ++asked.current, user, change });
 
   async function update(user: User, change: { role?: User['role']; disabled?: boolean }, done: string) {
     setBusy(user.id);
@@ -52,8 +54,11 @@ function UsersPanel() {
 
   return (
     <>
+      {/* Keyed by question: a dialog closed by Escape reports it a moment later, after the person may have asked the
+          next question — which must open a dialog of its own and must not be cancelled by the old one's report. */}
       {pending && (
         <ConfirmChange
+          key={pending.id}
           pending={pending}
           onConfirm={() => {
             const { user, change } = pending;
@@ -64,7 +69,7 @@ function UsersPanel() {
               change.role ? `${user.name} is now ${humanize(change.role).toLowerCase()}.` : `${user.name} is disabled and signed out everywhere.`,
             );
           }}
-          onCancel={() => setPending(null)}
+          onCancel={() => setPending((current) => (current?.id === pending.id ? null : current))}
         />
       )}
       <CreateUserForm
@@ -122,7 +127,7 @@ function UsersPanel() {
                           const role = (e.target as HTMLSelectElement).value as User['role'];
                           // Back to the saved value until confirmed and the server agrees (the last admin stays an admin).
                           (e.target as HTMLSelectElement).value = u.role;
-                          if (role !== u.role) setPending({ user: u, change: { role } });
+                          if (role !== u.role) ask(u, { role });
                         }}
                       >
                         {roles.map((r) => (
@@ -146,7 +151,7 @@ function UsersPanel() {
                         disabled={busy === u.id}
                         aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
                         onClick={() =>
-                          u.disabled ? update(u, { disabled: false }, `${u.name} can sign in again.`) : setPending({ user: u, change: { disabled: true } })
+                          u.disabled ? update(u, { disabled: false }, `${u.name} can sign in again.`) : ask(u, { disabled: true })
                         }
                       >
                         {u.disabled ? 'Enable' : 'Disable'}
@@ -164,7 +169,12 @@ function UsersPanel() {
   );
 }
 
-type PendingChange = { user: User; change: { role: User['role']; disabled?: undefined } | { disabled: true; role?: undefined } };
+type PendingChange = {
+  /** Each question asked is its own dialog (see UsersPanel). */
+  id: number;
+  user: User;
+  change: { role: User['role']; disabled?: undefined } | { disabled: true; role?: undefined };
+};
 
 /** What a role means for the person, said in the confirmation. */
 const roleMeaning: Record<User['role'], string> = {
