@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { rowsOf } from '../db/rows.js';
+import { executePrepared } from '../db/prepared.js';
 import { WebhookEventType } from '../../shared/schemas/webhooks.js';
 import { ChatEventType } from '../../shared/schemas/chat-channels.js';
 
@@ -41,30 +41,56 @@ export function newEventId(): string {
 }
 
 /**
- * Writes the event and its deliveries in one statement, and only when some enabled endpoint listens to its type —
- * so the answer path pays one round trip and no row when no integration is set up. Returns the event id, or null
- * when nobody listens or the dedupe key was seen before.
+ * Writes the event and one delivery per listening endpoint (installation-wide ones, unless `ownerChannelsOnly`, and
+ * the account owner's own) in one statement, and nothing at all when no enabled endpoint listens to its type. `source`
+ * selects at most one row: `payload` (jsonb, as sent), `owner_id` and `contact_id`. Returns the event id, or null when
+ * nobody listens or the dedupe key was seen before.
+ *
+ * `gate` first: when no endpoint listens (the usual case, and the answer path's), PostgreSQL skips reading and building
+ * the payload altogether (a one-time filter), so the statement costs one lookup in a tiny table. Prepared on
+ * PostgreSQL: its text depends only on the kind of source.
  */
-export async function recordEvent(db: Db, event: NewEvent, now: Date): Promise<string | null> {
-  const id = newEventId();
-  const rows = await db.execute(sql`
-    with listeners as (
-      select id from webhook_endpoints
-      where enabled and ${event.type} = any(event_types)
-        and ((user_id is null and not ${event.ownerChannelsOnly ?? false}::boolean) or user_id = ${event.accountOwnerId ?? null}::uuid)
+export async function insertEvent(
+  db: Db,
+  event: { type: EventType; dedupeKey: string | null; source: SQL; ownerChannelsOnly?: boolean },
+  now: Date,
+): Promise<string | null> {
+  const at = now.toISOString();
+  const rows = await executePrepared<{ id: string }>(db, sql`
+    with gate as (
+      select 1 from webhook_endpoints where enabled and ${event.type} = any(event_types) limit 1
+    ), src as (
+      select * from (${event.source}) s where exists (select 1 from gate) limit 1
+    ), listeners as (
+      select e.id from webhook_endpoints e, src
+      where e.enabled and ${event.type} = any(e.event_types)
+        and ((e.user_id is null and not ${event.ownerChannelsOnly ?? false}::boolean) or e.user_id = src.owner_id)
     ), inserted as (
       insert into outgoing_events (id, type, version, payload, account_owner_id, contact_id, dedupe_key, created_at)
-      select ${id}, ${event.type}, 'v1', ${JSON.stringify(event.payload)}::jsonb, ${event.accountOwnerId ?? null}::uuid,
-        ${event.contactId ?? null}::uuid, ${event.dedupeKey ?? null}, ${now.toISOString()}::timestamptz
+      select ${newEventId()}, ${event.type}, 'v1', src.payload, src.owner_id, src.contact_id, ${event.dedupeKey}, ${at}::timestamptz
+      from src
       where exists (select 1 from listeners)
       on conflict (dedupe_key) where dedupe_key is not null do nothing
       returning id
     ), deliveries as (
       insert into webhook_deliveries (endpoint_id, event_id, next_attempt_at, created_at)
-      select listeners.id, inserted.id, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-      from listeners, inserted
+      select listeners.id, inserted.id, ${at}::timestamptz, ${at}::timestamptz from listeners, inserted
       returning event_id
     )
     select id from inserted`);
-  return rowsOf<{ id: string }>(rows)[0]?.id ?? null;
+  return rows[0]?.id ?? null;
+}
+
+/** An event whose payload the caller built (Slack and Teams messages). */
+export function recordEvent(db: Db, event: NewEvent, now: Date): Promise<string | null> {
+  return insertEvent(
+    db,
+    {
+      type: event.type,
+      dedupeKey: event.dedupeKey ?? null,
+      ownerChannelsOnly: event.ownerChannelsOnly,
+      source: sql`select ${JSON.stringify(event.payload)}::jsonb as payload, ${event.accountOwnerId ?? null}::uuid as owner_id, ${event.contactId ?? null}::uuid as contact_id`,
+    },
+    now,
+  );
 }

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { executePrepared } from '../db/prepared.js';
-import { newEventId, type WebhookEventType } from './events.js';
+import { insertEvent, type WebhookEventType } from './events.js';
 
 /*
  * The seven Standard Webhooks events (issue 15), each written by one statement that reads what the payload needs,
@@ -17,37 +17,10 @@ const contactJson = (alias: string) =>
   sql.raw(`case when ${alias}.id is null or ${alias}.erased_at is not null then null
     else jsonb_build_object('id', ${alias}.id, 'name', ${alias}.name, 'email', ${alias}.email) end`);
 
-/**
- * `source` selects at most one row with `payload` (jsonb, without `version`), `owner_id` and `contact_id`; the event
- * is written only when some enabled endpoint listens to `type` (an installation-wide one, or the owner's own).
- */
-async function recordEventFrom(db: Db, type: WebhookEventType, dedupeKey: string, source: SQL, now: Date): Promise<string | null> {
-  const at = now.toISOString();
-  // `gate` first: when no endpoint listens to the type (the usual case on the answer path), PostgreSQL skips reading
-  // and building the payload altogether (a one-time filter), so the statement costs one index-free lookup of a tiny table.
-  // Prepared on PostgreSQL: its text depends only on the event kind.
-  const rows = await executePrepared<{ id: string }>(db, sql`
-    with gate as (
-      select 1 from webhook_endpoints where enabled and ${type} = any(event_types) limit 1
-    ), src as (${source} and exists (select 1 from gate) limit 1),
-    listeners as (
-      select e.id from webhook_endpoints e, src
-      where e.enabled and ${type} = any(e.event_types) and (e.user_id is null or e.user_id = src.owner_id)
-    ), inserted as (
-      insert into outgoing_events (id, type, version, payload, account_owner_id, contact_id, dedupe_key, created_at)
-      select ${newEventId()}, ${type}, 'v1', jsonb_build_object('version', 'v1') || src.payload, src.owner_id, src.contact_id,
-        ${dedupeKey}, ${at}::timestamptz
-      from src
-      where exists (select 1 from listeners)
-      on conflict (dedupe_key) where dedupe_key is not null do nothing
-      returning id
-    ), deliveries as (
-      insert into webhook_deliveries (endpoint_id, event_id, next_attempt_at, created_at)
-      select listeners.id, inserted.id, ${at}::timestamptz, ${at}::timestamptz from listeners, inserted
-      returning event_id
-    )
-    select id from inserted`);
-  return rows[0]?.id ?? null;
+/** A webhook event whose payload `source` builds in SQL (with `owner_id` and `contact_id`); `version` goes into it. */
+function recordEventFrom(db: Db, type: WebhookEventType, dedupeKey: string, source: SQL, now: Date): Promise<string | null> {
+  const versioned = sql`select jsonb_build_object('version', 'v1') || s.payload as payload, s.owner_id, s.contact_id from (${source}) s`;
+  return insertEvent(db, { type, dedupeKey, source: versioned }, now);
 }
 
 /**
