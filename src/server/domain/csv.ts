@@ -7,6 +7,9 @@ import { csvWriteOptions } from '../../shared/csv.js';
  * CSV on the server: csv-parse reads, csv-stringify writes. What stays ours is the line each record starts on (so
  * an error points at the spreadsheet row), the error wording, and the cell rules in src/shared/csv.ts.
  */
+/** Headings compared without case, spaces or punctuation: "Account name", "account_name" and "ACCOUNT-NAME" are one. */
+export const normalizeHeading = (heading: string) => heading.toLowerCase().replace(/[^a-z0-9]/g, '');
+
 export interface CsvRecord {
   line: number;
   fields: string[];

@@ -1,4 +1,5 @@
 import { respondentLanguages } from '../../shared/i18n/languages.js';
+import { normalizeHeading } from './csv.js';
 
 /**
  * Reading Delighted's exports: its web CSV exports (headers as the app wrote them, "Response ID", "Score",
@@ -14,9 +15,7 @@ import { respondentLanguages } from '../../shared/i18n/languages.js';
 export class DelightedRowError extends Error {}
 
 /** A header or property name reduced to letters and digits, so "Response ID", "response_id" and "ResponseId" agree. */
-export function normalizeKey(key: string): string {
-  return key.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
+const normalizeKey = normalizeHeading;
 
 type Field = 'id' | 'personId' | 'email' | 'name' | 'score' | 'comment' | 'createdAt' | 'updatedAt' | 'surveyType' | 'tags' | 'at' | 'ignored';
 
@@ -190,7 +189,7 @@ export interface DelightedResponse {
 
 /** What the import does with a survey type: NPS answers are imported, the other kinds are reported as skipped. */
 export function surveyTypeOf(raw: RawDelighted): 'nps' | { skip: string } {
-  const type = (raw.surveyType ?? 'nps').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const type = normalizeKey(raw.surveyType ?? 'nps');
   if (type === 'nps' || type === 'netpromoterscore') return 'nps';
   return { skip: `survey type "${raw.surveyType}" is not imported (Keypulse imports NPS answers only)` };
 }

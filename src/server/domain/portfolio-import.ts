@@ -3,11 +3,11 @@ import type { Actor } from './permissions.js';
 import { canOwnAccounts } from './permissions.js';
 import type { Role } from '../../shared/schemas/user.js';
 import { ImportFileError } from './csv-import.js';
+import { normalizeHeading } from './csv.js';
 
 export { ImportFileError };
 
-/** Headings compared without case, spaces or punctuation: "Account name", "account_name" and "ACCOUNT-NAME" are one. */
-export const normalizeHeading = (heading: string) => heading.toLowerCase().replace(/[^a-z0-9]/g, '');
+export { normalizeHeading };
 
 /** The headings people write in a portfolio sheet (normalized), mapped to our columns. */
 const ALIASES: Record<PortfolioColumn, string[]> = {
