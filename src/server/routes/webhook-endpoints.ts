@@ -7,11 +7,10 @@ import { invalid, notFound } from '../http/errors.js';
 import { describe, valid } from '../http/validate.js';
 import { requireRole } from '../http/auth.js';
 import { audit } from '../http/audit.js';
-import { outgoingEvents, webhookDeliveries, webhookEndpoints } from '../db/schema/index.js';
+import { webhookEndpoints } from '../db/schema/index.js';
 import { getDelivery, getStandardEndpoint, listDeliveries, listStandardEndpoints, type WebhookEndpointRow } from '../db/queries/webhooks.js';
 import { ROTATION_OVERLAP_MS } from '../domain/webhook-retry.js';
-import { newEventId } from '../integrations/events.js';
-import { cancelPendingDeliveries, DELIVER_WEBHOOKS, guardFor, nudgeDeliveries, TEST_EVENT_TYPE } from '../integrations/delivery/engine.js';
+import { cancelPendingDeliveries, DELIVER_WEBHOOKS, guardFor, sendToOneEndpoint, TEST_EVENT_TYPE } from '../integrations/delivery/engine.js';
 import { checkWebhookUrl } from '../integrations/delivery/ssrf.js';
 import { IdParams } from '../../shared/schemas/common.js';
 import {
@@ -279,23 +278,10 @@ export const webhookEndpointRoutes = new Hono<AppEnv>()
       requireRole(c, 'admin');
       const { id } = c.req.valid('param');
       const endpoint = await loadEndpoint(c, id);
-      const now = c.var.deps.clock.now();
-      const eventId = newEventId();
-      const deliveryId = await c.var.deps.db.transaction(async (tx) => {
-        await tx.insert(outgoingEvents).values({
-          id: eventId,
-          type: TEST_EVENT_TYPE,
-          version: 'v1',
-          payload: { message: 'A test event from Keypulse: your endpoint receives and verifies our deliveries.', endpoint: { id: endpoint.id } },
-          createdAt: now,
-        });
-        const [delivery] = await tx
-          .insert(webhookDeliveries)
-          .values({ endpointId: id, eventId, nextAttemptAt: now, createdAt: now })
-          .returning({ id: webhookDeliveries.id });
-        return delivery!.id;
+      const { eventId, deliveryId } = await sendToOneEndpoint(c.var.deps, id, {
+        type: TEST_EVENT_TYPE,
+        payload: { message: 'A test event from Keypulse: your endpoint receives and verifies our deliveries.', endpoint: { id: endpoint.id } },
       });
-      await nudgeDeliveries(c.var.deps);
       return c.json({ eventId, deliveryId }, 202);
     },
   );

@@ -1,12 +1,12 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppDeps } from '../http/context.js';
 import type { Db } from '../db/client.js';
-import { outgoingEvents, users, webhookDeliveries, webhookEndpoints } from '../db/schema/index.js';
-import { newEventId, recordEvent } from '../integrations/events.js';
+import { outgoingEvents, users, webhookEndpoints } from '../db/schema/index.js';
+import { recordEvent } from '../integrations/events.js';
 import { customerWords, summarizeRisk } from '../domain/chat-messages.js';
 import { buildRiskReport } from './account-risk.js';
 import type { DetractorAlertPayload, RiskSummaryPayload } from '../../shared/schemas/chat-channels.js';
-import { nudgeDeliveries } from '../integrations/delivery/engine.js';
+import { nudgeDeliveries, sendToOneEndpoint } from '../integrations/delivery/engine.js';
 
 /*
  * What Slack and Teams channels hear (issue 15): a detractor alert when a follow-up task is opened for a detractor's
@@ -151,14 +151,8 @@ export function sampleDetractorAlert(publicUrl: string): DetractorAlertPayload {
  * channels listening to detractor alerts: an event of its own with one delivery, for this channel only.
  */
 export async function sendChatTest(deps: AppDeps, endpointId: string): Promise<string> {
-  const now = deps.clock.now();
-  const id = newEventId();
-  await deps.db.transaction(async (tx) => {
-    await tx.insert(outgoingEvents).values({ id, type: 'detractor.alert', version: 'v1', payload: sampleDetractorAlert(deps.config.publicUrl), createdAt: now });
-    await tx.insert(webhookDeliveries).values({ endpointId, eventId: id, nextAttemptAt: now, createdAt: now });
-  });
-  await nudgeDeliveries(deps);
-  return id;
+  const { eventId } = await sendToOneEndpoint(deps, endpointId, { type: 'detractor.alert', payload: { ...sampleDetractorAlert(deps.config.publicUrl) } });
+  return eventId;
 }
 
 /** Installation channels and a person's own channels, for the API. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { AppDeps } from '../../http/context.js';
 import type { Db } from '../../db/client.js';
-import { users, webhookDeliveries, webhookEndpoints, messages } from '../../db/schema/index.js';
+import { messages, outgoingEvents, users, webhookDeliveries, webhookEndpoints } from '../../db/schema/index.js';
+import { newEventId } from '../events.js';
 import {
   cancelPendingDeliveries,
   claimDelivery,
@@ -64,6 +65,29 @@ export async function nudgeDeliveries(deps: Pick<AppDeps, 'jobs' | 'logger'>, st
   } catch (error) {
     deps.logger.warn('could not queue webhook deliveries; the scheduler will', { error: String(error) });
   }
+}
+
+/**
+ * An event for one endpoint only (a test message), not fanned out to the others listening to its type: the event and
+ * its one delivery, then the job. Goes through the queue, retries and the log like any delivery.
+ */
+export async function sendToOneEndpoint(
+  deps: Pick<AppDeps, 'db' | 'clock' | 'jobs' | 'logger'>,
+  endpointId: string,
+  event: { type: string; payload: Record<string, unknown> },
+): Promise<{ eventId: string; deliveryId: string }> {
+  const now = deps.clock.now();
+  const eventId = newEventId();
+  const deliveryId = await deps.db.transaction(async (tx) => {
+    await tx.insert(outgoingEvents).values({ id: eventId, type: event.type, version: 'v1', payload: event.payload, createdAt: now });
+    const [delivery] = await tx
+      .insert(webhookDeliveries)
+      .values({ endpointId, eventId, nextAttemptAt: now, createdAt: now })
+      .returning({ id: webhookDeliveries.id });
+    return delivery!.id;
+  });
+  await nudgeDeliveries(deps);
+  return { eventId, deliveryId };
 }
 
 export interface DeliverJob {
