@@ -4,8 +4,8 @@ import { parse as parseCsv } from 'csv-parse';
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accounts, campaigns, contacts, importRuns, invitations, responses, surveys, surveyVersions } from '../db/schema/index.js';
-import { isErasedAddress } from '../db/queries/erased-emails.js';
-import { rowsOf } from '../db/rows.js';
+import { erasedAmong } from '../db/queries/erased-emails.js';
+import { chunks } from '../db/chunks.js';
 import {
   checkResponse,
   contactNameOf,
@@ -460,8 +460,7 @@ async function latestNpsVersion(db: Db) {
 /** Which of these Delighted response ids are already here (asked in slices, so a big file is not one huge IN list). */
 async function importedIds(db: Db, ids: string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const slice = ids.slice(i, i + 1000);
+  for (const slice of chunks(ids, 1000)) {
     const rows = await db
       .select({ id: responses.externalId })
       .from(responses)
@@ -471,24 +470,6 @@ async function importedIds(db: Db, ids: string[]): Promise<Set<string>> {
   return found;
 }
 
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-/** Which of these addresses belonged to erased contacts (compared as hashes, as everywhere). */
-async function erasedAmong(db: Db, emails: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (const slice of chunks(emails, 1000)) {
-    const rows = rowsOf<{ email: string }>(
-      await db.execute(sql`select e.email from (values ${sql.join(
-        slice.map((e) => sql`(${e}::text)`),
-        sql`, `,
-      )}) as e(email) where ${isErasedAddress(sql`e.email`)}`),
-    );
-    for (const r of rows) found.add(r.email);
-  }
-  return found;
-}
 
 /** Accounts by lower-cased name or domain; the live one first, then the oldest. */
 async function findAccounts(db: Db, byDomain: boolean, keys: string[]): Promise<Map<string, string>> {

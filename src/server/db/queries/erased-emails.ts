@@ -1,5 +1,7 @@
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { rowsOf } from '../rows.js';
+import { chunks } from '../chunks.js';
 import { erasedEmails } from '../schema/index.js';
 
 /**
@@ -21,4 +23,15 @@ export async function suppressErasedAddress(db: Db, email: string, now: Date): P
     insert into ${erasedEmails} (email_hash, erased_at)
     values (${emailHash(email)}, ${now.toISOString()}::timestamptz)
     on conflict do nothing`);
+}
+
+/** Which of these addresses belonged to erased contacts (compared as hashes, as everywhere): importers skip them. */
+export async function erasedAmong(db: Db, emails: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const slice of chunks(emails, 1000)) {
+    const values = sql.join(slice.map((e) => sql`(${e}::text)`), sql`, `);
+    const rows = rowsOf<{ email: string }>(await db.execute(sql`select e.email from (values ${values}) as e(email) where ${isErasedAddress(sql`e.email`)}`));
+    for (const r of rows) found.add(r.email);
+  }
+  return found;
 }

@@ -1,16 +1,13 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { accounts, contacts, erasedEmails, importRuns, users } from '../schema/index.js';
-import { emailHash } from './erased-emails.js';
+import { accounts, contacts, importRuns, users } from '../schema/index.js';
+import { erasedAmong } from './erased-emails.js';
+import { chunks } from '../chunks.js';
 import type { KnownAccount, KnownContact, KnownUser, PortfolioLookups, RowWrite } from '../../domain/portfolio-import.js';
 
 /** Lookups go in slices: one statement per few thousand values stays far below PostgreSQL's parameter limit. */
 const SLICE = 5000;
-function slices<T>(values: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += SLICE) out.push(values.slice(i, i + SLICE));
-  return out;
-}
+const slices = <T>(values: readonly T[]) => chunks(values, SLICE);
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => map.set(key, [...(map.get(key) ?? []), value]);
 
 /**
@@ -77,19 +74,8 @@ export async function loadPortfolioLookups(
     }
   }
 
-  const erased = new Set<string>();
-  for (const part of slices(want.contactEmails)) {
-    const rows = await db.execute<{ email: string }>(sql`
-      select e.email from (values ${sql.join(part.map((e) => sql`(${e}::text)`), sql`, `)}) as e(email)
-      where exists (select 1 from ${erasedEmails} where ${erasedEmails.emailHash} = ${emailHash(sql`e.email`)})`);
-    for (const r of rowsOf<{ email: string }>(rows)) erased.add(r.email);
-  }
+  const erased = await erasedAmong(db, want.contactEmails);
   return { usersByEmail, accountsByDomain, accountsByName, contacts: contactMap, erasedEmails: erased };
-}
-
-/** postgres.js returns the rows; PGlite an object holding them. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /**
