@@ -4,7 +4,7 @@ import { rowsOf } from '../db/rows.js';
 import { settings } from '../db/schema/index.js';
 import { dueWeeklySlot } from '../domain/report-schedule.js';
 import { buildRiskReport } from './account-risk.js';
-import { recordCampaignFinished, recordRiskChanged } from '../integrations/webhook-events.js';
+import { anyEndpointListens, recordCampaignFinished, recordRiskChanged } from '../integrations/webhook-events.js';
 import { nudgeDeliveries } from '../integrations/delivery/engine.js';
 
 /*
@@ -21,6 +21,8 @@ const FINISHED_LOOKBACK_DAYS = 7;
  * Announced once (dedupe key); a finished campaign whose event was written is not looked at again.
  */
 export async function announceFinishedCampaigns(deps: AppDeps): Promise<number> {
+  // Every minute: when nobody listens, the scan over campaigns and their invitations is not run at all.
+  if (!(await anyEndpointListens(deps.db, 'campaign.finished'))) return 0;
   const now = deps.clock.now();
   const at = now.toISOString();
   const rows = rowsOf<{ id: string }>(
