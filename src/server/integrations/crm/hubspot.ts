@@ -1,5 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import { CrmAuthError, type CrmAdapter, type CrmCompany, type CrmCompanyPage, type CrmContact, type CrmContactPage, type CrmWrite, type CrmWritten } from './adapter.js';
+import { AccountDomain } from '../../../shared/schemas/account.js';
 
 /*
  * HubSpot through its official SDK (@hubspot/api-client 13). The calls and their REST shapes:
@@ -59,11 +60,10 @@ export interface HubspotOptions {
   retries?: number;
 }
 
-/** `https://www.Northwind.com/about` → `northwind.com`. */
+/** `https://www.Northwind.com/about` → `northwind.com`, as the account API stores domains; not a domain → null. */
 export function normalizeDomain(value: string | null | undefined): string | null {
-  if (!value) return null;
-  const host = value.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').split(/[/?#:]/)[0]!.replace(/^www\./, '');
-  return host.length > 0 && host.length <= 253 ? host : null;
+  const parsed = AccountDomain.safeParse(value ?? '');
+  return parsed.success ? parsed.data : null;
 }
 
 /** HubSpot date properties come as `YYYY-MM-DD`, an ISO instant, or midnight UTC in milliseconds. */
