@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { executePrepared } from '../db/prepared.js';
-import { WebhookEventType } from '../../shared/schemas/webhooks.js';
-import { ChatEventType } from '../../shared/schemas/chat-channels.js';
+import type { WebhookEventType } from '../../shared/schemas/webhooks.js';
+import type { ChatEventType } from '../../shared/schemas/chat-channels.js';
 
 /**
  * Events other systems hear about (issue 15). Written with the change that causes them — pass the transaction —
@@ -11,11 +11,10 @@ import { ChatEventType } from '../../shared/schemas/chat-channels.js';
  * The delivery engine (integrations/webhooks/…) sends them from the queue: never from the request.
  */
 
-/** Sent to Standard Webhooks receivers; payloads documented in the OpenAPI document's webhooks section. */
-export const WEBHOOK_EVENT_TYPES = WebhookEventType.options;
-/** Sent to Slack and Teams channels, rendered as Block Kit or an Adaptive Card. */
-export const CHAT_EVENT_TYPES = ChatEventType.options;
-
+/**
+ * Webhook receivers hear WebhookEventType (payloads in the OpenAPI document's webhooks section); Slack and Teams
+ * channels hear ChatEventType, rendered as Block Kit or an Adaptive Card.
+ */
 export type { WebhookEventType, ChatEventType };
 export type EventType = WebhookEventType | ChatEventType;
 
