@@ -5,6 +5,7 @@ import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoPlans } from '../../src/server/seed/demo-plans.js';
 import { createAccountWithContacts } from '../helpers/survey-fixtures.js';
 import { accountCounterpartPairs, accountPlanChanges, accountPlans, accountTeamMembers, tasks } from '../../src/server/db/schema/index.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -228,7 +229,7 @@ describe('the account plan', () => {
   });
 
   it('the demo has plans for two key accounts, each action on the owner\'s task list; seeding again adds nothing', async () => {
-    await seedDemo(ctx.deps.db, ctx.clock);
+    await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
     expect(await seedDemoPlans(ctx.deps.db, ctx.clock)).toBe(2);
     expect(await seedDemoPlans(ctx.deps.db, ctx.clock)).toBe(0);
     const maria = await ctx.signInDemo('maria.manager@keypulse.demo');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestContext, type TestClient, type TestContext } from '../helpers/test-app.js';
 import { seedDemo, seedDemoCampaign } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 /**
  * Every operation the OpenAPI document lists, sent thousands of broken requests built from its own schema:
@@ -16,7 +17,7 @@ let doc: any;
 beforeAll(async () => {
   ctx = await createTestContext();
   // The demo, so that path ids lead to real records and handlers run past their lookups.
-  await seedDemo(ctx.deps.db, ctx.clock, () => {});
+  await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
   await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config);
   await seedDemoCampaign(ctx.deps.db, ctx.deps.links, ctx.clock);
   admin = await ctx.signInDemo('admin@keypulse.demo');

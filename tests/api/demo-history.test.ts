@@ -4,12 +4,13 @@ import { createTestContext, type TestClient, type TestContext } from '../helpers
 import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
 import { campaigns, responses, taskComments, tasks } from '../../src/server/db/schema/index.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 let ctx: TestContext;
 let erin: TestClient;
 beforeAll(async () => {
   ctx = await createTestContext();
-  await seedDemo(ctx.deps.db, ctx.clock, () => {});
+  await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
   await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config);
   erin = await ctx.signInDemo('erin.exec@keypulse.demo');
 });

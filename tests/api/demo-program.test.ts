@@ -9,12 +9,13 @@ import {
   partnershipAnswers,
   partnershipAssessments,
 } from '../../src/server/db/schema/index.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 let ctx: TestContext;
 let erin: TestClient;
 beforeAll(async () => {
   ctx = await createTestContext();
-  await seedDemo(ctx.deps.db, ctx.clock);
+  await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
   erin = await ctx.signInDemo('erin.exec@keypulse.demo');
 });
 afterAll(() => ctx.close());
@@ -74,7 +75,7 @@ describe('the demo key-account program', () => {
 
   it('adds nothing when loaded again', async () => {
     const before = await programCounts();
-    await seedDemo(ctx.deps.db, ctx.clock);
+    await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
     expect(await programCounts()).toEqual(before);
   });
 });

@@ -3,6 +3,7 @@ import { createTestContext, type TestClient, type TestContext } from '../helpers
 import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoPulses } from '../../src/server/seed/demo-pulses.js';
 import { schedulerTick } from '../../src/server/jobs/scheduler-tick.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 let ctx: TestContext;
 let erin: TestClient;
@@ -10,7 +11,7 @@ let tom: TestClient;
 let written: number;
 beforeAll(async () => {
   ctx = await createTestContext();
-  await seedDemo(ctx.deps.db, ctx.clock, () => {});
+  await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
   written = await seedDemoPulses(ctx.deps.db, ctx.deps.links, ctx.clock);
   // The start-up sweep: the follow-up rules see the answers left for them.
   await schedulerTick(ctx.deps);

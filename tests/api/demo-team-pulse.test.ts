@@ -3,6 +3,7 @@ import { createTestContext, type TestClient, type TestContext } from '../helpers
 import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoPlans } from '../../src/server/seed/demo-plans.js';
 import { seedDemoTeamPulse } from '../../src/server/seed/demo-team-pulse.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 let ctx: TestContext;
 let erin: TestClient;
@@ -10,7 +11,7 @@ let tom: TestClient;
 let written: number;
 beforeAll(async () => {
   ctx = await createTestContext();
-  await seedDemo(ctx.deps.db, ctx.clock, () => {});
+  await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
   await seedDemoPlans(ctx.deps.db, ctx.clock);
   written = await seedDemoTeamPulse(ctx.deps.db, ctx.clock, ctx.deps.config.timeZone);
   erin = await ctx.signInDemo('erin.exec@keypulse.demo');

@@ -5,13 +5,14 @@ import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
 import { seedDemoTouchpoints } from '../../src/server/seed/demo-touchpoints.js';
 import { touchpoints } from '../../src/server/db/schema/index.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 let ctx: TestContext;
 let erin: TestClient;
 let written: number;
 beforeAll(async () => {
   ctx = await createTestContext();
-  await seedDemo(ctx.deps.db, ctx.clock, () => {});
+  await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
   await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config);
   written = await seedDemoTouchpoints(ctx.deps.db, ctx.clock);
   erin = await ctx.signInDemo('erin.exec@keypulse.demo');

@@ -7,6 +7,7 @@ import { hashToken } from '../../src/server/auth/tokens.js';
 import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoPlans } from '../../src/server/seed/demo-plans.js';
 import { seedDemoPlanShares } from '../../src/server/seed/demo-plan-shares.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 /**
  * The account plan shared with the customer (issue 14, part 3): the manager marks goals and actions joint and shares
@@ -377,7 +378,7 @@ describe('the demo', () => {
   it('shares Northwind Logistics’ plan with its customer, with their comments and a proposal; seeding again adds nothing', async () => {
     const demo = await createTestContext();
     try {
-      await seedDemo(demo.deps.db, demo.clock);
+      await seedDemo(demo.deps.db, demo.clock, () => {}, cheapDemoPassword());
       await seedDemoPlans(demo.deps.db, demo.clock);
       expect(await seedDemoPlanShares(demo.deps.db, demo.clock)).toBe(1);
       expect(await seedDemoPlanShares(demo.deps.db, demo.clock)).toBe(0);

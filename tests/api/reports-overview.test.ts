@@ -5,6 +5,7 @@ import { seedDemo } from '../../src/server/seed/demo.js';
 import { seedDemoHistory } from '../../src/server/seed/demo-history.js';
 import { createTestContext, type TestClient, type TestContext, type TestUser } from '../helpers/test-app.js';
 import { insertAnsweredNpsWave } from '../helpers/survey-fixtures.js';
+import { cheapDemoPassword } from '../helpers/test-password-hash.js';
 
 /**
  * GET /api/reports/overview gives the executive overview in one answer. Its figures must be the figures the page used
@@ -33,7 +34,7 @@ async function seedAnsweredAccount(ownerId: string, fields: Fields, sentAt: stri
 
 beforeAll(async () => {
   ctx = await createTestContext();
-  await seedDemo(ctx.deps.db, ctx.clock, () => {});
+  await seedDemo(ctx.deps.db, ctx.clock, () => {}, cheapDemoPassword());
   await seedDemoHistory(ctx.deps.db, ctx.deps.links, ctx.clock, ctx.deps.config);
   erin = await ctx.signInDemo('erin.exec@keypulse.demo');
   alex = await ctx.signInDemo('admin@keypulse.demo');

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../../src/server/db/client.js';
 import { migrateDatabase, migrationsFolder } from '../../src/server/db/migrate.js';
 import { createLogger } from '../../src/server/http/logger.js';
 import { PgBossQueue } from '../../src/server/jobs/queue.js';
+import { reusablePglite } from './pglite-reuse.js';
 
 /** The database the suite runs on: PostgreSQL when DATABASE_URL is set, in-memory PGlite otherwise. */
 export const testDatabaseKind = process.env.DATABASE_URL ? 'postgres' : 'pglite';
@@ -125,7 +126,7 @@ export async function prepareTestTemplate(): Promise<void> {
 export async function openTestDatabase(): Promise<Database & { url?: string }> {
   const baseUrl = process.env.DATABASE_URL;
   if (!baseUrl) {
-    return openDatabase({ kind: 'pglite', dataDir: null, snapshot: await pgliteSnapshot() });
+    return reusablePglite(async () => openDatabase({ kind: 'pglite', dataDir: null, snapshot: await pgliteSnapshot() }));
   }
   const template = await ensurePostgresTemplate(baseUrl);
   const name = `keypulse_test_${randomBytes(6).toString('hex')}`;

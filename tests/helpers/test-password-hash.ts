@@ -1,4 +1,5 @@
 import { randomBytes, scryptSync } from 'node:crypto';
+import { DEMO_PASSWORD } from '../../src/server/seed/demo-data.js';
 
 /**
  * A password hash in the stored format (`scrypt$N$r$p$salt$key`) with a small work factor, for the suite's
@@ -15,3 +16,6 @@ export function cheapTestPasswordHash(password: string): string {
   const key = scryptSync(password.normalize('NFKC'), salt, 32, { N, r, p });
   return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
+
+/** `seedDemo`'s options for the suite: the demo's published password under the same small work factor. */
+export const cheapDemoPassword = () => ({ passwordHash: Promise.resolve(cheapTestPasswordHash(DEMO_PASSWORD)) });

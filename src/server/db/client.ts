@@ -86,6 +86,11 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     ...(pgliteWasmModule ? { pgliteWasmModule } : {}),
   });
   await pglite.waitReady;
+  return databaseOnPglite(pglite);
+}
+
+/** A `Database` over an open PGlite (the test suite hands one PGlite to its files in turn). */
+export function databaseOnPglite(pglite: PGlite): Database {
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return { db, answerDb: db, raw: { kind: 'pglite', pglite }, close: () => pglite.close() };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { sessions, users } from '../schema/index.js';
 
@@ -24,13 +24,42 @@ export async function insertSession(
 /** Live: not idle past its expiry, and younger than the absolute lifetime however busy it was. */
 const live = (now: Date, maxAgeMs: number) => and(gt(sessions.expiresAt, now), gt(sessions.createdAt, new Date(now.getTime() - maxAgeMs)));
 
-/** A live session and its (enabled) user, or nothing. */
-export async function findLiveSession(db: Db, tokenHash: string, now: Date, maxAgeMs: number) {
-  const [row] = await db
-    .select({ session: sessions, user: users })
+/**
+ * The lookup every signed-in request makes, built once per database and sent as a prepared statement with only
+ * the columns a request needs (measured on PGlite: about 1 ms per request before, building the SQL and reading
+ * every user column included).
+ */
+const liveSessionQueries = new WeakMap<Db, ReturnType<typeof prepareLiveSession>>();
+
+function prepareLiveSession(db: Db) {
+  return db
+    .select({
+      session: { id: sessions.id, createdAt: sessions.createdAt, expiresAt: sessions.expiresAt, lastSeenAt: sessions.lastSeenAt },
+      user: { id: users.id, role: users.role, email: users.email, name: users.name },
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), live(now, maxAgeMs), eq(users.disabled, false)));
+    .where(
+      and(
+        eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+        gt(sessions.expiresAt, sql.placeholder('now')),
+        gt(sessions.createdAt, sql.placeholder('oldestStart')),
+        eq(users.disabled, false),
+      ),
+    )
+    .prepare('find_live_session');
+}
+
+/** A live session (not idle past its expiry, younger than the absolute lifetime) and its enabled user, or nothing. */
+export async function findLiveSession(db: Db, tokenHash: string, now: Date, maxAgeMs: number) {
+  let query = liveSessionQueries.get(db);
+  if (!query) liveSessionQueries.set(db, (query = prepareLiveSession(db)));
+  // Placeholders skip the columns' own encoding, so the times go as the text drizzle would have sent.
+  const [row] = await query.execute({
+    tokenHash,
+    now: now.toISOString(),
+    oldestStart: new Date(now.getTime() - maxAgeMs).toISOString(),
+  });
   return row;
 }
 
