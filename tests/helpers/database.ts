@@ -17,8 +17,10 @@ export const testDatabaseKind = process.env.DATABASE_URL ? 'postgres' : 'pglite'
  * Every test file gets a fresh database, copied from a template that is migrated once (with pg-boss's schema
  * installed too) instead of migrating from scratch per file: on PGlite a data-directory snapshot (a tarball in
  * the OS temp folder), on PostgreSQL a template database. Running initdb and the migrations cost each file
- * about 8.5 s of CPU on PGlite; loading the snapshot costs about 2 s. The template's name carries a hash of the
- * migrations and of the PGlite and pg-boss versions, so a new migration or upgrade makes a new template.
+ * about 8.5 s of CPU on PGlite; loading the snapshot costs about 1 s, and a worker's later files skip even that:
+ * they get the PGlite an earlier file closed, put back to the template's state (pglite-reuse.ts). The template's
+ * name carries a hash of the migrations and of the PGlite and pg-boss versions, so a new migration or upgrade
+ * makes a new template.
  */
 
 const packageVersion = (name: string) =>
