@@ -154,6 +154,6 @@ export async function reusablePglite(open: () => Promise<Database>): Promise<Dat
     // A database that cannot be put back (a test left it mid-transaction, say) is simply closed.
     const kept = idle.length < KEEP && (await resetToTemplate(current, await template!).catch(() => false));
     if (kept) idle.push(current);
-    else await current.close();
+    else if (!current.closed) await current.close();
   });
 }
