@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, ne, sql, type Placeholder } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { sessions, users } from '../schema/index.js';
 
@@ -21,8 +21,12 @@ export async function insertSession(
   return row!;
 }
 
-/** Live: not idle past its expiry, and younger than the absolute lifetime however busy it was. */
-const live = (now: Date, maxAgeMs: number) => and(gt(sessions.expiresAt, now), gt(sessions.createdAt, new Date(now.getTime() - maxAgeMs)));
+/**
+ * Live: not idle past its expiry, and younger than the absolute lifetime however busy it was (opened after
+ * `oldestStart`, which is now minus that lifetime). Placeholders when the query is prepared.
+ */
+const live = (now: Date | Placeholder, oldestStart: Date | Placeholder) =>
+  and(gt(sessions.expiresAt, now), gt(sessions.createdAt, oldestStart));
 
 /**
  * The lookup every signed-in request makes, built once per database and sent as a prepared statement with only
@@ -42,8 +46,7 @@ function prepareLiveSession(db: Db) {
     .where(
       and(
         eq(sessions.tokenHash, sql.placeholder('tokenHash')),
-        gt(sessions.expiresAt, sql.placeholder('now')),
-        gt(sessions.createdAt, sql.placeholder('oldestStart')),
+        live(sql.placeholder('now'), sql.placeholder('oldestStart')),
         eq(users.disabled, false),
       ),
     )
@@ -73,7 +76,7 @@ export async function listLiveSessions(db: Db, userId: string, now: Date, maxAge
   return db
     .select()
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), live(now, maxAgeMs)))
+    .where(and(eq(sessions.userId, userId), live(now, new Date(now.getTime() - maxAgeMs))))
     .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt))
     .limit(200);
 }
