@@ -159,6 +159,14 @@ describe('admin', () => {
     await expect(page.locator('main h1').textContent()).resolves.toBe('Admin: Users');
     expect(await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Users' }).getAttribute('aria-current')).toBe('page');
     await page.locator('table.data tbody tr').first().waitFor();
+    // Eleven admin pages in three labelled groups: on a desktop screen a sidebar beside the page, not rows of tabs above it.
+    const adminNav = page.getByRole('navigation', { name: 'Admin' });
+    for (const [group, pages] of [['People and access', 3], ['Feedback loop', 4], ['Connections', 4]] as const) {
+      expect(await adminNav.getByRole('list', { name: group }).getByRole('link').count(), group).toBe(pages);
+    }
+    const navBox = (await adminNav.boundingBox())!;
+    const panelBox = (await page.locator('.admin-panel').boundingBox())!;
+    expect(navBox.x + navBox.width).toBeLessThanOrEqual(panelBox.x);
 
     // The shared schema catches a bad email in the browser, beside the field. No password: the new user sets their own.
     await page.getByLabel('Name', { exact: true }).fill('Nina Newman');

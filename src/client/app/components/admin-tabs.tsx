@@ -1,22 +1,38 @@
 import type { ComponentChildren } from 'preact';
 import { isAdmin } from '../session.js';
 
-const tabs = [
-  { href: '/admin/users', label: 'Users' },
-  { href: '/admin/api-keys', label: 'API keys' },
-  { href: '/admin/rules', label: 'Follow-up rules' },
-  { href: '/admin/event-types', label: 'Event types' },
-  { href: '/admin/indicators', label: 'Partnership signals' },
-  { href: '/admin/settings', label: 'Settings' },
-  { href: '/admin/webhooks', label: 'Webhooks' },
-  { href: '/admin/chat', label: 'Slack and Teams' },
-  { href: '/admin/hubspot', label: 'HubSpot' },
-  { href: '/admin/import-delighted', label: 'Import from Delighted' },
-  { href: '/admin/audit-log', label: 'Audit log' },
+/** Eleven pages in three groups: a sidebar on a wide screen, three short rows on a phone. */
+const groups = [
+  {
+    label: 'People and access',
+    pages: [
+      { href: '/admin/users', label: 'Users' },
+      { href: '/admin/api-keys', label: 'API keys' },
+      { href: '/admin/audit-log', label: 'Audit log' },
+    ],
+  },
+  {
+    label: 'Feedback loop',
+    pages: [
+      { href: '/admin/rules', label: 'Follow-up rules' },
+      { href: '/admin/event-types', label: 'Event types' },
+      { href: '/admin/indicators', label: 'Partnership signals' },
+      { href: '/admin/settings', label: 'Settings' },
+    ],
+  },
+  {
+    label: 'Connections',
+    pages: [
+      { href: '/admin/webhooks', label: 'Webhooks' },
+      { href: '/admin/chat', label: 'Slack and Teams' },
+      { href: '/admin/hubspot', label: 'HubSpot' },
+      { href: '/admin/import-delighted', label: 'Import from Delighted' },
+    ],
+  },
 ];
 
 /**
- * The frame of every admin page: its heading, the tabs between them, and for anyone but an admin a clear
+ * The frame of every admin page: its heading, the navigation between them, and for anyone but an admin a clear
  * "Admins only" instead of the page (the API refuses them anyway; the navigation does not offer it).
  */
 export function AdminFrame({ current, title, children }: { current: string; title: string; children: ComponentChildren }) {
@@ -35,18 +51,27 @@ export function AdminFrame({ current, title, children }: { current: string; titl
   return (
     <>
       <h1>Admin: {title}</h1>
-      <nav aria-label="Admin">
-        <ul class="tabs">
-          {tabs.map((t) => (
-            <li key={t.href}>
-              <a href={t.href} aria-current={t.href === current ? 'page' : undefined}>
-                {t.label}
-              </a>
-            </li>
+      <div class="admin-layout">
+        <nav aria-label="Admin" class="admin-nav">
+          {groups.map((group, i) => (
+            <div class="admin-nav-group" key={group.label}>
+              <span class="admin-nav-label" id={`admin-nav-${i}`}>
+                {group.label}
+              </span>
+              <ul aria-labelledby={`admin-nav-${i}`}>
+                {group.pages.map((page) => (
+                  <li key={page.href}>
+                    <a href={page.href} aria-current={page.href === current ? 'page' : undefined}>
+                      {page.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </div>
           ))}
-        </ul>
-      </nav>
-      <div class="admin-panel">{children}</div>
+        </nav>
+        <div class="admin-panel">{children}</div>
+      </div>
     </>
   );
 }
