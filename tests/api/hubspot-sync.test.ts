@@ -40,6 +40,15 @@ function seedHubspot(fake: FakeHubspot, base: Date) {
   return contactId - 5000;
 }
 
+/** A fake HubSpot on the test's own clock, a context talking to it, and the companies and contacts seeded a day ago. */
+async function contextWithSeededHubspot(): Promise<{ fake: FakeHubspot; ctx: TestContext; contactTotal: number }> {
+  let clockNow = () => new Date();
+  const fake = await startFakeHubspot({ now: () => clockNow() });
+  const ctx = await createTestContext({ hubspot: { baseUrl: fake.url, retries: 0 } });
+  clockNow = () => ctx.clock.now();
+  return { fake, ctx, contactTotal: seedHubspot(fake, new Date(ctx.clock.now().getTime() - 24 * HOUR)) };
+}
+
 async function countOf(ctx: TestContext, table: typeof accounts | typeof contacts | typeof crmLinks, where?: any) {
   const [row] = await ctx.database.db.select({ n: count() }).from(table as any).where(where);
   return Number(row!.n);
@@ -62,11 +71,7 @@ describe('HubSpot sync against a loopback fake of HubSpot’s API', () => {
   let contactTotal: number;
 
   beforeAll(async () => {
-    let clockNow = () => new Date();
-    fake = await startFakeHubspot({ now: () => clockNow() });
-    ctx = await createTestContext({ hubspot: { baseUrl: fake.url, retries: 0 } });
-    clockNow = () => ctx.clock.now();
-    contactTotal = seedHubspot(fake, new Date(ctx.clock.now().getTime() - 24 * HOUR));
+    ({ fake, ctx, contactTotal } = await contextWithSeededHubspot());
     admin = await ctx.signIn('admin');
     anna = await ctx.createUser('account_manager', { email: 'Anna.HubSpot@example.com', name: 'Anna' });
     // An account Keypulse already has: matched by domain, not duplicated.
@@ -264,11 +269,7 @@ describe('a HubSpot sync killed mid-way', () => {
   let contactTotal: number;
 
   beforeAll(async () => {
-    let clockNow = () => new Date();
-    fake = await startFakeHubspot({ now: () => clockNow() });
-    ctx = await createTestContext({ hubspot: { baseUrl: fake.url, retries: 0 } });
-    clockNow = () => ctx.clock.now();
-    contactTotal = seedHubspot(fake, new Date(ctx.clock.now().getTime() - 24 * HOUR));
+    ({ fake, ctx, contactTotal } = await contextWithSeededHubspot());
     admin = await ctx.signIn('admin');
     await ctx.createUser('account_manager', { email: 'anna.hubspot@example.com' });
     expect((await admin.request('PUT', '/api/integrations/hubspot', { json: { accessToken: fake.token, defaultOwnerEmail: admin.user.email, writeBack: false } })).status).toBe(200);
